@@ -1,0 +1,47 @@
+# ESF-portalen. `make run` and `make test` work on a fresh machine: they create .venv first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+export DJANGO_SETTINGS_MODULE := esfportal.settings
+
+.PHONY: help setup run test test-sqlite lint migrations-check demo messages screenshots clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	rm -f $(VENV)/.installed-* && touch $@
+
+setup: $(STAMP) messages  ## virtual environment, dependencies, compiled translations
+
+messages: $(STAMP)  ## compile locale/*.po (needs GNU gettext's msgfmt)
+	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore=.venv -v0; \
+	else echo "msgfmt not found (apt-get install gettext): pages stay in Swedish"; fi
+
+run: export DJANGO_DEBUG = true
+run: setup  ## SQLite, migrations, reference and demo data, dev server on 127.0.0.1:8000
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py generate_demo --projects 2000 --seed 1 --if-empty
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: setup  ## the whole suite; PostgreSQL when DATABASE_URL is set, else SQLite
+	$(PY) -m pytest
+
+lint: setup  ## ruff and the migrations check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+demo: setup  ## 100 000 demo projects (replaces earlier demo rows)
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py generate_demo --projects 100000 --seed 1
+
+screenshots: setup  ## PNGs of the pages (Chromium), into screenshots/
+	$(PY) -m pytest tests/browser -m browser --screenshots -q
+
+clean:  ## remove the virtual environment and the SQLite database
+	rm -rf $(VENV) db.sqlite3 staticfiles

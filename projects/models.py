@@ -1,0 +1,583 @@
+"""The registry's data model: reference code lists, organisations, projects and their decisions.
+
+Money is whole kronor (`BigIntegerField`; the sources have no öre), rates are percent. A project's
+ESF grant, total budget and end date are the sum / latest of its decisions; `services.py` keeps
+them so, and the constraints below hold whatever writes to the database.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from . import validators
+
+
+class HttpsURLField(models.URLField):
+    """URL field whose form adds https:// (not http://) to an address typed without a scheme."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"assume_scheme": "https", **kwargs})
+
+
+class OrgNumberFormField(forms.CharField):
+    def to_python(self, value):
+        return validators.normalise_org_number(super().to_python(value)) or None
+
+
+class OrgNumberField(models.CharField):
+    """Ten digits; accepts the spellings people type (802518-5011, 16802518-5011)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return validators.normalise_org_number(value) or None if value is not None else None
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": OrgNumberFormField, "max_length": 13, **kwargs})
+
+
+class NamedCode(models.Model):
+    """A row of an official code list with Swedish and English names (either may be unknown)."""
+
+    code = models.CharField(_("kod"), max_length=20)
+    name_sv = models.CharField(_("namn (svenska)"), max_length=500, blank=True)
+    name_en = models.CharField(_("namn (engelska)"), max_length=500, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        name = self.name()
+        return f"{self.code} — {name}" if name else self.code
+
+    def name(self, lang: str | None = None) -> str:
+        """Name in the given (or active) language, falling back to the other one, then ''."""
+        english = (lang or get_language() or "sv").startswith("en")
+        first, second = (self.name_en, self.name_sv) if english else (self.name_sv, self.name_en)
+        return first or second
+
+
+class Programme(NamedCode):
+    """An operational programme: the 2014–2020 ESF programme or the 2021–2027 ESF+ programme."""
+
+    class Fund(models.TextChoices):
+        ESF = "ESF", "ESF"
+        ESF_PLUS = "ESF+", "ESF+"
+
+    period = models.CharField(
+        _("programperiod"),
+        max_length=9,
+        unique=True,
+        choices=[(validators.PERIOD_2014, "2014–2020"), (validators.PERIOD_2021, "2021–2027")],
+    )
+    cci = models.CharField(_("CCI-nummer"), max_length=20, blank=True)
+    fund = models.CharField(_("fond"), max_length=4, choices=Fund.choices)
+    first_year = models.PositiveSmallIntegerField(_("första år"))
+    last_year = models.PositiveSmallIntegerField(_("sista år"))
+
+    class Meta:
+        verbose_name = _("program")
+        verbose_name_plural = _("program")
+        ordering = ["first_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["code"], name="programme_code_unique"),
+            models.CheckConstraint(
+                condition=Q(last_year__gte=F("first_year")), name="programme_years_ordered"
+            ),
+        ]
+
+
+class ProgrammeArea(NamedCode):
+    programme = models.ForeignKey(
+        Programme, models.PROTECT, related_name="areas", verbose_name=_("program")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("programområde")
+        verbose_name_plural = _("programområden")
+        ordering = ["programme__first_year", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "code"], name="programme_area_code_unique"
+            ),
+        ]
+
+
+class SpecificObjective(NamedCode):
+    programme_area = models.ForeignKey(
+        ProgrammeArea, models.PROTECT, related_name="objectives", verbose_name=_("programområde")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("specifikt mål")
+        verbose_name_plural = _("specifika mål")
+        ordering = ["programme_area__programme__first_year", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme_area", "code"], name="specific_objective_code_unique"
+            ),
+        ]
+
+
+class Region(NamedCode):
+    """A NUTS-2 region (SE11…SE33) or the national level that ESF-rådet calls "ESF-Nationellt"."""
+
+    is_national = models.BooleanField(_("nationell nivå"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regioner")
+        ordering = ["is_national", "code"]
+        constraints = [models.UniqueConstraint(fields=["code"], name="region_code_unique")]
+
+
+class RegionAlias(models.Model):
+    """Another spelling the sources use for a region, e.g. "Småland & Öarna" for SE21."""
+
+    region = models.ForeignKey(
+        Region, models.CASCADE, related_name="aliases", verbose_name=_("region")
+    )
+    alias = models.CharField(_("alternativt namn"), max_length=200)
+
+    class Meta:
+        verbose_name = _("alternativt regionnamn")
+        verbose_name_plural = _("alternativa regionnamn")
+        ordering = ["alias"]
+        constraints = [models.UniqueConstraint(fields=["alias"], name="region_alias_unique")]
+
+    def __str__(self) -> str:
+        return self.alias
+
+
+class InterventionField(NamedCode):
+    """Intervention field (interventionstyp) of the EU nomenclature, per programme period."""
+
+    programme = models.ForeignKey(
+        Programme, models.PROTECT, related_name="intervention_fields", verbose_name=_("program")
+    )
+    group_en = models.CharField(_("grupp (engelska)"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("interventionstyp")
+        verbose_name_plural = _("interventionstyper")
+        ordering = ["programme__first_year", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "code"], name="intervention_field_code_unique"
+            ),
+        ]
+
+
+class LegalForm(models.TextChoices):
+    """Legal form as the first digit of a Swedish organisation number tells it (Skatteverket)."""
+
+    ESTATE = "1", _("Dödsbo")
+    PUBLIC = "2", _("Stat, region, kommun eller församling")
+    FOREIGN = "3", _("Utländskt företag")
+    LIMITED_COMPANY = "5", _("Aktiebolag")
+    SIMPLE_PARTNERSHIP = "6", _("Enkelt bolag")
+    ECONOMIC_ASSOCIATION = "7", _("Ekonomisk förening")
+    NON_PROFIT = "8", _("Ideell förening eller stiftelse")
+    PARTNERSHIP = "9", _("Handelsbolag eller kommanditbolag")
+    SOLE_TRADER = "P", _("Enskild näringsidkare")
+    UNKNOWN = "", _("Okänd")
+
+
+def legal_form_of(org_number: str | None) -> str:
+    """Legal form from an organisation number; a month-like third digit means a personal number."""
+    if not org_number or len(org_number) != 10 or not org_number.isdigit():
+        return LegalForm.UNKNOWN
+    if org_number[2] in "01":
+        return LegalForm.SOLE_TRADER
+    return org_number[0] if org_number[0] in LegalForm.values else LegalForm.UNKNOWN
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("namn"), max_length=300)
+    # NULL, not "", when unknown: the number is unique when present.
+    org_number = OrgNumberField(  # noqa: DJ001
+        _("organisationsnummer"),
+        max_length=10,
+        null=True,
+        blank=True,
+        validators=[validators.validate_org_number],
+        help_text=_("Tio siffror, t.ex. 8025185011 (bindestreck tas bort)."),
+    )
+    legal_form = models.CharField(
+        _("juridisk form"), max_length=1, choices=LegalForm.choices, blank=True, editable=False
+    )
+    is_demo = models.BooleanField(_("demodata"), default=False, editable=False)
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisationer")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["org_number"], name="organisation_number_unique"),
+            models.CheckConstraint(
+                condition=Q(org_number__isnull=True) | Q(org_number__regex=r"^[0-9]{10}$"),
+                name="organisation_number_ten_digits",
+            ),
+        ]
+        indexes = [models.Index(fields=["legal_form"], name="organisation_legal_form_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.org_number})" if self.org_number else self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.legal_form = legal_form_of(self.org_number)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:organisation", args=[self.pk])
+
+
+# Both periods' formats in a regex that SQLite (Python re) and PostgreSQL (POSIX) read alike.
+DIARY_NUMBER_SQL_PATTERN = r"^(20[0-9]{2}/[0-9]{5}|[0-9]{2}-[0-9]{3}-S[0-9]{2})$"
+
+
+class ProjectQuerySet(models.QuerySet):
+    def for_list(self) -> ProjectQuerySet:
+        """Rows for lists and exports, with every foreign key they show joined."""
+        return self.select_related(
+            "programme",
+            "owner",
+            "region",
+            "programme_area",
+            "specific_objective",
+            "intervention_field",
+        )
+
+    def upcoming(self, *, at: datetime.date) -> ProjectQuerySet:
+        return self.filter(start_date__gt=at)
+
+    def ongoing(self, *, at: datetime.date) -> ProjectQuerySet:
+        return self.filter(start_date__lte=at, end_date__gte=at)
+
+    def finished(self, *, at: datetime.date) -> ProjectQuerySet:
+        return self.filter(end_date__lt=at)
+
+
+class Project(models.Model):
+    class Status(models.TextChoices):
+        UPCOMING = "upcoming", _("Kommande")
+        ONGOING = "ongoing", _("Pågående")
+        FINISHED = "finished", _("Avslutat")
+
+    diary_number = models.CharField(
+        _("diarienummer"),
+        max_length=20,
+        unique=True,
+        validators=[validators.validate_diary_number],
+        help_text=_("2014–2020: ÅÅÅÅ/NNNNN (2020/00152). ESF+: ÅÅ-NNN-SNN (22-005-S01)."),
+    )
+    slug = models.SlugField(_("URL-namn"), max_length=20, unique=True, editable=False)
+    programme = models.ForeignKey(
+        Programme, models.PROTECT, related_name="projects", verbose_name=_("program")
+    )
+    name = models.CharField(_("namn"), max_length=500)
+    owner = models.ForeignKey(
+        Organisation, models.PROTECT, related_name="projects", verbose_name=_("projektägare")
+    )
+    owner_unit = models.CharField(_("projektägarens enhet"), max_length=300, blank=True)
+    region = models.ForeignKey(
+        Region,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+        verbose_name=_("region"),
+    )
+    start_date = models.DateField(_("startdatum"))
+    end_date = models.DateField(_("slutdatum"))
+    total_budget = models.BigIntegerField(
+        _("total projektbudget (kr)"), null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    esf_grant = models.BigIntegerField(
+        _("beviljat ESF-stöd (kr)"), null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    cofinancing_rate = models.DecimalField(
+        _("unionens medfinansieringsgrad (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    programme_area = models.ForeignKey(
+        ProgrammeArea,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+        verbose_name=_("programområde"),
+    )
+    specific_objective = models.ForeignKey(
+        SpecificObjective,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+        verbose_name=_("specifikt mål"),
+    )
+    intervention_field = models.ForeignKey(
+        InterventionField,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+        verbose_name=_("interventionstyp"),
+    )
+    planned_participants = models.PositiveIntegerField(
+        _("planerat antal deltagare"), null=True, blank=True
+    )
+    participant_goal = models.PositiveIntegerField(
+        _("deltagarmål"),
+        null=True,
+        blank=True,
+        help_text=_("Hur många deltagare som ska gå till arbete eller studier, om det anges."),
+    )
+    contact_name = models.CharField(_("kontaktperson"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("e-post"), blank=True)
+    postcode = models.CharField(_("postnummer"), max_length=10, blank=True)
+    city = models.CharField(_("ort"), max_length=100, blank=True)
+    address = models.CharField(_("adress"), max_length=300, blank=True)
+    country = models.CharField(_("land"), max_length=100, blank=True, default="Sverige")
+    child_poverty_theme = models.BooleanField(
+        _("sekundärtema – motverka barnfattigdom"), null=True, blank=True
+    )
+    strategic_importance = models.BooleanField(
+        _("insats av strategisk betydelse"), null=True, blank=True
+    )
+    description = models.TextField(_("beskrivning"), blank=True)
+    source_url = HttpsURLField(_("källa"), max_length=500, blank=True)
+    is_demo = models.BooleanField(
+        _("demodata"),
+        default=False,
+        editable=False,
+        help_text=_("Skapad av generate_demo; inte ett verkligt projekt."),
+    )
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+    history = HistoricalRecords()
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("projekt")
+        verbose_name_plural = _("projekt")
+        ordering = ["diary_number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")), name="project_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(diary_number__regex=DIARY_NUMBER_SQL_PATTERN),
+                name="project_diary_number_format",
+            ),
+            models.CheckConstraint(
+                condition=Q(total_budget__isnull=True) | Q(total_budget__gte=0),
+                name="project_budget_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(esf_grant__isnull=True) | Q(esf_grant__gte=0),
+                name="project_grant_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(total_budget__isnull=True)
+                | Q(esf_grant__isnull=True)
+                | Q(esf_grant__lte=F("total_budget")),
+                name="project_grant_within_budget",
+                violation_error_message=_("Beviljat ESF-stöd får inte överstiga total budget."),
+            ),
+            models.CheckConstraint(
+                condition=Q(cofinancing_rate__isnull=True)
+                | Q(cofinancing_rate__gte=0, cofinancing_rate__lte=100),
+                name="project_rate_is_percent",
+            ),
+            models.CheckConstraint(
+                condition=Q(participant_goal__isnull=True)
+                | Q(planned_participants__isnull=True)
+                | Q(participant_goal__lte=F("planned_participants")),
+                name="project_goal_within_participants",
+                violation_error_message=_(
+                    "Deltagarmålet kan inte vara större än planerat antal deltagare."
+                ),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["start_date"], name="project_start_idx"),
+            models.Index(fields=["end_date"], name="project_end_idx"),
+            models.Index(fields=["esf_grant"], name="project_grant_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.diary_number} {self.name}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.slug = validators.diary_number_to_slug(self.diary_number)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:detail", args=[self.slug])
+
+    def clean(self) -> None:
+        """Check what spans fields: the period, money, and codes belonging to the programme."""
+        errors: dict[str, list] = {}
+        self.diary_number = validators.normalise_diary_number(self.diary_number)
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors.setdefault("end_date", []).append(
+                _("Slutdatum (%(end)s) ligger före startdatum (%(start)s).")
+                % {"end": self.end_date, "start": self.start_date}
+            )
+        if (
+            self.total_budget is not None
+            and self.esf_grant is not None
+            and self.esf_grant > self.total_budget
+        ):
+            errors.setdefault("esf_grant", []).append(
+                _("Beviljat ESF-stöd får inte överstiga total projektbudget.")
+            )
+        if self.programme_id:
+            period = self.programme.period
+            if validators.diary_number_period(self.diary_number) not in (None, period):
+                errors.setdefault("diary_number", []).append(
+                    _("Diarienumrets format hör inte till programmet %(programme)s.")
+                    % {"programme": self.programme}
+                )
+            if self.programme_area_id and self.programme_area.programme_id != self.programme_id:
+                errors.setdefault("programme_area", []).append(
+                    _("Programområdet hör till ett annat program.")
+                )
+            if (
+                self.intervention_field_id
+                and self.intervention_field.programme_id != self.programme_id
+            ):
+                errors.setdefault("intervention_field", []).append(
+                    _("Interventionstypen hör till ett annat program.")
+                )
+        if (
+            self.specific_objective_id
+            and self.programme_area_id
+            and self.specific_objective.programme_area_id != self.programme_area_id
+        ):
+            errors.setdefault("specific_objective", []).append(
+                _("Det specifika målet hör till ett annat programområde.")
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def status(self, at: datetime.date | None = None) -> str:
+        at = at or timezone.localdate()
+        if self.start_date > at:
+            return self.Status.UPCOMING
+        if self.end_date < at:
+            return self.Status.FINISHED
+        return self.Status.ONGOING
+
+    def get_status_display(self) -> str:
+        return self.Status(self.status()).label
+
+    @property
+    def esf_per_participant(self) -> int | None:
+        if self.esf_grant is None or not self.planned_participants:
+            return None
+        return round(self.esf_grant / self.planned_participants)
+
+    @property
+    def esf_share_of_budget(self) -> Decimal | None:
+        """ESF grant as percent of the total budget, one decimal."""
+        if self.esf_grant is None or not self.total_budget:
+            return None
+        return (Decimal(self.esf_grant) * 100 / self.total_budget).quantize(Decimal("0.1"))
+
+
+class Decision(models.Model):
+    """A decision that changes a project's money or period; the project keeps their sum/latest."""
+
+    class Kind(models.TextChoices):
+        GRANT = "grant", _("Beviljande")
+        EXTENSION = "extension", _("Förlängning")
+        CHANGE = "change", _("Ändring")
+        WITHDRAWAL = "withdrawal", _("Återkallelse")
+        SNAPSHOT = "snapshot", _("Importerad ögonblicksbild")
+
+    project = models.ForeignKey(
+        Project, models.CASCADE, related_name="decisions", verbose_name=_("projekt")
+    )
+    kind = models.CharField(_("typ av beslut"), max_length=20, choices=Kind.choices)
+    decided_on = models.DateField(
+        _("beslutsdatum"),
+        null=True,
+        blank=True,
+        help_text=_("Krävs utom för importerade ögonblicksbilder."),
+    )
+    decided_by = models.CharField(
+        _("beslutat av"),
+        max_length=200,
+        blank=True,
+        help_text=_("T.ex. Strukturfondspartnerskapet Småland och Öarna eller Svenska ESF-rådet."),
+    )
+    esf_grant_change = models.BigIntegerField(
+        _("förändring av ESF-stöd (kr)"),
+        null=True,
+        blank=True,
+        help_text=_("Negativt belopp för en minskning. Tomt om beslutet inte anger stödet."),
+    )
+    total_budget_change = models.BigIntegerField(
+        _("förändring av total budget (kr)"),
+        null=True,
+        blank=True,
+        help_text=_("Negativt belopp för en minskning. Tomt om beslutet inte anger budgeten."),
+    )
+    new_end_date = models.DateField(_("nytt slutdatum"), null=True, blank=True)
+    note = models.TextField(_("anteckning"), blank=True)
+    created_at = models.DateTimeField(_("registrerad"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("beslut")
+        verbose_name_plural = _("beslut")
+        ordering = ["project", "decided_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="snapshot") | Q(decided_on__isnull=False),
+                name="decision_dated_unless_snapshot",
+                violation_error_message=_("Ange beslutsdatum."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["grant", "extension", "change", "withdrawal", "snapshot"]),
+                name="decision_kind_known",
+            ),
+        ]
+        indexes = [models.Index(fields=["decided_on"], name="decision_decided_on_idx")]
+
+    def __str__(self) -> str:
+        when = self.decided_on.isoformat() if self.decided_on else _("odaterad")
+        return f"{self.get_kind_display()} {when}"
+
+    def clean(self) -> None:
+        if self.kind != self.Kind.SNAPSHOT and self.decided_on is None:
+            raise ValidationError({"decided_on": _("Ange beslutsdatum.")})
+        if self.kind == self.Kind.GRANT and (self.esf_grant_change or 0) < 0:
+            raise ValidationError(
+                {"esf_grant_change": _("Ett beviljande kan inte minska stödet; välj Ändring.")}
+            )

@@ -1,0 +1,104 @@
+"""Official code lists from `fixtures/reference/*.csv`, loaded by a data migration.
+
+`load(apps)` takes an app registry so that the migration runs it with historical models; it is
+idempotent (update_or_create on the natural keys), so running it again refreshes names only.
+"""
+
+import csv
+from pathlib import Path
+
+REFERENCE_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "reference"
+
+PROGRAMMES = [
+    {
+        "code": "ESF-2014-2020",
+        "period": "2014-2020",
+        "cci": "2014SE05M9OP001",
+        "fund": "ESF",
+        "first_year": 2014,
+        "last_year": 2020,
+        "name_sv": "Nationellt socialfondsprogram 2014–2020",
+        "name_en": "National ESF programme 2014–2020",
+    },
+    {
+        "code": "ESFPLUS-2021-2027",
+        "period": "2021-2027",
+        "cci": "2021SE05SFPR001",
+        "fund": "ESF+",
+        "first_year": 2021,
+        "last_year": 2027,
+        "name_sv": "Socialfondsprogrammet ESF+ 2021–2027",
+        "name_en": "ESF+ programme 2021–2027",
+    },
+]
+NATIONAL_REGION = "ESF-Nationellt"
+
+
+def rows(name: str) -> list[dict[str, str]]:
+    with (REFERENCE_DIR / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def is_placeholder(code: str) -> bool:
+    """The lists mark codes they know exist but could not name as e.g. `5.x`; those are skipped."""
+    return code.lower().endswith(".x")
+
+
+def load(apps) -> None:
+    Programme = apps.get_model("projects", "Programme")
+    ProgrammeArea = apps.get_model("projects", "ProgrammeArea")
+    SpecificObjective = apps.get_model("projects", "SpecificObjective")
+    Region = apps.get_model("projects", "Region")
+    RegionAlias = apps.get_model("projects", "RegionAlias")
+    InterventionField = apps.get_model("projects", "InterventionField")
+
+    programmes = {}
+    for spec in PROGRAMMES:
+        programme, _ = Programme.objects.update_or_create(
+            period=spec["period"], defaults={k: v for k, v in spec.items() if k != "period"}
+        )
+        programmes[spec["period"]] = programme
+
+    areas = {}
+    for row in rows("programme_areas.csv"):
+        area, _ = ProgrammeArea.objects.update_or_create(
+            programme=programmes[row["programme"]],
+            code=row["code"],
+            defaults={"name_sv": row["name_sv"], "name_en": row["name_en"]},
+        )
+        areas[(row["programme"], row["code"])] = area
+
+    for row in rows("specific_objectives.csv"):
+        if is_placeholder(row["code"]):
+            continue
+        SpecificObjective.objects.update_or_create(
+            programme_area=areas[(row["programme"], row["programme_area"])],
+            code=row["code"],
+            defaults={"name_sv": row["name_sv"], "name_en": row.get("name_en", "")},
+        )
+
+    for row in rows("intervention_fields.csv"):
+        InterventionField.objects.update_or_create(
+            programme=programmes[row["period"]],
+            code=row["code"],
+            defaults={
+                "name_sv": row.get("name_sv", ""),
+                "name_en": row["name_en"],
+                "group_en": row["group_en"],
+            },
+        )
+
+    regions = {}
+    for row in rows("regions.csv"):
+        regions[row["code"]], _ = Region.objects.update_or_create(
+            code=row["code"],
+            defaults={
+                "name_sv": row["name_sv"],
+                "name_en": row["name_en"],
+                "is_national": row["code"] == NATIONAL_REGION,
+            },
+        )
+    for row in rows("region_aliases.csv"):
+        RegionAlias.objects.update_or_create(
+            alias=row["alias"], defaults={"region": regions[row["region_code"]]}
+        )

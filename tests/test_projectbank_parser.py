@@ -1,0 +1,1041 @@
+"""Tests for the projektbank page parser (pure Python: no database, no Django)."""
+
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from projects.importers.projectbank import (
+    AMOUNT_REASON,
+    COUNT_REASON,
+    DIARY_REASON,
+    NEGATIVE_AMOUNT_REASON,
+    SKIP_BINARY,
+    SKIP_EMPTY,
+    SKIP_NO_TEXT,
+    SKIP_NOT_PROJECT,
+    WARN_CP1252,
+    ParseResult,
+    ProjectPage,
+    Rejection,
+    find_participant_goal,
+    parse_bytes,
+    parse_path,
+    split_owner,
+)
+
+SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "projectbank"
+DATA = Path(__file__).resolve().parent / "data" / "projectbank"
+SEED_2014 = SEEDS / "001_1edcad09a78b9a57.txt"
+SEED_ESF_PLUS = SEEDS / "002_03dc92fa27c0c321.txt"
+SEED_WITH_GOAL = SEEDS / "003_bd4f60a2f63cc788.txt"
+NEWS_ITEMS = [SEEDS / "000_dc4018ebfd2e4e16.txt", SEEDS / "004_6ef21ffb7d31aa7b.txt"]
+
+TITLE = "2020/00152 - Fortsatt SLA"
+DESCRIPTION = "Projektet ska leda till arbete.\n\nAndra stycket."
+FIELDS_2014 = [
+    ("Diarienummer", "2020/00152"),
+    ("Namn", "Fortsatt SLA"),
+    ("Projektnummer", "2020/00152"),
+    ("Projektägare", "Kommunförbundet Kalmar län, Arbetsmarknad"),
+    ("Region", "Småland & Öarna"),
+    ("Planerat antal deltagare", "446"),
+    ("Projektperiod", "2020-08-17 - 2022-12-31"),
+    ("Total projektbudget", "36 619 373"),
+    ("Beviljat ESF-stöd", "17 207 538"),
+    ("Kontaktperson", "Matilda Svensson"),
+    ("E-post", "matilda.svensson@kfkl.se"),
+    ("Stödmottagare postnr", "39127"),
+    ("Programområde", "2"),
+    ("Specifikt mål", "2.3"),
+    ("Unionens medfinansieringsgrad", "50%"),
+    ("Interventionstyp", "109"),
+]
+FIELDS_ESF_PLUS = [
+    ("Land som berörs", "Sverige"),
+    ("Berörd fond", "ESF+"),
+    ("Program CCI", "2021SE05SFPR"),
+    ("Diarienummer", "22-005-S01"),
+    ("Projektägare organisationsnummer", "802518-5011"),
+    ("Projektägare", "KOMMUNFÖRBUNDET KALMAR LÄN"),
+    ("Namn", "SIA"),
+    ("Startdatum", "2023-02-01"),
+    ("Slutdatum", "2026-01-31"),
+    ("Unionens medfinansieringsgrad", "40%"),
+    ("Antal deltagare", "584"),
+    ("Projektnummer", "22-005-S01"),
+]
+
+
+def page_text(fields, *, title=None, description=DESCRIPTION) -> str:
+    """A page in the site's text shape: title, blank line, "Label:"/value lines, description.
+
+    Without an explicit title, the title line is "Diarienummer - Namn" as on the site.
+    """
+    if title is None:
+        values = dict(fields)
+        title = f"{values['Diarienummer']} - {values['Namn']}"
+    lines = [title, ""] if title else []
+    for label, value in fields:
+        lines.append(f"{label}:")
+        if value:
+            lines.append(value)
+    return "\n".join(lines) + "\n\n" + description
+
+
+def parse_fields(fields, **kwargs) -> ParseResult:
+    return parse_bytes(page_text(fields, **kwargs).encode("utf-8"), source="test.txt")
+
+
+def with_value(fields, label: str, value: str):
+    return [(name, value if name == label else old) for name, old in fields]
+
+
+def value_line(fields, label: str) -> int:
+    """1-based line of the label's value in `page_text(fields)` (all values non-empty)."""
+    index = [name for name, _ in fields].index(label)
+    return 3 + 2 * index + 1
+
+
+def parsed_page(fields, **kwargs) -> ProjectPage:
+    result = parse_fields(fields, **kwargs)
+    assert result.rejections == []
+    assert result.skipped is None
+    assert result.page is not None
+    return result.page
+
+
+def single_rejection(fields, **kwargs) -> Rejection:
+    result = parse_fields(fields, **kwargs)
+    assert result.page is None
+    assert result.skipped is None
+    assert len(result.rejections) == 1, result.rejections
+    return result.rejections[0]
+
+
+def parse_file(path: Path) -> ParseResult:
+    [result] = parse_path(path)
+    return result
+
+
+def page_of(path: Path) -> ProjectPage:
+    result = parse_file(path)
+    assert result.rejections == []
+    assert result.skipped is None
+    assert result.page is not None
+    return result.page
+
+
+# --- Seed pages -----------------------------------------------------------------------------
+
+
+def test_seed_2014_page_gives_every_field():
+    page = page_of(SEED_2014)
+
+    assert page.source == str(SEED_2014)
+    assert page.period == "2014-2020"
+    assert page.diary_number == "2020/00152"
+    assert page.name == "Fortsatt SLA"
+    assert page.owner_name == "Kommunförbundet Kalmar län"
+    assert page.owner_unit == ""
+    assert page.org_number is None
+    assert page.region_name == "Småland & Öarna"
+    assert page.nuts_code is None
+    assert page.planned_participants == 446
+    assert page.start_date == date(2020, 8, 17)
+    assert page.end_date == date(2022, 12, 31)
+    assert page.total_budget == 36619373
+    assert page.esf_grant == 17207538
+    assert page.contact_name == "Matilda Svensson"
+    assert page.contact_email == "matilda.svensson@kfkl.se"
+    assert page.postcode == "39127"
+    assert page.city == ""
+    assert page.address == ""
+    assert page.country == ""
+    assert page.programme_area_code == "2"
+    assert page.specific_objective_code == "2.3"
+    assert page.cofinancing_rate == Decimal("50")
+    assert page.intervention_code == "109"
+    assert page.participant_goal is None
+    assert page.fund == "ESF"
+    assert page.programme_cci == ""
+    assert page.child_poverty_theme is None
+    assert page.strategic_importance is None
+    assert page.unknown_labels == {}
+    assert page.warnings == []
+
+
+def test_seed_2014_description_keeps_its_three_paragraphs():
+    description = page_of(SEED_2014).description
+
+    paragraphs = description.split("\n\n")
+    assert len(paragraphs) == 3
+    assert paragraphs[0].startswith("Fortsatt Samverkan leder till arbete syftar till")
+    assert paragraphs[2].endswith("samt Företagarna och Samordningsför-bundet.")
+    assert "Interventionstyp" not in description
+
+
+def test_seed_esf_plus_page_gives_every_field():
+    page = page_of(SEED_ESF_PLUS)
+
+    assert page.period == "2021-2027"
+    assert page.diary_number == "22-005-S01"
+    assert page.name == "Samverkan, inkludering och anställningsbarhet - Kalmar län (SIA)"
+    assert page.org_number == "8025185011"
+    assert page.owner_name == "KOMMUNFÖRBUNDET KALMAR LÄN"
+    assert page.owner_unit == ""
+    assert page.start_date == date(2023, 2, 1)
+    assert page.end_date == date(2026, 1, 31)
+    assert page.cofinancing_rate == Decimal("40")
+    assert page.programme_area_code == "A"
+    assert page.specific_objective_code == "A2A"
+    assert page.child_poverty_theme is False
+    assert page.region_name == "Småland & Öarna"
+    assert page.nuts_code == "SE21"
+    assert page.postcode == "39127"
+    assert page.city == "KALMAR"
+    assert page.intervention_code == "140"
+    assert page.planned_participants == 584
+    assert page.strategic_importance is False
+    assert page.fund == "ESF+"
+    assert page.programme_cci == "2021SE05SFPR"
+    assert page.country == "Sverige"
+    assert page.participant_goal == 350
+    assert page.total_budget is None
+    assert page.esf_grant is None
+    assert page.contact_name == ""
+    assert page.contact_email == ""
+    assert page.address == ""
+    assert page.unknown_labels == {}
+    assert page.warnings == []
+    assert len(page.description.split("\n\n")) == 7
+    assert page.description.startswith("Problemet som projektet vill lösa")
+
+
+def test_seed_2014_page_with_unit_and_empty_address_gives_every_field():
+    page = page_of(SEED_WITH_GOAL)
+
+    assert page.period == "2014-2020"
+    assert page.diary_number == "2019/00419"
+    assert page.name == "144587Vägartillegenförsörjning"
+    assert page.owner_name == "Region Jämtland Härjedalen"
+    assert page.owner_unit == "Välfärd och klimat"
+    assert page.region_name == "Mellersta Norrland"
+    assert page.planned_participants == 210
+    assert page.start_date == date(2020, 2, 1)
+    assert page.end_date == date(2022, 6, 30)
+    assert page.total_budget == 29815599
+    assert page.esf_grant == 19895809
+    assert page.contact_name == "Ulrika Winberg"
+    assert page.contact_email == "ulrika.winberg@regionjh.se"
+    assert page.postcode == "83127"
+    assert page.address == ""
+    assert page.programme_area_code == "2"
+    assert page.specific_objective_code == "2.1"
+    assert page.cofinancing_rate == Decimal("50")
+    assert page.intervention_code == "102"
+    assert page.participant_goal == 125
+    assert page.fund == "ESF"
+    assert page.unknown_labels == {}
+    assert page.warnings == ["Fältet 'Stödmottagarens address' saknar värde."]
+
+
+def test_description_sentence_ending_in_colon_stays_in_description():
+    page = page_of(SEED_WITH_GOAL)
+
+    assert "De övergripande målen är att:\n\n• Bidra till att personer" in page.description
+    assert page.description.endswith("stödja individerna genom processen.")
+    assert "\n• Bidra till minskade utgifter för försörjningsstöd\n" in page.description
+
+
+@pytest.mark.parametrize("news_item", NEWS_ITEMS, ids=lambda path: path.name)
+def test_news_items_are_skipped_as_not_project_pages(news_item):
+    result = parse_file(news_item)
+
+    assert result == ParseResult(str(news_item), None, SKIP_NOT_PROJECT, [])
+
+
+# --- HTML -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("html_name", "seed"),
+    [
+        ("001_fortsatt_sla_dl.html", SEED_2014),
+        ("002_sia_table.html", SEED_ESF_PLUS),
+        ("003_vagar_divs.html", SEED_WITH_GOAL),
+    ],
+)
+def test_html_variant_gives_the_same_page_as_the_text_form(html_name, seed):
+    from_html = page_of(DATA / html_name)
+    from_text = page_of(seed)
+
+    assert from_html.source == str(DATA / html_name)
+    assert replace(from_html, source="") == replace(from_text, source="")
+
+
+def test_html_news_item_is_skipped():
+    html = b"<html><body><h1>Nyhet</h1><p>Projektet har beviljats 17 miljoner.</p></body></html>"
+
+    result = parse_bytes(html, source="nyhet.html")
+
+    assert result.skipped == SKIP_NOT_PROJECT
+    assert result.page is None
+
+
+def test_html_without_text_is_skipped():
+    result = parse_bytes(b"<html><head><title>x</title></head><body></body></html>", source="a")
+
+    assert result.skipped == SKIP_NO_TEXT
+
+
+def test_html_br_pairs_and_entities_are_rendered_like_text():
+    html = (
+        "<!doctype html><body><h1>2020/00152 - Fortsatt SLA</h1><dl>"
+        "<dt>Diarienummer</dt><dd>2020/00152</dd>"
+        "<dt>Total projektbudget</dt><dd>1&#8239;000 kr</dd></dl>"
+        "<p>Rad ett<br>rad två<br><br>Nytt stycke &amp; mer</p>"
+        "<!-- kommentar --></body>"
+    ).encode()
+
+    page = parse_bytes(html, source="a.html").page
+
+    assert page is not None
+    assert page.total_budget == 1000
+    assert page.description == "Rad ett\nrad två\n\nNytt stycke & mer"
+
+
+def test_html_paragraphs_inside_value_cells_stay_in_the_field_block():
+    html = (
+        b"<html><body><dl><dt>Diarienummer</dt><dd><p>2020/00152</p></dd>"
+        b"<dt><p>Namn</p></dt><dd><p>Fortsatt SLA</p></dd></dl>"
+        b"<p>Beskrivning.</p></body></html>"
+    )
+
+    page = parse_bytes(html, source="a.html").page
+
+    assert page is not None
+    assert (page.diary_number, page.name) == ("2020/00152", "Fortsatt SLA")
+    assert page.description == "Beskrivning."
+
+
+def test_html_label_cells_without_colon_are_labels():
+    html = (
+        b"<html><body><h1>2020/00152 - Fortsatt SLA</h1>"
+        b"<table><tr><td>Diarienummer</td><td>2020/00152</td></tr>"
+        b"<tr><th>Total projektbudget</th><td>100</td></tr></table>"
+        b'<div class="field"><div class="field__label">Region</div><div>Sydsverige</div></div>'
+        b'<div class="label-group"><span class="field-label">Kommun</span> <span>Lund</span></div>'
+        b"<p>Beskrivning.</p></body></html>"
+    )
+
+    page = parse_bytes(html, source="a.html").page
+
+    assert page is not None
+    assert page.diary_number == "2020/00152"
+    assert page.total_budget == 100
+    assert page.region_name == "Sydsverige"
+    assert page.unknown_labels == {"Kommun": "Lund"}
+    assert page.description == "Beskrivning."
+
+
+# --- Decoding and non-pages -------------------------------------------------------------------
+
+
+def test_windows_1252_file_is_decoded_with_a_warning():
+    page = page_of(DATA / "cp1252_fortsatt_sla.txt")
+
+    assert page.region_name == "Småland & Öarna"
+    assert page.owner_name == "Kommunförbundet Kalmar län"
+    assert page.warnings == [WARN_CP1252]
+
+
+def test_utf8_with_bom_is_decoded_without_warning():
+    data = b"\xef\xbb\xbf" + page_text(FIELDS_2014).encode("utf-8")
+
+    page = parse_bytes(data, source="bom.txt").page
+
+    assert page is not None
+    assert page.diary_number == "2020/00152"
+    assert page.warnings == []
+
+
+def test_empty_file_is_skipped():
+    assert parse_file(DATA / "empty.txt").skipped == SKIP_EMPTY
+
+
+def test_whitespace_only_file_is_skipped():
+    assert parse_bytes(b" \r\n\t\n", source="blank.txt").skipped == SKIP_EMPTY
+
+
+def test_binary_file_with_nul_bytes_is_skipped():
+    result = parse_file(DATA / "binary_image.txt")
+
+    assert result.skipped == SKIP_BINARY
+    assert result.page is None
+    assert result.rejections == []
+
+
+def test_control_character_noise_without_nul_is_skipped_as_binary():
+    assert parse_bytes(bytes(range(1, 32)) * 20, source="noise.txt").skipped == SKIP_BINARY
+
+
+# --- Directory walking ------------------------------------------------------------------------
+
+
+def test_parse_path_walks_a_directory_recursively_in_sorted_order(tmp_path):
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "page.HTML").write_bytes(SEED_2014.read_bytes())
+    (tmp_path / "a.txt").write_bytes(SEED_ESF_PLUS.read_bytes())
+    (tmp_path / "c.htm").write_bytes(b"")
+    (tmp_path / "notes.md").write_bytes(SEED_2014.read_bytes())
+
+    results = parse_path(tmp_path)
+
+    assert [r.source for r in results] == [
+        str(tmp_path / "a.txt"),
+        str(tmp_path / "b" / "page.HTML"),
+        str(tmp_path / "c.htm"),
+    ]
+    assert [r.page.diary_number for r in results[:2]] == ["22-005-S01", "2020/00152"]
+    assert results[2].skipped == SKIP_EMPTY
+
+
+def test_parse_path_on_the_seed_directory_returns_three_pages_and_two_skips():
+    results = parse_path(SEEDS)
+
+    assert [r.page.diary_number if r.page else r.skipped for r in results] == [
+        SKIP_NOT_PROJECT,
+        "2020/00152",
+        "22-005-S01",
+        "2019/00419",
+        SKIP_NOT_PROJECT,
+    ]
+
+
+def test_parse_path_on_a_missing_path_raises():
+    with pytest.raises(FileNotFoundError):
+        parse_path(SEEDS / "finns-inte.txt")
+
+
+# --- Diary number and name ------------------------------------------------------------------
+
+
+def test_page_without_diary_number_is_rejected():
+    result = parse_file(DATA / "missing_diary_number.txt")
+
+    assert result.page is None
+    assert result.rejections == [
+        Rejection(
+            source=str(DATA / "missing_diary_number.txt"),
+            line=None,
+            field="Diarienummer",
+            value="",
+            reason="Diarienummer saknas: sidan har projektfält men inget diarienummer.",
+        )
+    ]
+
+
+def test_dashed_2014_diary_number_is_normalised():
+    fields = with_value(with_value(FIELDS_2014, "Diarienummer", "2020-00152"), "Projektnummer", "")
+
+    page = parsed_page(fields)
+
+    assert page.diary_number == "2020/00152"
+    assert page.period == "2014-2020"
+
+
+def test_lowercase_esf_plus_diary_number_is_normalised():
+    page = parsed_page(with_value(FIELDS_ESF_PLUS, "Diarienummer", "22-005-s01"), title="")
+
+    assert page.diary_number == "22-005-S01"
+
+
+def test_projektnummer_disagreeing_with_diarienummer_is_rejected():
+    fields = with_value(FIELDS_2014, "Projektnummer", "2020/00153")
+
+    rejection = single_rejection(fields)
+
+    assert rejection == Rejection(
+        source="test.txt",
+        line=value_line(fields, "Projektnummer"),
+        field="Projektnummer",
+        value="2020/00153",
+        reason="Diarienumren stämmer inte överens: Projektnummer anger 2020/00153 "
+        "men Diarienummer anger 2020/00152.",
+    )
+
+
+def test_title_disagreeing_with_diarienummer_is_rejected():
+    rejection = single_rejection(FIELDS_2014, title="2020/00999 - Fortsatt SLA")
+
+    assert rejection.field == "Rubrik"
+    assert rejection.line == 1
+    assert rejection.value == "2020/00999 - Fortsatt SLA"
+    assert rejection.reason == (
+        "Diarienumren stämmer inte överens: Rubriken anger 2020/00999 "
+        "men Diarienummer anger 2020/00152."
+    )
+
+
+def test_diary_number_of_unknown_shape_is_rejected_with_the_accepted_formats():
+    fields = with_value(FIELDS_2014, "Diarienummer", "2020/152")
+
+    rejection = single_rejection(fields, title="Fortsatt SLA")
+
+    assert rejection.field == "Diarienummer"
+    assert rejection.value == "2020/152"
+    assert rejection.line == value_line(fields, "Diarienummer")
+    assert rejection.reason == DIARY_REASON
+    assert "ÅÅÅÅ/NNNNN" in DIARY_REASON and "ÅÅ-NNN-SNN" in DIARY_REASON
+
+
+def test_diary_number_and_name_fall_back_to_the_title_line():
+    fields = [f for f in FIELDS_2014 if f[0] not in ("Diarienummer", "Projektnummer", "Namn")]
+
+    page = parsed_page(fields, title="2020/00152 – Fortsatt SLA")
+
+    assert page.diary_number == "2020/00152"
+    assert page.name == "Fortsatt SLA"
+    assert page.period == "2014-2020"
+
+
+def test_name_is_split_from_the_title_at_the_first_dash_only():
+    fields = [f for f in FIELDS_ESF_PLUS if f[0] != "Namn"]
+
+    page = parsed_page(fields, title="22-005-S01 - Samverkan - Kalmar län (SIA)")
+
+    assert page.name == "Samverkan - Kalmar län (SIA)"
+
+
+def test_text_before_the_fields_other_than_the_title_is_reported():
+    page = parsed_page(FIELDS_2014, title="Projektbanken\n" + TITLE)
+
+    assert page.warnings == ["Text före fälten ignorerades (rad 1): 'Projektbanken'."]
+
+
+# --- Labels and layout ----------------------------------------------------------------------
+
+
+def test_labels_in_another_order_give_the_same_page():
+    in_order = parsed_page(FIELDS_2014)
+    reversed_order = parsed_page(list(reversed(FIELDS_2014)))
+
+    assert reversed_order == in_order
+
+
+def test_labels_match_regardless_of_case_spacing_and_dash_kind():
+    fields = [
+        *FIELDS_ESF_PLUS,
+        ("SEKUNDÄRTEMA – MOTVERKA BARNFATTIGDOM ", "Ja"),
+        ("insats av  strategisk betydelse", "ja"),
+        ("Nuts-2 kod", "SE21"),
+    ]
+
+    page = parsed_page(fields)
+
+    assert page.child_poverty_theme is True
+    assert page.strategic_importance is True
+    assert page.nuts_code == "SE21"
+    assert page.unknown_labels == {}
+
+
+def test_label_on_the_same_line_as_its_value_is_read_for_known_labels():
+    text = "Diarienummer: 2020/00152\nProjektperiod: 2020-08-17 – 2022-12-31\n\nText."
+
+    page = parse_bytes(text.encode(), source="inline.txt").page
+
+    assert page is not None
+    assert page.diary_number == "2020/00152"
+    assert page.end_date == date(2022, 12, 31)
+    assert page.description == "Text."
+
+
+def test_unknown_label_is_kept_with_its_value():
+    fields = [*FIELDS_2014[:5], ("Kommun", "Kalmar"), *FIELDS_2014[5:]]
+
+    page = parsed_page(fields)
+
+    assert page.unknown_labels == {"Kommun": "Kalmar"}
+    assert page.total_budget == 36619373
+
+
+def test_empty_label_value_leaves_the_field_empty_with_a_warning():
+    fields = [*FIELDS_2014[:11], ("Stödmottagarens adress", ""), *FIELDS_2014[11:]]
+
+    page = parsed_page(fields)
+
+    assert page.address == ""
+    assert page.postcode == "39127"
+    assert page.warnings == ["Fältet 'Stödmottagarens adress' saknar värde."]
+
+
+def test_empty_numeric_value_is_none_without_rejection():
+    fields = [*FIELDS_2014[:7], ("Total projektbudget", ""), *FIELDS_2014[8:]]
+
+    page = parsed_page(fields)
+
+    assert page.total_budget is None
+    assert page.esf_grant == 17207538
+
+
+def test_duplicate_label_with_differing_values_keeps_the_first_and_warns():
+    page = parsed_page([*FIELDS_2014, ("Region", "Sydsverige")])
+
+    assert page.region_name == "Småland & Öarna"
+    assert page.warnings == [
+        "Fältet 'Region' förekommer flera gånger med olika värden; 'Småland & Öarna' används."
+    ]
+
+
+def test_value_spread_over_two_lines_is_joined_with_a_warning():
+    text = page_text(FIELDS_2014).replace(
+        "Fortsatt SLA\nProjektnummer", "Fortsatt\nSLA\nProjektnummer"
+    )
+
+    page = parse_bytes(text.encode(), source="x").page
+
+    assert page is not None
+    assert page.name == "Fortsatt SLA"
+    assert page.warnings == ["Fältet 'Namn' har ett värde på flera rader; raderna slogs ihop."]
+
+
+def test_blank_line_between_label_groups_does_not_end_the_field_block():
+    text = page_text(FIELDS_2014[:8]).replace("\n\n" + DESCRIPTION, "")
+    text += "\n\n" + page_text(FIELDS_2014[8:], title="")
+
+    page = parse_bytes(text.encode(), source="x").page
+
+    assert page is not None
+    assert page.esf_grant == 17207538
+    assert page.intervention_code == "109"
+    assert page.description == DESCRIPTION
+
+
+def test_short_line_ending_in_colon_inside_the_description_is_not_a_label():
+    description = "Projektet startar nu.\n\nMålen är att:\n• fler får arbete"
+
+    page = parsed_page(FIELDS_2014, description=description)
+
+    assert page.unknown_labels == {}
+    assert page.description == description
+
+
+def test_description_boilerplate_at_the_end_is_removed():
+    description = (
+        "Första stycket.\n\n  Andra   stycket.  \n\nSkriv ut\nSenast uppdaterad: 8 juni 2020"
+    )
+
+    page = parsed_page(FIELDS_2014, description=description)
+
+    assert page.description == "Första stycket.\n\nAndra stycket."
+
+
+def test_page_with_only_generic_labels_is_not_a_project_page():
+    text = (
+        "Nyhet om ett projekt\n\nKontaktperson:\nAnna Andersson\nE-post:\nanna@example.se\n\nText."
+    )
+
+    assert parse_bytes(text.encode(), source="x").skipped == SKIP_NOT_PROJECT
+
+
+# --- Format detection -----------------------------------------------------------------------
+
+
+def test_esf_plus_is_detected_from_its_labels_without_a_title():
+    page = parsed_page(FIELDS_ESF_PLUS, title="")
+
+    assert page.period == "2021-2027"
+    assert page.fund == "ESF+"
+    assert page.org_number == "8025185011"
+    assert page.owner_name == "KOMMUNFÖRBUNDET KALMAR LÄN"
+    assert page.owner_unit == ""
+
+
+def test_esf_plus_owner_text_is_not_split():
+    fields = with_value(FIELDS_ESF_PLUS, "Projektägare", "FÖRENINGEN A, B")
+
+    page = parsed_page(fields)
+
+    assert (page.owner_name, page.owner_unit) == ("FÖRENINGEN A, B", "")
+
+
+def test_diary_shape_decides_the_period_when_labels_disagree():
+    page = parsed_page([*FIELDS_2014, ("Berörd fond", "ESF")])
+
+    assert page.period == "2014-2020"
+    assert page.fund == "ESF"
+    assert page.warnings == [
+        "Fälten liknar programperioden 2021-2027 men diarienumret har formatet för "
+        "2014-2020; diarienumret avgör."
+    ]
+
+
+def test_esf_plus_diary_with_2014_labels_is_esf_plus_with_a_warning():
+    page = parsed_page([*FIELDS_ESF_PLUS, ("Projektperiod", "2023-02-01 - 2026-01-31")])
+
+    assert page.period == "2021-2027"
+    assert page.warnings == [
+        "Fälten liknar programperioden 2014-2020 men diarienumret har formatet för "
+        "2021-2027; diarienumret avgör."
+    ]
+
+
+# --- Owner ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Kommunförbundet Kalmar län, Kommunförbundet Kalmar län",
+            ("Kommunförbundet Kalmar län", ""),
+        ),
+        (
+            "Region Jämtland Härjedalen, Välfärd och klimat",
+            ("Region Jämtland Härjedalen", "Välfärd och klimat"),
+        ),
+        (
+            "Malmö stad, Arbetsmarknads-, gymnasie- och vuxenutbildningsförvaltningen",
+            ("Malmö stad", "Arbetsmarknads-, gymnasie- och vuxenutbildningsförvaltningen"),
+        ),
+        ("Stiftelsen A, B, stiftelsen a, b", ("Stiftelsen A, B", "")),
+        ("Lunds kommun", ("Lunds kommun", "")),
+    ],
+)
+def test_owner_is_split_at_the_first_comma_and_a_repeated_organisation_has_no_unit(text, expected):
+    assert split_owner(text) == expected
+
+
+# --- Numbers, amounts and rates -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "amount",
+    [
+        "36 619 373",
+        "36 619 373 kr",
+        "36\u00a0619\u00a0373",
+        "36\u2009619\u2009373",
+        "36\u202f619\u202f373 kr",
+        "36.619.373",
+        "36619373",
+        "36 619 373 SEK",
+        "36 619 373 kronor",
+    ],
+)
+def test_amount_formats_are_read_as_whole_kronor(amount):
+    page = parsed_page(with_value(FIELDS_2014, "Total projektbudget", amount))
+
+    assert page.total_budget == 36619373
+
+
+@pytest.mark.parametrize("amount", ["12 3x4", "36,5", "1 23 456", "36 619.373", "ca 5 miljoner"])
+def test_amount_that_is_not_a_whole_number_is_rejected(amount):
+    fields = with_value(FIELDS_2014, "Total projektbudget", amount)
+
+    rejection = single_rejection(fields)
+
+    assert rejection == Rejection(
+        "test.txt",
+        value_line(fields, "Total projektbudget"),
+        "Total projektbudget",
+        amount,
+        AMOUNT_REASON,
+    )
+
+
+def test_negative_amount_is_rejected():
+    fields = with_value(FIELDS_2014, "Beviljat ESF-stöd", "-5 000")
+
+    rejection = single_rejection(fields)
+
+    assert (rejection.field, rejection.value, rejection.reason) == (
+        "Beviljat ESF-stöd",
+        "-5 000",
+        NEGATIVE_AMOUNT_REASON,
+    )
+
+
+def test_esf_grant_above_total_budget_is_rejected():
+    fields = with_value(FIELDS_2014, "Beviljat ESF-stöd", "40 000 000")
+
+    rejection = single_rejection(fields)
+
+    assert rejection == Rejection(
+        "test.txt",
+        value_line(fields, "Beviljat ESF-stöd"),
+        "Beviljat ESF-stöd",
+        "40 000 000",
+        "Beviljat stöd (40000000 kr) är större än total projektbudget (36619373 kr).",
+    )
+
+
+def test_participant_count_must_be_a_whole_number():
+    fields = with_value(FIELDS_2014, "Planerat antal deltagare", "ca 400")
+
+    rejection = single_rejection(fields)
+
+    assert (rejection.field, rejection.value, rejection.reason) == (
+        "Planerat antal deltagare",
+        "ca 400",
+        COUNT_REASON,
+    )
+
+
+def test_long_rejected_value_is_truncated_to_200_characters():
+    fields = with_value(FIELDS_2014, "Total projektbudget", "x" * 300)
+
+    assert single_rejection(fields).value == "x" * 200
+
+
+@pytest.mark.parametrize(
+    ("rate", "expected"),
+    [
+        ("50%", "50"),
+        ("50 %", "50"),
+        ("49,5 %", "49.5"),
+        ("49.5%", "49.5"),
+        ("0 %", "0"),
+        ("100%", "100"),
+        ("60 procent", "60"),
+    ],
+)
+def test_cofinancing_rate_formats(rate, expected):
+    page = parsed_page(with_value(FIELDS_2014, "Unionens medfinansieringsgrad", rate))
+
+    assert page.cofinancing_rate == Decimal(expected)
+
+
+@pytest.mark.parametrize(
+    ("rate", "reason"),
+    [
+        ("150 %", "Ogiltig medfinansieringsgrad: måste vara mellan 0 och 100 %."),
+        ("-5 %", "Ogiltig medfinansieringsgrad: måste vara mellan 0 och 100 %."),
+        ("hälften", "Ogiltig medfinansieringsgrad: förväntade procent, t.ex. 50 % eller 49,5 %."),
+    ],
+)
+def test_cofinancing_rate_outside_0_to_100_or_unreadable_is_rejected(rate, reason):
+    fields = with_value(FIELDS_2014, "Unionens medfinansieringsgrad", rate)
+
+    rejection = single_rejection(fields)
+
+    assert (rejection.field, rejection.value, rejection.reason) == (
+        "Unionens medfinansieringsgrad",
+        rate,
+        reason,
+    )
+
+
+def test_postcode_with_a_space_is_compacted():
+    page = parsed_page(with_value(FIELDS_2014, "Stödmottagare postnr", "391 27"))
+
+    assert page.postcode == "39127"
+
+
+# --- Dates ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "period",
+    [
+        "2020-08-17 - 2022-12-31",
+        "2020-08-17 – 2022-12-31",
+        "2020-08-17 -- 2022-12-31",
+        "2020-08-17–2022-12-31",
+    ],
+)
+def test_project_period_separators(period):
+    page = parsed_page(with_value(FIELDS_2014, "Projektperiod", period))
+
+    assert (page.start_date, page.end_date) == (date(2020, 8, 17), date(2022, 12, 31))
+
+
+def test_project_period_ending_before_it_starts_is_rejected():
+    fields = with_value(FIELDS_2014, "Projektperiod", "2022-12-31 - 2020-08-17")
+
+    rejection = single_rejection(fields)
+
+    assert rejection == Rejection(
+        "test.txt",
+        value_line(fields, "Projektperiod"),
+        "Projektperiod",
+        "2022-12-31 - 2020-08-17",
+        "Slutdatum 2020-08-17 ligger före startdatum 2022-12-31.",
+    )
+
+
+def test_esf_plus_end_date_before_start_date_is_rejected():
+    fields = with_value(FIELDS_ESF_PLUS, "Slutdatum", "2022-01-31")
+
+    rejection = single_rejection(fields)
+
+    assert (rejection.field, rejection.value, rejection.reason) == (
+        "Slutdatum",
+        "2022-01-31",
+        "Slutdatum 2022-01-31 ligger före startdatum 2023-02-01.",
+    )
+
+
+def test_date_that_does_not_exist_is_rejected():
+    fields = with_value(FIELDS_ESF_PLUS, "Startdatum", "2023-02-30")
+
+    rejection = single_rejection(fields)
+
+    assert (rejection.field, rejection.value, rejection.reason) == (
+        "Startdatum",
+        "2023-02-30",
+        "Ogiltigt datum: 2023-02-30 finns inte i kalendern.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("label", "value", "reason"),
+    [
+        ("Startdatum", "1 februari 2023", "Ogiltigt datum: förväntade ÅÅÅÅ-MM-DD."),
+        ("Slutdatum", "20260131", "Ogiltigt datum: förväntade ÅÅÅÅ-MM-DD."),
+    ],
+)
+def test_date_not_in_iso_form_is_rejected(label, value, reason):
+    rejection = single_rejection(with_value(FIELDS_ESF_PLUS, label, value))
+
+    assert (rejection.field, rejection.value, rejection.reason) == (label, value, reason)
+
+
+def test_unreadable_project_period_is_rejected():
+    fields = with_value(FIELDS_2014, "Projektperiod", "2020-08-17 till 2022-12-31")
+
+    rejection = single_rejection(fields)
+
+    assert (rejection.field, rejection.value, rejection.reason) == (
+        "Projektperiod",
+        "2020-08-17 till 2022-12-31",
+        "Ogiltig projektperiod: förväntade ÅÅÅÅ-MM-DD - ÅÅÅÅ-MM-DD.",
+    )
+
+
+# --- Organisation number and yes/no -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("number", ["8025185011", "802518-5011", "802518 5011", "16802518-5011"])
+def test_org_number_is_normalised_to_ten_digits(number):
+    page = parsed_page(with_value(FIELDS_ESF_PLUS, "Projektägare organisationsnummer", number))
+
+    assert page.org_number == "8025185011"
+
+
+def test_org_number_with_wrong_check_digit_is_rejected():
+    fields = with_value(FIELDS_ESF_PLUS, "Projektägare organisationsnummer", "802518-5012")
+
+    rejection = single_rejection(fields)
+
+    assert rejection == Rejection(
+        "test.txt",
+        value_line(fields, "Projektägare organisationsnummer"),
+        "Projektägare organisationsnummer",
+        "802518-5012",
+        "Ogiltigt organisationsnummer: kontrollsiffran stämmer inte (Luhn-kontroll).",
+    )
+
+
+def test_org_number_with_wrong_length_is_rejected():
+    fields = with_value(FIELDS_ESF_PLUS, "Projektägare organisationsnummer", "802518-501")
+
+    rejection = single_rejection(fields)
+
+    assert (rejection.field, rejection.value, rejection.reason) == (
+        "Projektägare organisationsnummer",
+        "802518-501",
+        "Ogiltigt organisationsnummer: förväntade 10 siffror, t.ex. 802518-5011.",
+    )
+
+
+def test_yes_no_value_that_is_neither_gives_none_and_a_warning():
+    page = parsed_page([*FIELDS_ESF_PLUS, ("Insats av strategisk betydelse", "Kanske")])
+
+    assert page.strategic_importance is None
+    assert page.warnings == [
+        "Fältet 'Insats av strategisk betydelse' har värdet 'Kanske', "
+        "förväntade Ja eller Nej; värdet lämnades tomt."
+    ]
+
+
+def test_several_problems_are_all_rejected_together():
+    fields = with_value(
+        with_value(FIELDS_2014, "Total projektbudget", "12 3x4"), "Projektperiod", "igår"
+    )
+
+    result = parse_fields(fields)
+
+    assert {r.field for r in result.rejections} == {"Total projektbudget", "Projektperiod"}
+    assert result.page is None
+
+
+# --- Participant goal -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "goal"),
+    [
+        (
+            "Målet är att 210 personer ska gå igenom projektet och minst 125 av dem ska lämna "
+            "projektet på god väg.",
+            125,
+        ),
+        ("Minst 125 av deltagarna ska gå vidare till arbete.", 125),
+        ("125 av de 210 deltagarna ska ha ett arbete.", 125),
+        ("Ambitionen är att 60% av projekts 584 deltagare ska gå till arbete.", 350),
+        ("60 % av projektets 584 deltagare ska gå till arbete eller studier.", 350),
+        ("60 procent av projektets 584 deltagare ska gå till arbete.", 350),
+        ("52,5 % av de 200 deltagarna ska börja studera.", 105),
+        ("50 % av de 5 deltagarna ska börja arbeta.", 3),
+        ("Minst 1 125 av de 2 000 deltagarna ska\nbörja arbeta.", 1125),
+        ("Minst 125 av deltagarna ska arbeta. Minst 125 av deltagarna ska arbeta.", 125),
+    ],
+)
+def test_participant_goal_is_read_from_explicit_statements(text, goal):
+    assert find_participant_goal(text) == (goal, [])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "50 % av deltagarna ska gå till arbete.",
+        "Projektet ska hjälpa många deltagare till arbete.",
+        "Vi anställer fem coacher och minst 3 av dem ska arbeta deltid.",
+        "Hittills har 260 personer gått till arbete eller studier.",
+        "300 av de 210 deltagarna ska arbeta.",
+        "",
+    ],
+)
+def test_participant_goal_is_none_without_an_explicit_count(text):
+    assert find_participant_goal(text) == (None, [])
+
+
+def test_several_different_participant_goals_give_none_and_a_warning():
+    text = "Minst 125 av deltagarna ska arbeta. 60 % av de 200 deltagarna ska studera."
+
+    assert find_participant_goal(text) == (
+        None,
+        ["Flera olika deltagarmål i beskrivningen (120, 125); inget mål sattes."],
+    )
+
+
+def test_participant_goal_above_planned_participants_is_dropped_with_a_warning():
+    description = "Minst 500 av deltagarna ska gå till arbete."
+
+    page = parsed_page(FIELDS_2014, description=description)
+
+    assert page.participant_goal is None
+    assert page.warnings == [
+        "Deltagarmålet 500 i beskrivningen är större än antalet deltagare 446; inget mål sattes."
+    ]
+
+
+def test_participant_goal_is_not_guessed_from_a_percentage_and_planned_participants():
+    page = parsed_page(FIELDS_2014, description="Minst 60 % av deltagarna ska gå till arbete.")
+
+    assert page.planned_participants == 446
+    assert page.participant_goal is None

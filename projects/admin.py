@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -26,6 +27,12 @@ from .models import (
 admin.site.site_header = _("ESF-portalen – administration")
 admin.site.site_title = _("ESF-portalen")
 admin.site.index_title = _("Registret")
+# The inline decision table needs the width the navigation sidebar would take.
+admin.site.enable_nav_sidebar = False
+
+
+def kronor(value: int | None) -> str:
+    return "–" if value is None else number_format(value, force_grouping=True)
 
 
 def add_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -121,16 +128,18 @@ class DecisionInline(admin.TabularInline):
     ]
     ordering = ["decided_on", "id"]
     formfield_overrides = {
-        models.TextField: {"widget": forms.Textarea(attrs={"rows": 1, "cols": 30})}
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 1, "cols": 20})},
+        models.CharField: {"widget": forms.TextInput(attrs={"size": 24})},
+        models.BigIntegerField: {"widget": forms.NumberInput(attrs={"style": "width: 9em"})},
     }
 
 
 class ProjectAddForm(forms.ModelForm):
     """Creating a project records its first decision, so the form asks for that decision too."""
 
-    decided_on = forms.DateField(label=_("beslutsdatum"), help_text=_("Datum för beviljandet."))
+    decided_on = forms.DateField(label=_("Beslutsdatum"), help_text=_("Datum för beviljandet."))
     decided_by = forms.CharField(
-        label=_("beslutat av"),
+        label=_("Beslutat av"),
         max_length=200,
         required=False,
         help_text=_("T.ex. Strukturfondspartnerskapet Småland och Öarna eller Svenska ESF-rådet."),
@@ -233,8 +242,19 @@ class ProjectAdmin(SimpleHistoryAdmin):
         if obj is None:
             return fieldsets
         hidden = {"decided_on", "decided_by"}
+        money_note = _(
+            "Slutdatum, total budget och ESF-stöd räknas fram ur besluten längre ned: "
+            "summan av beloppen och slutdatumet i det senaste beslutet som anger ett."
+        )
         return [
-            (title, {**opts, "fields": [f for f in opts["fields"] if f not in hidden]})
+            (
+                title,
+                {
+                    **opts,
+                    "fields": [f for f in opts["fields"] if f not in hidden],
+                    **({"description": money_note} if "esf_grant" in opts["fields"] else {}),
+                },
+            )
             for title, opts in fieldsets
         ] + [(_("Registrering"), {"fields": ["slug", "created_at", "updated_at"]})]
 
@@ -263,7 +283,7 @@ class ProjectAdmin(SimpleHistoryAdmin):
             messages.info(
                 request,
                 _("Projektets summor räknades om: ESF-stöd %(grant)s kr, budget %(budget)s kr.")
-                % {"grant": project.esf_grant, "budget": project.total_budget},
+                % {"grant": kronor(project.esf_grant), "budget": kronor(project.total_budget)},
             )
 
 
@@ -306,7 +326,12 @@ class OrganisationAdmin(SimpleHistoryAdmin):
     show_full_result_count = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(project_count=Count("projects"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(project_count=Count("projects"))
+            .order_by("name", "id")
+        )
 
     @admin.display(description=_("antal projekt"), ordering="project_count")
     def project_count(self, obj) -> int:

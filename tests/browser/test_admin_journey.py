@@ -1,0 +1,86 @@
+"""An admin logs in, enters a project and an extension, and sees the totals and the history."""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
+
+from projects.models import Programme, Project
+from tests.factories import PASSWORD, OrganisationFactory
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture
+def admin_user():
+    return get_user_model().objects.create_superuser("admin", "admin@example.se", PASSWORD)
+
+
+def log_in(page, prefix: str = "") -> None:
+    page.goto(f"{prefix}/admin/login/")
+    page.get_by_label(re.compile("Användarnamn|Username")).fill("admin")
+    page.get_by_label(re.compile("Lösenord|Password")).fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("Logga in|Log in")).click()
+
+
+def choose_autocomplete(page, field: str, text: str) -> None:
+    page.locator(f"[aria-labelledby='select2-id_{field}-container']").click()
+    page.locator(".select2-search__field").fill(text)
+    page.locator(".select2-results__option", has_text=text).first.click()
+
+
+def test_admin_enters_a_project_and_an_extension_and_sees_the_totals(page, admin_user, snap):
+    OrganisationFactory(name="Kommunförbundet Kalmar län", org_number="8025185011")
+    log_in(page)
+    expect(page.get_by_role("heading", name="Registret")).to_be_visible()
+    snap(page, "admin-index-sv")
+
+    page.goto("/admin/projects/project/add/")
+    page.get_by_label("Diarienummer").fill("2020/00152")
+    programme = Programme.objects.get(period="2014-2020")
+    page.get_by_label(re.compile(r"^Program:?$")).select_option(str(programme.pk))
+    page.get_by_label(re.compile(r"^Namn:?$")).fill("Fortsatt SLA")
+    choose_autocomplete(page, "owner", "Kommunförbundet")
+    page.get_by_label("Beslutsdatum").fill("2020-06-10")
+    page.get_by_label("Startdatum").fill("2020-08-17")
+    page.get_by_label("Slutdatum").fill("2022-12-31")
+    page.get_by_label("Total projektbudget (kr)").fill("36619373")
+    page.get_by_label("Beviljat ESF-stöd (kr)").fill("40000000")  # more than the budget
+    snap(page, "admin-project-add-sv")
+    page.get_by_role("button", name="Spara", exact=True).click()
+    expect(page.locator(".errorlist")).to_contain_text("får inte överstiga total projektbudget")
+    snap(page, "admin-project-add-error-sv")
+
+    page.get_by_label("Beviljat ESF-stöd (kr)").fill("17207538")
+    page.get_by_label("Beslutsdatum").fill("2020-06-10")
+    page.get_by_role("button", name="Spara och fortsätt redigera").click()
+    expect(page.locator(".messagelist")).to_contain_text("Lade till projekt")
+
+    row = page.locator("#decisions-group tr.form-row:not(.empty-form)").last
+    row.locator("select[name$='-kind']").select_option("extension")
+    row.locator("input[name$='-decided_on']").fill("2022-06-01")
+    row.locator("input[name$='-esf_grant_change']").fill("5000000")
+    row.locator("input[name$='-total_budget_change']").fill("10000000")
+    row.locator("input[name$='-new_end_date']").fill("2023-06-30")
+    page.get_by_role("button", name="Spara och fortsätt redigera").click()
+    expect(page.locator(".messagelist")).to_contain_text("22\xa0207\xa0538")
+    snap(page, "admin-project-change-sv")
+
+    project = Project.objects.get(diary_number="2020/00152")
+    assert (project.esf_grant, project.total_budget) == (22_207_538, 46_619_373)
+    assert project.end_date.isoformat() == "2023-06-30"
+
+    page.get_by_role("link", name="Historik").click()
+    expect(page.locator("#change-history")).to_contain_text("admin")
+    snap(page, "admin-project-history-sv")
+
+    page.goto(project.get_absolute_url())
+    expect(page.locator("main")).to_contain_text("22\xa0207\xa0538 kr")
+
+
+def test_admin_in_english(page, admin_user, snap):
+    log_in(page, "/en")
+    page.goto("/en/admin/projects/project/add/")
+    expect(page.get_by_label("Diary number")).to_be_visible()
+    snap(page, "admin-project-add-en")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import math
 import random
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -156,6 +157,12 @@ def weighted(rng: random.Random, weights: dict) -> object:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
+def ascii_name(name: str) -> str:
+    """"Linnéa Öberg" → "linnea.oberg": e-mail addresses keep to ASCII."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return ".".join(folded.lower().split())
+
+
 def luhn_complete(nine_digits: str) -> str:
     """Append the Luhn check digit that makes a valid ten-digit organisation number."""
     for check in "0123456789":
@@ -293,7 +300,7 @@ class DemoBuilder:
             planned_participants=participants,
             participant_goal=goal,
             contact_name=contact,
-            contact_email=f"{contact.split()[0].lower()}@example.se",
+            contact_email=f"{ascii_name(contact)}@example.se",
             postcode=f"{POSTCODE_PREFIX[region_code]}{rng.randint(0, 9999):04d}",
             city=town.upper() if period == validators.PERIOD_2021 else town,
             country="Sverige",
@@ -461,11 +468,13 @@ def generate(*, projects: int, seed: int, batch_size: int = 5000) -> DemoResult:
     result = DemoResult(removed_projects=remove_demo_data())
     builder = DemoBuilder(seed=seed)
     owners = builder.organisations(max(20, projects // 8))
-    Organisation.objects.bulk_create(owners, batch_size=batch_size)
-    result.organisations = len(owners)
     # Owners get several projects each, a few big ones many (like real municipalities).
     owner_weights = [1 / (rank + 1) ** 0.6 for rank in range(len(owners))]
     chosen = builder.rng.choices(owners, weights=owner_weights, k=projects)
+    used = {id(owner) for owner in chosen}
+    owners = [owner for owner in owners if id(owner) in used]  # no organisation without projects
+    Organisation.objects.bulk_create(owners, batch_size=batch_size)
+    result.organisations = len(owners)
     project_rows = BulkInserter(Project, PROJECT_COLUMNS)
     decision_rows = BulkInserter(Decision, DECISION_COLUMNS)
     for offset in range(0, projects, batch_size):

@@ -147,6 +147,8 @@ THEMES = [
     ("Steget vidare", "personer med funktionsnedsättning"),
     ("Grön omställning", "anställda i industrin"),
 ]
+# Demo decisions are dated up to this day, never later: fixed, so that a seed gives the same data.
+AS_OF = datetime.date(2026, 11, 1)
 PERIOD_STARTS = {
     validators.PERIOD_2014: (datetime.date(2015, 1, 1), datetime.date(2021, 9, 1)),
     validators.PERIOD_2021: (datetime.date(2022, 1, 1), datetime.date(2026, 9, 1)),
@@ -158,7 +160,7 @@ def weighted(rng: random.Random, weights: dict) -> object:
 
 
 def ascii_name(name: str) -> str:
-    """"Linnéa Öberg" → "linnea.oberg": e-mail addresses keep to ASCII."""
+    """ "Linnéa Öberg" → "linnea.oberg": e-mail addresses keep to ASCII."""
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     return ".".join(folded.lower().split())
 
@@ -329,13 +331,15 @@ class DemoBuilder:
             )
         ]
         roll = rng.random()
-        if roll < 0.3:  # extension: more money (at the same rate) and a later end date
+        extension_decided = decisions[0]["new_end_date"] - datetime.timedelta(days=90)
+        # extension: more money (at the same rate) and a later end date
+        if roll < 0.3 and extension_decided <= AS_OF:
             extra_budget = int(budget * rng.uniform(0.1, 0.5))
             end = add_months(end, rng.choice([6, 9, 12])) - datetime.timedelta(days=1)
             decisions.append(
                 dict(
                     kind=Decision.Kind.EXTENSION.value,
-                    decided_on=decisions[0]["new_end_date"] - datetime.timedelta(days=90),
+                    decided_on=extension_decided,
                     decided_by=decided_by,
                     esf_grant_change=int(extra_budget * float(rate) / 100),
                     total_budget_change=extra_budget,

@@ -11,9 +11,10 @@ import datetime
 from decimal import Decimal
 
 from django import forms
+from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -254,6 +255,43 @@ class Organisation(models.Model):
 DIARY_NUMBER_SQL_PATTERN = r"^(20[0-9]{2}/[0-9]{5}|[0-9]{2}-[0-9]{3}-S[0-9]{2})$"
 
 
+# Full-text search on PostgreSQL: Swedish stemming, so "arbetsmarknaden" finds "arbetsmarknad".
+# Migration 0003 adds `search_document`, a stored generated tsvector column with a GIN index (name,
+# diary number and city weighted A, description D). It exists only on PostgreSQL, so the model
+# does not declare it; the expressions below name it in SQL.
+SEARCH_CONFIG = "swedish"
+MAX_SEARCH_OWNERS = 2000
+
+
+class SearchDocumentMatch(models.Expression):
+    """`<table>.search_document @@ websearch_to_tsquery('swedish', text)` as a WHERE condition."""
+
+    output_field = models.BooleanField()
+    template = "{column} @@ websearch_to_tsquery(%s::regconfig, %s)"
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def column(self, compiler) -> str:
+        alias = compiler.query.get_initial_alias()
+        return f"{compiler.quote_name_unless_alias(alias)}.search_document"
+
+    def as_sql(self, compiler, connection):
+        return self.template.format(column=self.column(compiler)), [SEARCH_CONFIG, self.text]
+
+
+class SearchDocumentRank(SearchDocumentMatch):
+    """ts_rank of the stored document against the query: title words (A) outweigh the rest."""
+
+    output_field = models.FloatField()
+    template = "ts_rank({column}, websearch_to_tsquery(%s::regconfig, %s))"
+
+
+def organisation_document() -> SearchVector:
+    return SearchVector("name", config=SEARCH_CONFIG)
+
+
 class ProjectQuerySet(models.QuerySet):
     def for_list(self) -> ProjectQuerySet:
         """Rows for lists and exports, with every foreign key they show joined."""
@@ -264,6 +302,34 @@ class ProjectQuerySet(models.QuerySet):
             "programme_area",
             "specific_objective",
             "intervention_field",
+        )
+
+    def search(self, text: str) -> ProjectQuerySet:
+        """Projects matching free text in diary number, name, owner, city or description.
+
+        PostgreSQL: full-text search with Swedish stemming, ranked (`search_rank`). SQLite: a
+        plain case-insensitive contains-search, unranked.
+        """
+        if connection.vendor != "postgresql":
+            return self.filter(
+                Q(diary_number__icontains=text)
+                | Q(name__icontains=text)
+                | Q(owner__name__icontains=text)
+                | Q(city__icontains=text)
+                | Q(description__icontains=text)
+            )
+        query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+        owners = Organisation.objects.alias(document=organisation_document()).filter(document=query)
+        # Few matching owners (the usual case) go in as a literal id list, which PostgreSQL
+        # combines with the GIN index in a BitmapOr; many go in as a subquery.
+        owner_ids = list(owners.values_list("pk", flat=True)[: MAX_SEARCH_OWNERS + 1])
+        owner_match = (
+            Q(owner__in=owners.values("pk"))
+            if len(owner_ids) > MAX_SEARCH_OWNERS
+            else Q(owner_id__in=owner_ids)
+        )
+        return self.filter(Q(SearchDocumentMatch(text)) | owner_match).annotate(
+            search_rank=SearchDocumentRank(text)
         )
 
     def upcoming(self, *, at: datetime.date) -> ProjectQuerySet:
@@ -495,6 +561,11 @@ class Project(models.Model):
 
     def get_status_display(self) -> str:
         return self.Status(self.status()).label
+
+    @property
+    def duration_months(self) -> int:
+        """Length of the project period in whole months (rounded)."""
+        return round(((self.end_date - self.start_date).days + 1) / 30.44)
 
     @property
     def esf_per_participant(self) -> int | None:

@@ -1,35 +1,233 @@
-"""Public pages. Plain function views: pick a queryset, render."""
+"""Public pages. Plain function views: pick a queryset, filter it, render. Nothing here writes."""
 
-from django.db.models import Count, Sum
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Q, Sum
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
-from .models import Organisation, Project
+from . import queries, validators
+from .filters import ProjectFilter
+from .models import Decision, Organisation, Project
+
+PAGE_SIZES = [25, 50, 100, 200]
+RANGE_FILTERS = ["start_year", "total_budget", "esf_grant", "participants", "rate"]
+DEFAULT_PAGE_SIZE = 50
+
+
+class CountedPaginator(Paginator):
+    """A paginator told the count, which the page's summary query has already computed."""
+
+    def __init__(self, *args, count: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
+def lang() -> str:
+    return "en" if (get_language() or "sv").startswith("en") else "sv"
+
+
+def _int_param(request: HttpRequest, name: str, default: int, problems: list[str]) -> int:
+    raw = request.GET.get(name, "")
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        problems.append(
+            _("%(name)s: %(value)s är inte ett heltal.") % {"name": name, "value": raw[:40]}
+        )
+        return default
+
+
+def diary_number_jump(query: str) -> Project | None:
+    """A search for an exact diary number (2020/00152 or 2020-00152) goes to that project."""
+    number = validators.normalise_diary_number(query)
+    if validators.diary_number_period(number) is None:
+        return None
+    return Project.objects.filter(diary_number=number).only("slug").first()
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    # 1: one aggregate over all projects
-    figures = Project.objects.aggregate(
-        projects=Count("id"),
-        esf_grant=Sum("esf_grant", default=0),
-        participants=Sum("planned_participants", default=0),
+    # 1: key figures by programme period; 2–3: regions and areas with counts; 4: latest decisions
+    by_period = list(
+        Project.objects.values("programme__period")
+        .annotate(
+            projects=Count("id"),
+            esf_grant=Sum("esf_grant", default=0),
+            participants=Sum("planned_participants", default=0),
+        )
+        .order_by("programme__period")
     )
-    return render(request, "projects/home.html", {"figures": figures})
+    totals = {
+        key: sum(row[key] for row in by_period) for key in ("projects", "esf_grant", "participants")
+    }
+    regions = (
+        Project.objects.values("region__code", "region__name_sv", "region__name_en")
+        .annotate(projects=Count("id"), esf_grant=Sum("esf_grant", default=0))
+        .order_by("region__code")
+    )
+    areas = (
+        Project.objects.values(
+            "programme_area__code",
+            "programme_area__name_sv",
+            "programme_area__name_en",
+            "programme__period",
+        )
+        .annotate(projects=Count("id"))
+        .order_by("programme__period", "programme_area__code")
+    )
+    latest = (
+        Decision.objects.exclude(decided_on=None)
+        .select_related("project")
+        .order_by("-decided_on", "-id")[:8]
+    )
+    return render(
+        request,
+        "projects/home.html",
+        {
+            "by_period": by_period,
+            "totals": totals,
+            "regions": regions,
+            "areas": areas,
+            "latest": latest,
+            "lang": lang(),
+        },
+    )
+
+
+def project_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    if query and (project := diary_number_jump(query)):
+        return redirect(project)
+    problems: list[str] = []
+    reference = queries.reference_lists()
+    filterset = ProjectFilter(request.GET, queryset=Project.objects.for_list(), reference=reference)
+    projects = filterset.qs
+    problems += filterset.problems()
+    summary = queries.summary(projects)
+
+    size = _int_param(request, "size", DEFAULT_PAGE_SIZE, problems)
+    if size not in PAGE_SIZES:
+        problems.append(
+            _("Sidstorlek %(size)s finns inte; visar %(default)s per sida.")
+            % {"size": size, "default": DEFAULT_PAGE_SIZE}
+        )
+        size = DEFAULT_PAGE_SIZE
+    paginator = CountedPaginator(projects, size, count=summary["projects"])
+    number = _int_param(request, "page", 1, problems)
+    shown = min(max(number, 1), paginator.num_pages)
+    if shown != number:
+        problems.append(
+            _("Sidan %(page)s finns inte; visar sida %(shown)s.") % {"page": number, "shown": shown}
+        )
+    page = paginator.page(shown)
+
+    today = timezone.localdate()
+    facets = queries.facets(
+        projects,
+        reference=reference,
+        selected=filterset.selected(),
+        labels=filterset.labels(),
+        lang=lang(),
+        today=today,
+    )
+    params = request.GET.copy()
+    params.pop("page", None)
+    active = [
+        (facet.name, choice.value, f"{facet.label}: {choice.label}")
+        for facet in facets
+        for choice in facet.choices
+        if choice.selected
+    ]
+    range_fields = [
+        (
+            name,
+            {
+                "label": filterset.filters[name].label,
+                "min": request.GET.get(f"{name}_min", "")[:20],
+                "max": request.GET.get(f"{name}_max", "")[:20],
+            },
+        )
+        for name in RANGE_FILTERS
+    ]
+    return render(
+        request,
+        "projects/project_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "summary": summary,
+            "facets": facets,
+            "problems": problems,
+            "query_string": params.urlencode(),
+            "page_sizes": PAGE_SIZES,
+            "size": size,
+            "today": today,
+            "ranges": filterset.range_filters(),
+            "active": active,
+            "range_fields": range_fields,
+        },
+    )
 
 
 def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     project = get_object_or_404(Project.objects.for_list(), slug=slug)
-    decisions = project.decisions.order_by("decided_on", "id")
+    decisions = list(project.decisions.order_by("decided_on", "id"))
+    running_grant = running_budget = 0
+    for decision in decisions:
+        running_grant += decision.esf_grant_change or 0
+        running_budget += decision.total_budget_change or 0
+        decision.running_grant = running_grant
+        decision.running_budget = running_budget
     return render(
-        request, "projects/project_detail.html", {"project": project, "decisions": decisions}
+        request,
+        "projects/project_detail.html",
+        {"project": project, "decisions": decisions, "lang": lang()},
+    )
+
+
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:200]
+    organisations = Organisation.objects.annotate(
+        project_count=Count("projects"), esf_grant=Sum("projects__esf_grant", default=0)
+    ).filter(project_count__gt=0)
+    if query:
+        organisations = organisations.filter(
+            Q(name__icontains=query) | Q(org_number__startswith=query.replace("-", ""))
+        )
+    organisations = organisations.order_by("-esf_grant", "name", "id")
+    problems: list[str] = []
+    paginator = Paginator(organisations, DEFAULT_PAGE_SIZE)
+    page = paginator.get_page(_int_param(request, "page", 1, problems))
+    return render(
+        request,
+        "projects/organisation_list.html",
+        {"page": page, "query": query, "problems": problems},
     )
 
 
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     projects = organisation.projects.for_list().order_by("-start_date", "diary_number")
+    totals = queries.summary(organisation.projects.all())
     return render(
         request,
         "projects/organisation_detail.html",
-        {"organisation": organisation, "projects": projects},
+        {"organisation": organisation, "projects": projects, "totals": totals},
     )
+
+
+def about(request: HttpRequest) -> HttpResponse:
+    latest = Project.objects.filter(is_demo=False).aggregate(latest=Max("updated_at"))["latest"]
+    demo = Project.objects.filter(is_demo=True).count()
+    return render(request, "projects/about.html", {"latest": latest, "demo": demo})

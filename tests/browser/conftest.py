@@ -58,7 +58,20 @@ def chromium():
 
 
 @pytest.fixture
-def page(chromium, live_server):
+def reference_data(transactional_db):
+    """The live server needs committed data, so these tests run outside a rolled-back
+    transaction and the database is flushed after each; put the code lists and groups back."""
+    from django.apps import apps
+
+    from projects import reference
+    from projects.permissions import ensure_groups
+
+    reference.load(apps)
+    ensure_groups()
+
+
+@pytest.fixture
+def page(chromium, live_server, reference_data):
     context = chromium.new_context(base_url=live_server.url, viewport=VIEWPORTS["desktop"])
     context.set_default_timeout(15_000)
     page = context.new_page()

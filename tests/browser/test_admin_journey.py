@@ -9,11 +9,11 @@ from playwright.sync_api import expect
 from projects.models import Programme, Project
 from tests.factories import PASSWORD, OrganisationFactory
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def admin_user():
+def admin_user(reference_data):
     return get_user_model().objects.create_superuser("admin", "admin@example.se", PASSWORD)
 
 

@@ -1,0 +1,244 @@
+"""ProjectFilter: the one filter behind the project list, the dashboard and the exports.
+
+Every filter state is a plain query string (`?region=SE21&programme_area=2&status=ongoing`).
+Invalid values never raise: django-filter leaves an invalid field out of `cleaned_data`, so the
+valid part still filters, and `problems()` tells the page what was ignored and why.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import F
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+
+from .models import LegalForm, Project
+from .queries import ReferenceLists, reference_lists
+
+# sort key in the URL → model field; "-" in front means descending. Ties break on diary number.
+SORT_FIELDS = {
+    "diary_number": "diary_number",
+    "name": "name",
+    "start": "start_date",
+    "end": "end_date",
+    "budget": "total_budget",
+    "grant": "esf_grant",
+    "participants": "planned_participants",
+    "rate": "cofinancing_rate",
+}
+SORT_LABELS = {
+    "diary_number": _("Diarienummer"),
+    "name": _("Namn"),
+    "start": _("Startdatum"),
+    "end": _("Slutdatum"),
+    "budget": _("Total budget"),
+    "grant": _("ESF-stöd"),
+    "participants": _("Deltagare"),
+    "rate": _("Medfinansieringsgrad"),
+}
+DEFAULT_SORT = "-start"
+RELEVANCE = "relevance"
+
+
+def sort_choices() -> list[tuple[str, str]]:
+    choices = [(RELEVANCE, _("Relevans (vid sökning)"))]
+    for key, label in SORT_LABELS.items():
+        choices.append((key, _("%(field)s, stigande") % {"field": label}))
+        choices.append((f"-{key}", _("%(field)s, fallande") % {"field": label}))
+    return choices
+
+
+class RangeWidget(django_filters.widgets.RangeWidget):
+    suffixes = ["min", "max"]
+
+
+def bounded_range(*, label, field_name=None, maximum=10**13, decimals=0):
+    """A from–to filter whose bounds are checked, so absurd numbers give a message, not a 500."""
+
+    def bound():
+        if decimals:
+            return forms.DecimalField(
+                min_value=0, max_value=maximum, max_digits=16, decimal_places=decimals
+            )
+        return forms.IntegerField(min_value=0, max_value=maximum)
+
+    class Field(django_filters.fields.RangeField):
+        def __init__(self, *args, **kwargs):
+            super().__init__((bound(), bound()), *args, **kwargs)
+
+    class Filter(django_filters.RangeFilter):
+        field_class = Field
+
+    kwargs = {"field_name": field_name} if field_name else {}
+    return Filter(label=label, widget=RangeWidget(), **kwargs)
+
+
+class LenientMultipleChoiceField(django_filters.fields.MultipleChoiceField):
+    """Keeps the valid values of a multi-select and remembers the unknown ones.
+
+    `?region=SE21&region=XX` filters on SE21 and reports XX, instead of dropping both.
+    """
+
+    ignored: list[str] = []
+
+    def clean(self, value):
+        values = self.to_python(value)
+        self.ignored = [v for v in values if not self.valid_value(v)]
+        return super().clean([v for v in values if self.valid_value(v)])
+
+
+class CodesFilter(django_filters.MultipleChoiceFilter):
+    field_class = LenientMultipleChoiceField
+
+
+class ProjectFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_q",
+        label=_("Sök"),
+        max_length=200,
+        help_text=_("Diarienummer, namn, projektägare, ort eller beskrivning."),
+    )
+    programme = CodesFilter(field_name="programme__period", label=_("Programperiod"))
+    region = CodesFilter(field_name="region__code", label=_("Region"))
+    programme_area = CodesFilter(field_name="programme_area__code", label=_("Programområde"))
+    specific_objective = CodesFilter(
+        field_name="specific_objective__code", label=_("Specifikt mål")
+    )
+    intervention_field = CodesFilter(
+        field_name="intervention_field__code", label=_("Interventionstyp")
+    )
+    legal_form = CodesFilter(
+        field_name="owner__legal_form",
+        choices=[(value, label) for value, label in LegalForm.choices if value],
+        label=_("Projektägarens juridiska form"),
+    )
+    status = django_filters.ChoiceFilter(
+        method="filter_status", choices=Project.Status.choices, label=_("Status i dag")
+    )
+    start_year = bounded_range(field_name="start_date__year", label=_("Startår"), maximum=2100)
+    total_budget = bounded_range(label=_("Total budget (kr)"))
+    esf_grant = bounded_range(label=_("Beviljat ESF-stöd (kr)"))
+    participants = bounded_range(
+        field_name="planned_participants", label=_("Planerade deltagare"), maximum=10**9
+    )
+    rate = bounded_range(
+        field_name="cofinancing_rate", label=_("Medfinansieringsgrad (%)"), maximum=100, decimals=2
+    )
+    sort = django_filters.ChoiceFilter(
+        method="filter_sort", choices=[], label=_("Sortering"), empty_label=None
+    )
+
+    class Meta:
+        model = Project
+        fields: list[str] = []
+
+    def __init__(
+        self,
+        data=None,
+        *args,
+        today: datetime.date | None = None,
+        reference: ReferenceLists | None = None,
+        **kwargs,
+    ):
+        self.today = today or timezone.localdate()
+        self.reference = reference or reference_lists()
+        super().__init__(data, *args, **kwargs)
+        self.filters["sort"].extra["choices"] = self.sort_options = sort_choices()
+        for name in ["programme", "region", "programme_area", "specific_objective",
+                     "intervention_field"]:  # fmt: skip
+            self.filters[name].extra["choices"] = [
+                (code, code) for code in self.reference.codes(name)
+            ]
+
+    # --- methods -----------------------------------------------------------------------------
+    def filter_q(self, queryset, name, value):
+        return queryset.search(value.strip()) if value.strip() else queryset
+
+    def filter_status(self, queryset, name, value):
+        return {
+            Project.Status.UPCOMING: queryset.upcoming,
+            Project.Status.ONGOING: queryset.ongoing,
+            Project.Status.FINISHED: queryset.finished,
+        }[value](at=self.today)
+
+    def filter_sort(self, queryset, name, value):
+        # Applied last by filter_queryset, so relevance can use the search's rank annotation.
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        return self.order(queryset, self.form.cleaned_data.get("sort") or "")
+
+    def order(self, queryset, sort: str):
+        searching = bool((self.form.cleaned_data.get("q") or "").strip())
+        if sort == RELEVANCE or (not sort and searching):
+            if searching and "search_rank" in queryset.query.annotations:
+                return queryset.order_by("-search_rank", "-start_date", "diary_number")
+            sort = DEFAULT_SORT
+        sort = sort or DEFAULT_SORT
+        descending = sort.startswith("-")
+        field = SORT_FIELDS[sort.lstrip("-")]
+        expression = F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
+        return queryset.order_by(expression, "diary_number")
+
+    # --- for templates -----------------------------------------------------------------------
+    @property
+    def sort_value(self) -> str:
+        if self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("sort"):
+            return self.form.cleaned_data["sort"]
+        return ""
+
+    @property
+    def effective_sort(self) -> str:
+        """The sort in force: the chosen one, else relevance when searching, else the default."""
+        if self.sort_value:
+            return self.sort_value
+        searching = bool(self.is_bound and (self.data.get("q") or "").strip())
+        return RELEVANCE if searching else DEFAULT_SORT
+
+    def selected(self) -> dict:
+        """The valid filter values, as the facets need them (lists of codes, a status)."""
+        if not self.is_bound:
+            return {}
+        self.form.is_valid()
+        return getattr(self.form, "cleaned_data", {})
+
+    def labels(self) -> dict[str, str]:
+        return {name: str(f.label) for name, f in self.filters.items()}
+
+    def problems(self) -> list[str]:
+        """What in the query string was ignored, in words for the page's message."""
+        if not self.is_bound:
+            return []
+        self.form.is_valid()
+        messages = []
+        for name, form_field in self.form.fields.items():
+            label = form_field.label
+            ignored = getattr(form_field, "ignored", [])
+            if name in self.form.errors:
+                keys = [name, f"{name}_min", f"{name}_max"]
+                ignored = [v for key in keys for v in self.data.getlist(key) if v]
+                detail = "; ".join(str(e).rstrip(".") for e in self.form.errors[name])
+            elif ignored:
+                detail = _("okänd kod")
+            else:
+                continue
+            messages.append(
+                _("%(label)s: %(value)s ignorerades (%(detail)s).")
+                % {"label": label, "value": ", ".join(v[:40] for v in ignored), "detail": detail}
+            )
+        return messages
+
+    def range_filters(self) -> list[tuple[str, str]]:
+        """(label, "from–to") for each range in use, for the active-filter summary."""
+        result = []
+        for name, value in self.selected().items():
+            if isinstance(value, slice) and (value.start is not None or value.stop is not None):
+                low = "" if value.start is None else number_format(value.start)
+                high = "" if value.stop is None else number_format(value.stop)
+                result.append((str(self.filters[name].label), f"{low}–{high}"))
+        return result

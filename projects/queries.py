@@ -1,0 +1,204 @@
+"""Reads that combine several queries or return plain data: reference lists, facets, summaries.
+
+Everything is computed in the database with one grouped query per dimension, so the number of
+queries per page is constant whatever the number of projects.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from .models import (
+    InterventionField,
+    LegalForm,
+    Programme,
+    ProgrammeArea,
+    Project,
+    Region,
+    SpecificObjective,
+)
+
+
+@dataclass
+class ReferenceLists:
+    """The code lists a filter form and its facets show, loaded once per request (5 queries)."""
+
+    programmes: list[Programme]
+    regions: list[Region]
+    areas: list[ProgrammeArea]
+    objectives: list[SpecificObjective]
+    interventions: list[InterventionField]
+    by_code: dict[str, dict[str, object]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_code = {
+            "programme": {p.period: p for p in self.programmes},
+            "region": {r.code: r for r in self.regions},
+            "programme_area": {a.code: a for a in self.areas},
+            "specific_objective": {o.code: o for o in self.objectives},
+            "intervention_field": {i.code: i for i in self.interventions},
+        }
+
+    def codes(self, name: str) -> list[str]:
+        return list(self.by_code[name])
+
+
+def reference_lists() -> ReferenceLists:
+    return ReferenceLists(
+        programmes=list(Programme.objects.order_by("first_year")),
+        regions=list(Region.objects.order_by("is_national", "code")),
+        areas=list(ProgrammeArea.objects.select_related("programme").order_by(
+            "programme__first_year", "code"
+        )),
+        objectives=list(
+            SpecificObjective.objects.select_related("programme_area__programme").order_by(
+                "programme_area__programme__first_year", "code"
+            )
+        ),
+        interventions=list(
+            InterventionField.objects.select_related("programme").order_by(
+                "programme__first_year", "code"
+            )
+        ),
+    )  # fmt: skip
+
+
+def summary(projects: QuerySet[Project]) -> dict[str, int]:
+    """Number of projects and summed money and participants of a filtered set (one query)."""
+    return projects.order_by().aggregate(
+        projects=Count("id"),
+        total_budget=Sum("total_budget", default=0),
+        esf_grant=Sum("esf_grant", default=0),
+        participants=Sum("planned_participants", default=0),
+        participant_goal=Sum("participant_goal", default=0),
+    )
+
+
+@dataclass
+class FacetChoice:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    group: str = ""
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    choices: list[FacetChoice]
+
+    @property
+    def selected_count(self) -> int:
+        return sum(1 for choice in self.choices if choice.selected)
+
+
+# filter parameter → the project column its GROUP BY counts
+FACET_COLUMNS = {
+    "programme": "programme__period",
+    "region": "region__code",
+    "programme_area": "programme_area__code",
+    "specific_objective": "specific_objective__code",
+    "intervention_field": "intervention_field__code",
+    "legal_form": "owner__legal_form",
+}
+
+
+def facet_counts(projects: QuerySet[Project], *, today: datetime.date) -> dict[str, dict]:
+    """{filter name: {value: count}} for the filtered set: one GROUP BY per dimension, plus one
+    conditional aggregate for the status (upcoming / ongoing / finished at `today`)."""
+    plain = projects.order_by()
+    counts = {
+        name: dict(plain.values_list(column).annotate(n=Count("id")).order_by())
+        for name, column in FACET_COLUMNS.items()
+    }
+    counts["status"] = plain.aggregate(
+        upcoming=Count("id", filter=Q(start_date__gt=today)),
+        ongoing=Count("id", filter=Q(start_date__lte=today, end_date__gte=today)),
+        finished=Count("id", filter=Q(end_date__lt=today)),
+    )
+    return counts
+
+
+def facets(
+    projects: QuerySet[Project],
+    *,
+    reference: ReferenceLists,
+    selected: dict[str, list[str]],
+    labels: dict[str, str],
+    lang: str,
+    today: datetime.date,
+) -> list[Facet]:
+    """Every choice of every facet with its count in the filtered set, in reference order.
+
+    Choices with no projects are listed too when selected (so they can be unticked) and for the
+    small lists (programme, region, status); long lists hide empty choices.
+    """
+    counts = facet_counts(projects, today=today)
+    result = []
+    for name in ["programme", "region", "programme_area", "specific_objective",
+                 "intervention_field"]:  # fmt: skip
+        chosen = set(selected.get(name) or [])
+        choices = []
+        for code, row in reference.by_code[name].items():
+            count = counts[name].get(code, 0)
+            if count == 0 and code not in chosen and name not in ("programme", "region"):
+                continue
+            choices.append(
+                FacetChoice(
+                    value=code,
+                    label=facet_label(name, row, lang),
+                    count=count,
+                    selected=code in chosen,
+                    group=facet_group(name, row, lang),
+                )
+            )
+        result.append(Facet(name=name, label=labels[name], choices=choices))
+    chosen = set(selected.get("legal_form") or [])
+    result.append(
+        Facet(
+            name="legal_form",
+            label=labels["legal_form"],
+            choices=[
+                FacetChoice(value, str(label), counts["legal_form"].get(value, 0), value in chosen)
+                for value, label in LegalForm.choices
+                if value and (counts["legal_form"].get(value) or value in chosen)
+            ],
+        )
+    )
+    status = selected.get("status") or ""
+    result.append(
+        Facet(
+            name="status",
+            label=labels["status"],
+            choices=[
+                FacetChoice(value, str(label), counts["status"][value], value == status)
+                for value, label in Project.Status.choices
+            ],
+        )
+    )
+    return result
+
+
+def facet_label(name: str, row, lang: str) -> str:
+    if name == "programme":
+        return row.name(lang) or row.period
+    if name == "region":
+        return row.name(lang) or row.code
+    text = row.name(lang)
+    return f"{row.code} — {text}" if text else row.code
+
+
+def facet_group(name: str, row, lang: str) -> str:
+    """Programme areas, objectives and intervention types are grouped by programme period."""
+    if name == "programme_area":
+        return row.programme.get_period_display()
+    if name == "specific_objective":
+        return row.programme_area.programme.get_period_display()
+    if name == "intervention_field":
+        return row.programme.get_period_display()
+    return ""

@@ -1,0 +1,104 @@
+"""Formatting and URL helpers for the public templates."""
+
+from decimal import Decimal
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.translation import get_language
+
+register = template.Library()
+NBSP = "\xa0"
+
+
+@register.filter
+def number(value) -> str:
+    """An integer with the language's grouping: 17 207 538 (sv, no-break spaces), 17,207,538."""
+    if value is None or value == "":
+        return "–"
+    return number_format(value, force_grouping=True)
+
+
+@register.filter
+def kr(value) -> str:
+    """Whole kronor: "17 207 538 kr" in Swedish, "SEK 17,207,538" in English."""
+    if value is None or value == "":
+        return "–"
+    amount = number_format(round(value), force_grouping=True)
+    if (get_language() or "sv").startswith("en"):
+        return f"SEK{NBSP}{amount}"
+    return f"{amount}{NBSP}kr"
+
+
+@register.filter
+def mkr(value) -> str:
+    """Millions of kronor with one decimal: "17,2 mnkr" / "SEK 17.2 m"."""
+    if value is None or value == "":
+        return "–"
+    amount = number_format(Decimal(value) / 1_000_000, decimal_pos=1, force_grouping=True)
+    if (get_language() or "sv").startswith("en"):
+        return f"SEK{NBSP}{amount}{NBSP}m"
+    return f"{amount}{NBSP}mnkr"
+
+
+@register.filter
+def percent(value) -> str:
+    """A rate without trailing zeros: "50 %", "49,5 %" (Swedish) and "50%", "49.5%" (English)."""
+    if value is None or value == "":
+        return "–"
+    value = Decimal(value)
+    places = 0 if value == value.to_integral() else 1
+    text = number_format(value, decimal_pos=places)
+    if (get_language() or "sv").startswith("en"):
+        return f"{text}%"
+    return f"{text}{NBSP}%"
+
+
+@register.simple_tag(takes_context=True)
+def url_with(context, **changes) -> str:
+    """The current query string with some parameters replaced (None or "" removes them)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        params.pop(key, None)
+        if value not in (None, ""):
+            params[key] = value
+    if "page" not in changes:
+        params.pop("page", None)
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag(takes_context=True)
+def url_without(context, key: str, value: str) -> str:
+    """The current query string without one value of a (possibly repeated) parameter."""
+    params = context["request"].GET.copy()
+    params.setlist(key, [v for v in params.getlist(key) if v != value])
+    for suffix in ("_min", "_max"):
+        if value == "" or key.endswith(suffix):
+            params.pop(key, None)
+    params.pop("page", None)
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag(takes_context=True)
+def sort_link(context, key: str) -> str:
+    """Query string that sorts by `key`, flipping the direction when it is already the sort."""
+    current = context["filter"].effective_sort
+    descending_first = key in ("start", "end", "budget", "grant", "participants", "rate")
+    if current == key:
+        target = f"-{key}"
+    elif current == f"-{key}":
+        target = key
+    else:
+        target = f"-{key}" if descending_first else key
+    return url_with(context, sort=target)
+
+
+@register.simple_tag(takes_context=True)
+def aria_sort(context, key: str) -> str:
+    current = context["filter"].effective_sort
+    if current == key:
+        return "ascending"
+    if current == f"-{key}":
+        return "descending"
+    return ""

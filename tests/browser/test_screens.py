@@ -1,0 +1,43 @@
+"""Every public page type renders in Chromium, in Swedish and English, at desktop and phone width.
+
+With --screenshots the pages are saved to screenshots/ for looking at before a change is done.
+"""
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from projects.models import Organisation, Project
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def demo_data(reference_data):
+    call_command("generate_demo", projects=400, seed=1)
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_public_pages_render_without_horizontal_scrolling(page, demo_data, snap, prefix):
+    project = Project.objects.order_by("diary_number").first()
+    organisation = Organisation.objects.order_by("id").first()
+    pages = {
+        "landing": "/",
+        "list": "/projects/",
+        "list-filtered": "/projects/?region=SE21&programme_area=2&status=finished&sort=-grant",
+        "detail": project.get_absolute_url().removeprefix("/en"),
+        "organisation": organisation.get_absolute_url().removeprefix("/en"),
+        "organisations": "/organisations/",
+        "about": "/om-data/",
+        "not-found": "/projects/finns-inte/",
+    }
+    lang = "en" if prefix else "sv"
+    for name, url in pages.items():
+        page.goto(prefix + url)
+        expect(page.locator("h1")).to_have_count(1)
+        assert page.locator("html").get_attribute("lang") == lang
+        snap(page, f"{name}-{lang}")
+        page.set_viewport_size({"width": 320, "height": 800})
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll <= 320, f"{name} scrolls sideways at 320 px ({scroll} px)"
+        page.set_viewport_size({"width": 1440, "height": 900})

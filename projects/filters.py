@@ -94,6 +94,12 @@ class LenientMultipleChoiceField(django_filters.fields.MultipleChoiceField):
 class CodesFilter(django_filters.MultipleChoiceFilter):
     field_class = LenientMultipleChoiceField
 
+    def __init__(self, *args, **kwargs):
+        # Every code filter follows a to-one relation, so no row can repeat: skip DISTINCT,
+        # which would force PostgreSQL to sort the whole filtered set.
+        kwargs.setdefault("distinct", False)
+        super().__init__(*args, **kwargs)
+
 
 class ProjectFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
@@ -182,7 +188,12 @@ class ProjectFilter(django_filters.FilterSet):
         sort = sort or DEFAULT_SORT
         descending = sort.startswith("-")
         field = SORT_FIELDS[sort.lstrip("-")]
-        expression = F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
+        if Project._meta.get_field(field).null:  # unknown figures last, either direction
+            expression = (
+                F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
+            )
+        else:  # plain order, so a B-tree index on the column can serve it
+            expression = F(field).desc() if descending else F(field).asc()
         return queryset.order_by(expression, "diary_number")
 
     # --- for templates -----------------------------------------------------------------------

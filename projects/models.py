@@ -8,6 +8,7 @@ them so, and the constraints below hold whatever writes to the database.
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 
 from django import forms
@@ -263,29 +264,52 @@ SEARCH_CONFIG = "swedish"
 MAX_SEARCH_OWNERS = 2000
 
 
+# Each word of a search is reduced to a root and matched as a prefix. Swedish Snowball stems
+# "arbetsmarknaden" to "arbetsmarknad" but "arbetsmarknad" to "arbetsmarkn", so stemming twice
+# and matching the prefix lets either form find the other (and "kompetens" find "kompetenslyft").
+# Stop words (ts_lexize gives an empty array) are dropped, as in the documents.
+SEARCH_ROOTS_SQL = """
+SELECT coalesce((ts_lexize('swedish_stem', first[1]))[1], first[1])
+FROM (SELECT word, ts_lexize('swedish_stem', word) AS first FROM unnest(%s::text[]) AS word) AS w
+WHERE cardinality(first) > 0
+"""
+MAX_SEARCH_WORDS = 10
+
+
+def search_tsquery(text: str) -> str:
+    """A safe to_tsquery('simple', …) string: word roots as prefixes, all required."""
+    words = [word.lower() for word in re.findall(r"\w+", text)][:MAX_SEARCH_WORDS]
+    if not words:
+        return ""
+    with connection.cursor() as cursor:
+        cursor.execute(SEARCH_ROOTS_SQL, [words])
+        roots = [row[0] for row in cursor.fetchall()]
+    return " & ".join(f"{root}:*" for root in dict.fromkeys(roots))
+
+
 class SearchDocumentMatch(models.Expression):
-    """`<table>.search_document @@ websearch_to_tsquery('swedish', text)` as a WHERE condition."""
+    """`<table>.search_document @@ to_tsquery('simple', query)` as a WHERE condition."""
 
     output_field = models.BooleanField()
-    template = "{column} @@ websearch_to_tsquery(%s::regconfig, %s)"
+    template = "{column} @@ to_tsquery('simple'::regconfig, %s)"
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, tsquery: str) -> None:
         super().__init__()
-        self.text = text
+        self.tsquery = tsquery
 
     def column(self, compiler) -> str:
         alias = compiler.query.get_initial_alias()
         return f"{compiler.quote_name_unless_alias(alias)}.search_document"
 
     def as_sql(self, compiler, connection):
-        return self.template.format(column=self.column(compiler)), [SEARCH_CONFIG, self.text]
+        return self.template.format(column=self.column(compiler)), [self.tsquery]
 
 
 class SearchDocumentRank(SearchDocumentMatch):
     """ts_rank of the stored document against the query: title words (A) outweigh the rest."""
 
     output_field = models.FloatField()
-    template = "ts_rank({column}, websearch_to_tsquery(%s::regconfig, %s))"
+    template = "ts_rank({column}, to_tsquery('simple'::regconfig, %s))"
 
 
 def organisation_document() -> SearchVector:
@@ -318,7 +342,10 @@ class ProjectQuerySet(models.QuerySet):
                 | Q(city__icontains=text)
                 | Q(description__icontains=text)
             )
-        query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+        tsquery = search_tsquery(text)
+        if not tsquery:
+            return self.none()
+        query = SearchQuery(tsquery, config="simple", search_type="raw")
         owners = Organisation.objects.alias(document=organisation_document()).filter(document=query)
         # Few matching owners (the usual case) go in as a literal id list, which PostgreSQL
         # combines with the GIN index in a BitmapOr; many go in as a subquery.
@@ -328,8 +355,8 @@ class ProjectQuerySet(models.QuerySet):
             if len(owner_ids) > MAX_SEARCH_OWNERS
             else Q(owner_id__in=owner_ids)
         )
-        return self.filter(Q(SearchDocumentMatch(text)) | owner_match).annotate(
-            search_rank=SearchDocumentRank(text)
+        return self.filter(Q(SearchDocumentMatch(tsquery)) | owner_match).annotate(
+            search_rank=SearchDocumentRank(tsquery)
         )
 
     def upcoming(self, *, at: datetime.date) -> ProjectQuerySet:

@@ -114,7 +114,8 @@ def project_list(request: HttpRequest) -> HttpResponse:
     filterset = ProjectFilter(request.GET, queryset=Project.objects.for_list(), reference=reference)
     projects = filterset.qs
     problems += filterset.problems()
-    summary = queries.summary(projects)
+    today = timezone.localdate()
+    summary = queries.summary(projects, today=today)
 
     size = _int_param(request, "size", DEFAULT_PAGE_SIZE, problems)
     if size not in PAGE_SIZES:
@@ -132,14 +133,13 @@ def project_list(request: HttpRequest) -> HttpResponse:
         )
     page = paginator.page(shown)
 
-    today = timezone.localdate()
     facets = queries.facets(
         projects,
         reference=reference,
         selected=filterset.selected(),
         labels=filterset.labels(),
         lang=lang(),
-        today=today,
+        totals=summary,
     )
     params = request.GET.copy()
     params.pop("page", None)

@@ -1,0 +1,274 @@
+"""/projects/: ProjectFilter, facet counts, search, sorting, pagination, bad parameters."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from projects.models import InterventionField, Programme, ProgrammeArea, Project, Region
+from tests.factories import OrganisationFactory, ProjectFactory
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date.today()
+URL = reverse("projects:list")
+
+
+def make(diary: str, **fields) -> Project:
+    return ProjectFactory(diary_number=diary, **fields)
+
+
+@pytest.fixture
+def portfolio():
+    """Six projects spread over both periods, three regions, statuses and amounts."""
+    esf = Programme.objects.get(period="2014-2020")
+    plus = Programme.objects.get(period="2021-2027")
+    area = {code: ProgrammeArea.objects.get(code=code) for code in ["1", "2", "A", "B"]}
+    region = {code: Region.objects.get(code=code) for code in ["SE21", "SE33", "SE11"]}
+    municipality = OrganisationFactory(name="Kalmar kommun", org_number="2120000415")
+    company = OrganisationFactory(name="Kompetens AB", org_number="5560360793")
+    year = datetime.timedelta(days=365)
+    return [
+        make("2015/00001", programme=esf, programme_area=area["1"], region=region["SE21"],
+             owner=municipality, name="Kompetenslyft i vården", total_budget=10_000_000,
+             esf_grant=5_000_000, planned_participants=100, start_date=datetime.date(2015, 3, 1),
+             end_date=datetime.date(2017, 3, 1), cofinancing_rate=Decimal("50")),
+        make("2019/00419", programme=esf, programme_area=area["2"], region=region["SE33"],
+             owner=company, name="Vägar till egenförsörjning", total_budget=29_815_599,
+             esf_grant=19_895_809, planned_participants=210, city="Östersund",
+             start_date=datetime.date(2020, 2, 1), end_date=datetime.date(2022, 6, 30),
+             description="Insatser för dem som står långt från arbetsmarknaden."),
+        make("2020/00152", programme=esf, programme_area=area["2"], region=region["SE21"],
+             owner=municipality, name="Fortsatt SLA", total_budget=36_619_373,
+             esf_grant=17_207_538, planned_participants=446,
+             start_date=datetime.date(2020, 8, 17), end_date=datetime.date(2022, 12, 31)),
+        make("22-005-S01", programme=plus, programme_area=area["A"], region=region["SE21"],
+             owner=municipality, name="SIA", total_budget=None, esf_grant=None,
+             planned_participants=584, start_date=TODAY - year, end_date=TODAY + year,
+             cofinancing_rate=Decimal("40")),
+        make("23-010-S02", programme=plus, programme_area=area["B"], region=region["SE11"],
+             owner=company, name="Unga in", total_budget=4_000_000, esf_grant=1_840_000,
+             planned_participants=None, start_date=TODAY + year, end_date=TODAY + 2 * year,
+             cofinancing_rate=Decimal("46")),
+        make("23-010-S03", programme=plus, programme_area=area["A"], region=region["SE33"],
+             owner=company, name="Digital kompetens", total_budget=8_000_000,
+             esf_grant=3_680_000, planned_participants=60, start_date=TODAY - 2 * year,
+             end_date=TODAY + year, cofinancing_rate=Decimal("46")),
+    ]  # fmt: skip
+
+
+def diaries(response) -> list[str]:
+    return [project.diary_number for project in response.context["page"].object_list]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("programme=2014-2020", {"2015/00001", "2019/00419", "2020/00152"}),
+        ("region=SE21", {"2015/00001", "2020/00152", "22-005-S01"}),
+        ("region=SE21&region=SE11", {"2015/00001", "2020/00152", "22-005-S01", "23-010-S02"}),
+        ("programme_area=A", {"22-005-S01", "23-010-S03"}),
+        ("legal_form=5", {"2019/00419", "23-010-S02", "23-010-S03"}),
+        ("status=ongoing", {"22-005-S01", "23-010-S03"}),
+        ("status=upcoming", {"23-010-S02"}),
+        ("status=finished", {"2015/00001", "2019/00419", "2020/00152"}),
+        ("start_year_min=2020&start_year_max=2020", {"2019/00419", "2020/00152"}),
+        ("esf_grant_min=5000000", {"2015/00001", "2019/00419", "2020/00152"}),
+        ("esf_grant_max=4000000", {"23-010-S02", "23-010-S03"}),
+        ("total_budget_min=30000000", {"2020/00152"}),
+        ("participants_min=200&participants_max=500", {"2019/00419", "2020/00152"}),
+        ("rate_max=45", {"22-005-S01"}),
+        ("q=SLA", {"2020/00152"}),
+        ("q=Kompetens", {"2015/00001", "2019/00419", "23-010-S02", "23-010-S03"}),
+        ("q=Östersund", {"2019/00419"}),
+        ("region=SE21&programme=2014-2020&status=finished", {"2015/00001", "2020/00152"}),
+        ("region=SE33&programme_area=A&status=ongoing", {"23-010-S03"}),
+    ],
+)
+def test_each_filter_alone_and_combined(client, portfolio, query, expected):
+    response = client.get(f"{URL}?{query}")
+    assert response.status_code == 200
+    assert set(diaries(response)) == expected
+    assert not response.context["problems"]
+
+
+def test_facet_counts_equal_a_brute_force_count(client, portfolio):
+    response = client.get(f"{URL}?programme=2014-2020")
+    shown = [p for p in portfolio if p.programme.period == "2014-2020"]
+    facets = {facet.name: facet for facet in response.context["facets"]}
+    expected_regions = {}
+    for project in shown:
+        expected_regions[project.region.code] = expected_regions.get(project.region.code, 0) + 1
+    counted = {c.value: c.count for c in facets["region"].choices if c.count}
+    assert counted == expected_regions
+    areas = {c.value: c.count for c in facets["programme_area"].choices}
+    assert areas == {"1": 1, "2": 2}
+    legal = {c.value: c.count for c in facets["legal_form"].choices}
+    assert legal == {"2": 2, "5": 1}
+    status = {c.value: c.count for c in facets["status"].choices}
+    assert status == {"upcoming": 0, "ongoing": 0, "finished": 3}
+    programme = {c.value: c.count for c in facets["programme"].choices}
+    assert programme == {"2014-2020": 3, "2021-2027": 0}
+
+
+def test_summary_line_sums_the_filtered_set(client, portfolio):
+    response = client.get(f"{URL}?region=SE21")
+    summary = response.context["summary"]
+    assert summary["projects"] == 3
+    assert summary["esf_grant"] == 5_000_000 + 17_207_538
+    assert summary["participants"] == 100 + 446 + 584
+    text = response.content.decode()
+    assert "22\xa0207\xa0538\xa0kr" in text  # Swedish grouping with no-break spaces
+
+
+def test_english_formats_numbers_the_english_way(client, portfolio):
+    response = client.get(f"/en{URL}?region=SE21")
+    assert "SEK\xa022,207,538" in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["2020/00152", "2020-00152", " 2020-00152 "])
+def test_exact_diary_number_goes_straight_to_the_project(client, portfolio, query):
+    response = client.get(URL, {"q": query})
+    assert response.status_code == 302
+    assert response["Location"] == "/projects/2020-00152/"
+
+
+def test_an_unknown_diary_number_searches_instead(client, portfolio):
+    response = client.get(URL, {"q": "2020/99999"})
+    assert response.status_code == 200
+    assert diaries(response) == []
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("grant", ["23-010-S02", "23-010-S03", "2015/00001", "2020/00152", "2019/00419",
+                   "22-005-S01"]),
+        ("-grant", ["2019/00419", "2020/00152", "2015/00001", "23-010-S03", "23-010-S02",
+                    "22-005-S01"]),
+        ("name", ["23-010-S03", "2020/00152", "2015/00001", "22-005-S01", "23-010-S02",
+                  "2019/00419"]),
+        ("-participants", ["22-005-S01", "2020/00152", "2019/00419", "2015/00001",
+                           "23-010-S03", "23-010-S02"]),
+        ("diary_number", ["2015/00001", "2019/00419", "2020/00152", "22-005-S01",
+                          "23-010-S02", "23-010-S03"]),
+    ],
+)  # fmt: skip
+def test_sorting_puts_unknown_figures_last(client, portfolio, sort, expected):
+    assert diaries(client.get(URL, {"sort": sort})) == expected
+
+
+def test_default_sort_is_newest_start_first(client, portfolio):
+    starts = [p.start_date for p in client.get(URL).context["page"].object_list]
+    assert starts == sorted(starts, reverse=True)
+
+
+def test_pagination_shows_the_range_and_total(client):
+    ProjectFactory.create_batch(30)
+    response = client.get(URL, {"size": 25, "page": 2, "sort": "diary_number"})
+    page = response.context["page"]
+    assert (page.start_index(), page.end_index(), page.paginator.count) == (26, 30, 30)
+    assert "Visar 26–30 av 30" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("esf_grant_min=12x", "Beviljat ESF-stöd (kr): 12x ignorerades"),
+        ("region=SE99", "Region: SE99 ignorerades"),
+        ("page=99999", "Sidan 99999 finns inte"),
+        ("page=abc", "page: abc är inte ett heltal"),
+        ("sort=foo", "Sortering: foo ignorerades"),
+        ("size=7", "Sidstorlek 7 finns inte"),
+        ("esf_grant_min=99999999999999999999999", "Beviljat ESF-stöd (kr)"),
+        ("participants_max=-5", "Planerade deltagare: -5 ignorerades"),
+        ("start_year_min=1e400", "Startår: 1e400 ignorerades"),
+        ("status=someday", "Status i dag: someday ignorerades"),
+    ],
+)
+def test_invalid_parameters_give_the_valid_part_and_a_message(client, portfolio, query, message):
+    response = client.get(f"{URL}?region=SE21&{query}")
+    assert response.status_code == 200
+    assert any(message in problem for problem in response.context["problems"])
+    if "region=SE99" not in query:
+        assert set(diaries(response)) == {"2015/00001", "2020/00152", "22-005-S01"}
+
+
+def test_an_unknown_value_beside_a_known_one_keeps_the_known_one(client, portfolio):
+    response = client.get(f"{URL}?region=SE33&region=XX")
+    assert set(diaries(response)) == {"2019/00419", "23-010-S03"}
+
+
+def test_hostile_text_is_escaped_not_reflected(client, portfolio):
+    response = client.get(URL, {"q": "<script>alert(1)</script>", "region": "<b>x</b>"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<script>alert(1)" not in body
+    assert "<b>x</b>" not in body
+
+
+@pytest.mark.parametrize("n_projects", [10, 1000])
+def test_query_count_does_not_grow_with_projects_or_page_size(
+    client, django_assert_num_queries, n_projects
+):
+    ProjectFactory.create_batch(n_projects)
+    # 5 reference lists (programmes, regions, areas, objectives, interventions), 1 summary
+    # aggregate (whose count feeds the paginator and whose status counts feed that facet),
+    # 1 page of rows with every foreign key joined, the facet counts (PostgreSQL: 1 query with
+    # GROUPING SETS; SQLite: 6 GROUP BYs), 1 footer date (cached afterwards).
+    facet_queries = 1 if connection.vendor == "postgresql" else 6
+    with django_assert_num_queries(8 + facet_queries):
+        response = client.get(URL, {"size": 200})
+    assert response.status_code == 200
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text search is PostgreSQL's")
+def test_swedish_stemming_finds_other_forms_of_a_word(client, portfolio):
+    ProjectFactory(diary_number="2018/00001", description="Ut på arbetsmarknad och i studier.")
+    for query in ["arbetsmarknaden", "arbetsmarknad", "Arbetsmarknadens"]:
+        response = client.get(URL, {"q": query})
+        assert set(diaries(response)) == {"2018/00001", "2019/00419"}, query
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text search is PostgreSQL's")
+def test_search_matches_the_start_of_compound_words_and_ignores_stop_words(client, portfolio):
+    response = client.get(URL, {"q": "kompetens och"})
+    assert set(diaries(response)) == {"2015/00001", "2019/00419", "23-010-S02", "23-010-S03"}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text search is PostgreSQL's")
+@pytest.mark.parametrize("query", ["!!!", "' OR 1=1 --", "a & | ! :*", "och"])
+def test_search_text_is_never_tsquery_syntax(client, portfolio, query):
+    assert client.get(URL, {"q": query}).status_code == 200
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text search is PostgreSQL's")
+def test_search_ranks_name_matches_above_description_matches(client, portfolio):
+    ProjectFactory(diary_number="2018/00001", name="Arbetsmarknaden i fokus")
+    response = client.get(URL, {"q": "arbetsmarknad"})
+    assert diaries(response) == ["2018/00001", "2019/00419"]
+    assert response.context["filter"].effective_sort == "relevance"
+
+
+def test_search_finds_projects_by_owner_name(client, portfolio):
+    response = client.get(
+        URL, {"q": "Kalmar kommun" if connection.vendor != "sqlite" else "Kalmar"}
+    )
+    assert set(diaries(response)) == {"2015/00001", "2020/00152", "22-005-S01"}
+
+
+def test_every_filter_state_is_a_plain_link(client, portfolio):
+    response = client.get(f"{URL}?region=SE21&status=finished")
+    body = response.content.decode()
+    assert 'href="/dashboard/?region=SE21&amp;status=finished"' in body
+    # a facet chip removes its own value and keeps the rest
+    assert 'href="?status=finished"' in body
+
+
+def test_intervention_and_objective_facets_list_only_codes_in_use(client, portfolio):
+    Project.objects.filter(diary_number="2020/00152").update(
+        intervention_field=InterventionField.objects.get(code="109")
+    )
+    facets = {f.name: f for f in client.get(URL).context["facets"]}
+    assert [c.value for c in facets["intervention_field"].choices] == ["109"]

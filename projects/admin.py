@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
+from .admin_import import ImportAdminMixin
 from .models import (
     Decision,
     InterventionField,
@@ -165,7 +166,7 @@ class ProjectAddForm(forms.ModelForm):
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(ImportAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "diary_number",
         "name",

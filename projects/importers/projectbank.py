@@ -39,6 +39,7 @@ SUFFIXES = (".txt", ".html", ".htm")
 """File name endings that `parse_path` picks up when it walks a directory."""
 
 MAX_VALUE_CHARS = 200
+MAX_URL_CHARS = 500
 MAX_LABEL_CHARS = 60
 """A "Label:" line is shorter than this; longer lines ending in ":" are description text."""
 
@@ -94,6 +95,8 @@ class ProjectPage:
     child_poverty_theme: bool | None = None
     strategic_importance: bool | None = None
     description: str = ""
+    source_url: str = ""
+    """The page's own address when a saved HTML page names it (canonical link or og:url)."""
     unknown_labels: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
@@ -293,7 +296,24 @@ def _html_to_text(markup: str) -> str:
     Label/value pairs (<dt>/<dd>, <th>/<td>, block <div>s) each land on their own line, so the
     result reads like the site's text export and goes through the same line parser.
     """
-    soup = BeautifulSoup(markup, "html.parser")
+    return _soup_to_text(BeautifulSoup(markup, "html.parser"))
+
+
+def _canonical_url(soup: BeautifulSoup) -> str:
+    """The address a saved page names for itself: <link rel=canonical>, else og:url."""
+    candidates = [
+        tag.get("href")
+        for tag in soup.find_all("link", href=True)
+        if "canonical" in [rel.casefold() for rel in tag.get("rel") or []]
+    ] + [tag.get("content") for tag in soup.find_all("meta", property="og:url", content=True)]
+    for url in candidates:
+        url = (url or "").strip()
+        if re.fullmatch(r"https?://[^\s/]+\S*", url) and len(url) <= MAX_URL_CHARS:
+            return url
+    return ""
+
+
+def _soup_to_text(soup: BeautifulSoup) -> str:
     for tag in soup.find_all(_DROPPED_TAGS):
         if not tag.decomposed:
             tag.decompose()
@@ -1007,15 +1027,21 @@ def _participant_goal(reader: _Reader, page: ProjectPage) -> int | None:
 
 def parse_bytes(data: bytes, *, source: str) -> ParseResult:
     """Parse one document (text or HTML) as read from disk or the network."""
+    source_url = ""
     try:
         text, warnings = _decode(data)
         if _looks_like_html(text):
-            text = _html_to_text(text)
+            soup = BeautifulSoup(text, "html.parser")
+            source_url = _canonical_url(soup)
+            text = _soup_to_text(soup)
             if not text.strip():
                 raise _Skip(SKIP_NO_TEXT)
     except _Skip as skip:
         return ParseResult(source, None, str(skip), [])
-    return _build(_split_layout(text), source, warnings)
+    result = _build(_split_layout(text), source, warnings)
+    if result.page is not None:
+        result.page.source_url = source_url
+    return result
 
 
 def parse_path(path: Path) -> list[ParseResult]:

@@ -1,0 +1,739 @@
+"""Saving parsed records: references resolved, projects upserted by diary number, one transaction.
+
+Both importers end here. In one `transaction.atomic()` per run, for each record:
+
+1. References are looked up in rows loaded once per run: the programme by the diary number's
+   period; the region by NUTS code, then by code or name (Swedish, English, or a `RegionAlias`;
+   case-insensitive, "&" read as "och"); programme area, specific objective and intervention
+   field by their code within the programme. A code the lists lack is created with empty names
+   and reported as a warning, so that an admin can name it.
+2. The owner is found by organisation number, else by name (case-insensitive) among organisations
+   without a number, else by name when exactly one numbered organisation has it; otherwise it is
+   created. A known number for a numberless organisation of the same name is added to it. Demo
+   organisations are never matched by name.
+3. The project is compared with the saved one (loaded once, locked for the run): what the source
+   leaves empty is kept (a page without a budget does not wipe one), unchanged fields are not
+   written, and changed money or end date becomes one snapshot decision with the difference. A
+   new project gets a snapshot decision holding its figures.
+4. The result is validated in memory with the services' own checks (`services.check_project`,
+   `services.check_totals` on `services.decision_totals`). Only a record that passes writes
+   anything, so a refused record leaves nothing half-saved while the rest are saved; the writes
+   are queued and done in bulk (`services.create_projects`, `services.update_projects`), since
+   one `apply_decision` per changed project costs some 40 queries.
+
+A refused record is reported with its field (as the source labels it), value and reason. With
+`strict`, any rejection (also from parsing) rolls back the whole run.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history
+
+from projects import services
+from projects.models import (
+    Decision,
+    InterventionField,
+    Organisation,
+    Programme,
+    ProgrammeArea,
+    Project,
+    Region,
+    RegionAlias,
+    SpecificObjective,
+    legal_form_of,
+)
+
+from .operations_csv import OperationsFile
+from .projectbank import MAX_VALUE_CHARS, ParseResult, ProjectPage, Rejection
+from .report import CHANGED, CREATED, UNCHANGED, ImportRecord, ImportReport, UnknownLabel
+
+# Project field -> the project-bank page label, for rejections found while saving a page.
+PAGE_LABELS: dict[str, str] = {
+    "diary_number": "Diarienummer",
+    "programme": "Program CCI",
+    "name": "Namn",
+    "owner": "Projektägare",
+    "org_number": "Projektägare organisationsnummer",
+    "owner_unit": "Projektägare",
+    "region": "Region",
+    "start_date": "Startdatum",
+    "end_date": "Slutdatum",
+    "total_budget": "Total projektbudget",
+    "esf_grant": "Beviljat ESF-stöd",
+    "cofinancing_rate": "Unionens medfinansieringsgrad",
+    "programme_area": "Programområde",
+    "specific_objective": "Specifikt mål",
+    "intervention_field": "Interventionstyp",
+    "planned_participants": "Planerat antal deltagare",
+    "participant_goal": "Deltagarmål (i beskrivningen)",
+    "contact_name": "Kontaktperson",
+    "contact_email": "E-post",
+    "postcode": "Stödmottagare postnr",
+    "city": "Stödmottagare ort",
+    "address": "Stödmottagarens adress",
+    "country": "Land som berörs",
+    "child_poverty_theme": "Sekundärtema - Motverka barnfattigdom",
+    "strategic_importance": "Insats av strategisk betydelse",
+    "description": "Beskrivning",
+    "source_url": "Källa",
+}
+
+RELATIONS = frozenset(services.RELATION_FIELDS)
+# `check_totals` names the decision's fields; messages name the project's.
+_DECISION_FIELDS = {
+    "esf_grant_change": "esf_grant",
+    "total_budget_change": "total_budget",
+    "new_end_date": "end_date",
+}
+CODE_MAX = Region._meta.get_field("code").max_length
+HISTORY_REASON_MAX = Project.history.model._meta.get_field("history_change_reason").max_length
+FLUSH_EVERY = 2000
+"""Queued writes go to the database in batches of this size (and when a later record needs them)."""
+
+
+# --- Entry points -----------------------------------------------------------------------------
+
+
+def import_pages(results: Iterable[ParseResult], *, strict: bool = False) -> ImportReport:
+    """Save parsed project-bank pages; skipped and rejected pages are reported."""
+    report = ImportReport(strict=strict)
+    records = []
+    for result in results:
+        if result.skipped:
+            report.skip(result.source, result.skipped)
+        elif result.rejections:
+            report.reject(result.rejections)
+        elif result.page is not None:
+            records.append(ImportRecord(result.page))
+    return save_records(records, report=report)
+
+
+def import_operations(files: Iterable[OperationsFile], *, strict: bool = False) -> ImportReport:
+    """Save parsed list-of-operations files; refused rows and files are reported."""
+    report = ImportReport(strict=strict)
+    records = []
+    for parsed in files:
+        for message in parsed.warnings:
+            report.warn(parsed.source, message)
+        for header in parsed.unknown_columns:
+            report.unknown_labels.append(UnknownLabel(parsed.source, header, ""))
+        if parsed.skipped:
+            report.skip(parsed.source, parsed.skipped)
+        for row in parsed.rejected:
+            report.reject(row.rejections, diary_number=row.diary_number)
+        records.extend(parsed.records)
+    return save_records(records, report=report)
+
+
+class _RollBack(Exception):
+    """Raised inside the run's transaction to undo it (strict mode)."""
+
+
+def save_records(records: list[ImportRecord], *, report: ImportReport) -> ImportReport:
+    """Save the records in one transaction and fill `report`; strict undoes all on a rejection."""
+    try:
+        with transaction.atomic():
+            saver = _Saver(report, records)
+            for record in records:
+                saver.save(record)
+            saver.flush()
+            if report.strict and report.rejected:
+                raise _RollBack
+    except _RollBack:
+        report.rolled_back = True
+    return report
+
+
+# --- Looking things up --------------------------------------------------------------------------
+
+
+def _code_key(code: str) -> str:
+    return "".join(code.split()).casefold()
+
+
+def _name_key(name: str) -> str:
+    """ "Småland & Öarna" and "småland och öarna" are the same region name."""
+    return " ".join(name.replace("&", " och ").split()).casefold()
+
+
+class _Rejected(Exception):
+    def __init__(self, rejections: list[Rejection]) -> None:
+        super().__init__(rejections)
+        self.rejections = rejections
+
+
+@dataclass
+class _Plan:
+    """What saving one record will do; nothing is written until it is carried out."""
+
+    record: ImportRecord
+    project: Project | None = None
+    decision: Decision | None = None
+    fields: list[str] = field(default_factory=list)
+    figures: list[str] = field(default_factory=list)  # money and end date the decision changes
+    new_rows: list = field(default_factory=list)  # unsaved reference rows, parents first
+    new_owner: Organisation | None = None
+    numbered_owner: tuple[Organisation, str] | None = None  # (organisation, number to add)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def is_new(self) -> bool:
+        return self.project.pk is None
+
+
+_RELATION_OF = {
+    ProgrammeArea: "programme_area",
+    SpecificObjective: "specific_objective",
+    InterventionField: "intervention_field",
+    Region: "region",
+}
+
+
+class _References:
+    """The code lists and regions, loaded once per run; rows created by the run are added."""
+
+    def __init__(self) -> None:
+        self.by_id: dict[tuple[str, int], object] = {}
+        self.programmes = {programme.period: programme for programme in Programme.objects.all()}
+        for programme in self.programmes.values():
+            self.by_id[("programme", programme.pk)] = programme
+        self.areas: dict[tuple, ProgrammeArea] = {}
+        self.objectives: dict[tuple, SpecificObjective] = {}
+        self.objectives_in_programme: dict[tuple, list[SpecificObjective]] = defaultdict(list)
+        self.interventions: dict[tuple, InterventionField] = {}
+        self.regions: dict[str, Region] = {}
+        self.region_names: dict[str, Region] = {}
+        for area in ProgrammeArea.objects.all():
+            self.remember(area)
+        for objective in SpecificObjective.objects.select_related("programme_area"):
+            self.remember(objective)
+        for intervention in InterventionField.objects.all():
+            self.remember(intervention)
+        regions = {region.pk: region for region in Region.objects.all()}
+        for region in regions.values():
+            self.remember(region)
+        for alias in RegionAlias.objects.all():
+            self.region_names.setdefault(_name_key(alias.alias), regions[alias.region_id])
+
+    def attach(self, project: Project) -> None:
+        """Give a loaded project its reference rows from memory, so that reading them is free."""
+        for name in ("programme", "programme_area", "specific_objective", "intervention_field"):
+            row = self.by_id.get((name, getattr(project, f"{name}_id")))
+            if row is not None:
+                setattr(project, name, row)
+
+    def remember(self, row) -> None:
+        self.by_id[(_RELATION_OF[type(row)], row.pk)] = row
+        key = _code_key(row.code)
+        if isinstance(row, ProgrammeArea):
+            self.areas[(row.programme_id, key)] = row
+        elif isinstance(row, SpecificObjective):
+            self.objectives[(row.programme_area_id, key)] = row
+            area = row.programme_area
+            self.objectives_in_programme[(area.programme_id, key)].append(row)
+        elif isinstance(row, InterventionField):
+            self.interventions[(row.programme_id, key)] = row
+        elif isinstance(row, Region):
+            self.regions[key] = row
+            for name in (row.code, row.name_sv, row.name_en):
+                if name:
+                    self.region_names.setdefault(_name_key(name), row)
+
+
+class _Organisations:
+    """Organisations by number and by name, loaded once; the run's new ones are added."""
+
+    def __init__(self) -> None:
+        self.by_number: dict[str, Organisation] = {}
+        self.by_name: dict[str, list[Organisation]] = defaultdict(list)
+        for organisation in Organisation.objects.order_by("id"):
+            self.remember(organisation)
+
+    def remember(self, organisation: Organisation) -> None:
+        if organisation.org_number:
+            self.by_number[organisation.org_number] = organisation
+        if not organisation.is_demo:
+            names = self.by_name[_name_key(organisation.name)]
+            if organisation not in names:
+                names.append(organisation)
+
+    def numbered(self, organisation: Organisation) -> None:
+        """A number was added to an organisation already known by name."""
+        self.by_number[organisation.org_number] = organisation
+
+    def find(self, name: str, number: str | None) -> tuple[Organisation | None, str | None]:
+        """(organisation, None), or (numberless organisation, number to add), or (None, None)."""
+        same_name = self.by_name.get(_name_key(name), []) if name else []
+        without_number = [org for org in same_name if not org.org_number]
+        if number:
+            if number in self.by_number:
+                return self.by_number[number], None
+            if len(without_number) == 1:
+                return without_number[0], number
+            return None, None
+        if without_number:
+            return without_number[0], None
+        with_number = [org for org in same_name if org.org_number]
+        return (with_number[0], None) if len(with_number) == 1 else (None, None)
+
+
+# --- Saving -----------------------------------------------------------------------------------
+
+
+class _Saver:
+    def __init__(self, report: ImportReport, records: list[ImportRecord]) -> None:
+        self.report = report
+        self.references = _References()
+        self.organisations = _Organisations()
+        self.projects, self.decisions = _existing_projects(
+            {record.page.diary_number for record in records}
+        )
+        for project in self.projects.values():
+            self.references.attach(project)
+        self.pending: list[tuple[Project, Decision]] = []
+        self.pending_updates: dict[str, services.ProjectUpdate] = {}
+        self.pending_organisations: list[Organisation] = []
+        self.seen: dict[str, ImportRecord] = {}
+
+    # One record ---------------------------------------------------------------------------
+
+    def save(self, record: ImportRecord) -> None:
+        page = record.page
+        diary = page.diary_number
+        self.report.take_page_notes(record)
+        if diary in self.seen:
+            earlier = self.seen[diary]
+            where = earlier.page.source + (f" rad {earlier.line}" if earlier.line else "")
+            message = f"Diarienumret {diary} förekom redan ({where}); de senare uppgifterna gäller."
+            self.report.warn(page.source, _at(record, message))
+            if diary in self.pending_updates or (
+                diary in self.projects and self.projects[diary].pk is None
+            ):
+                self.flush()  # compare with the earlier record as saved
+        self.seen[diary] = record
+        try:
+            plan = self._plan(record)
+            if plan is None:
+                self.report.outcome(record, UNCHANGED)
+                return
+            is_new = plan.is_new  # before the insert gives the project its id
+            self._carry_out(plan)
+        except _Rejected as rejected:
+            self.report.reject(rejected.rejections, diary_number=diary)
+            return
+        for message in plan.warnings:
+            self.report.warn(page.source, _at(record, message))
+        if is_new:
+            self.report.outcome(record, CREATED)
+        else:
+            self.report.outcome(record, CHANGED, (*plan.fields, *plan.figures))
+
+    def _plan(self, record: ImportRecord) -> _Plan | None:
+        """What to write for the record (None when nothing changes); raises _Rejected."""
+        page = record.page
+        programme = self.references.programmes.get(page.period)
+        if programme is None:
+            raise _Rejected(
+                [self._rejection(record, "diary_number", page.diary_number, "Okänd programperiod.")]
+            )
+        existing = self.projects.get(page.diary_number)
+        plan = _Plan(record)
+        stated = self._stated(record, programme, plan)
+        if existing is None:
+            if "owner" not in stated:
+                raise _Rejected(
+                    [self._rejection(record, "owner", "", "Projektägare (stödmottagare) saknas.")]
+                )
+            project = Project(diary_number=page.diary_number, end_date=page.end_date, **stated)
+            plan.project = project
+            plan.decision = _snapshot(
+                page,
+                esf_grant_change=page.esf_grant,
+                total_budget_change=page.total_budget,
+                new_end_date=page.end_date,
+            )
+            project.esf_grant, project.total_budget = page.esf_grant, page.total_budget
+            self._check(record, project)
+            return plan
+        project = copy.copy(existing)
+        plan.project = project
+        plan.fields = [name for name, value in stated.items() if _differs(existing, name, value)]
+        for name, value in stated.items():
+            setattr(project, name, value)  # also the unchanged relations: clean() reads them
+        money = {}
+        for name in ("esf_grant", "total_budget"):
+            new, old = getattr(page, name), getattr(existing, name)
+            # A figure the source leaves out stays; unknown -> known is a change from nothing.
+            if new is not None and new != old:
+                money[f"{name}_change"] = new - (old or 0)
+                plan.figures.append(name)
+        new_end = page.end_date if page.end_date and page.end_date != existing.end_date else None
+        if new_end:
+            project.end_date = new_end
+            plan.figures.append("end_date")
+        if money or new_end:
+            plan.decision = _snapshot(page, new_end_date=new_end, **money)
+            decisions = [*self.decisions.get(existing.pk, []), plan.decision]
+            totals = services.decision_totals(decisions)
+            try:
+                services.check_totals(project, totals)
+            except ValidationError as error:
+                raise _Rejected(self._rejections(record, error, rename=_DECISION_FIELDS)) from None
+            project.esf_grant, project.total_budget = totals.esf_grant, totals.total_budget
+            project.end_date = totals.end_date or project.end_date
+        if not plan.fields and plan.decision is None:
+            return None
+        self._check(record, project)
+        return plan
+
+    def _stated(self, record: ImportRecord, programme: Programme, plan: _Plan) -> dict:
+        """The plain field values the source states (empty ones left out), references resolved."""
+        page = record.page
+        self._check_programme(page, programme, plan)
+        area, objective = self._area_and_objective(record, programme, plan)
+        values = {
+            "programme": programme,
+            "name": page.name,
+            "owner": self._owner(record, plan),
+            "owner_unit": page.owner_unit,
+            "region": self._region(record, plan),
+            "start_date": page.start_date,
+            "cofinancing_rate": page.cofinancing_rate,
+            "programme_area": area,
+            "specific_objective": objective,
+            "intervention_field": self._intervention(record, programme, plan),
+            "planned_participants": page.planned_participants,
+            "participant_goal": page.participant_goal,
+            "contact_name": page.contact_name,
+            "contact_email": page.contact_email,
+            "postcode": page.postcode,
+            "city": page.city,
+            "address": page.address,
+            "country": page.country,
+            "child_poverty_theme": page.child_poverty_theme,
+            "strategic_importance": page.strategic_importance,
+            "description": page.description,
+            "source_url": page.source_url,
+        }
+        return {name: value for name, value in values.items() if value not in (None, "")}
+
+    def _check(self, record: ImportRecord, project: Project) -> None:
+        try:
+            services.check_project(project)
+        except ValidationError as error:
+            raise _Rejected(self._rejections(record, error)) from None
+
+    # References ---------------------------------------------------------------------------
+
+    def _check_programme(self, page: ProjectPage, programme: Programme, plan: _Plan) -> None:
+        cci = page.programme_cci.strip()
+        # Pages shorten the CCI ("2021SE05SFPR" for 2021SE05SFPR001).
+        if cci and not (programme.cci.startswith(cci) or cci.startswith(programme.cci)):
+            plan.warnings.append(
+                f"Program CCI {cci} hör inte till programmet {programme.code} ({programme.cci}) "
+                "som diarienumret anger; diarienumret avgör."
+            )
+        if page.fund and page.fund.casefold() != programme.fund.casefold():
+            plan.warnings.append(
+                f"Fonden {page.fund} stämmer inte med programmet {programme.code} "
+                f"({programme.fund}); diarienumret avgör."
+            )
+
+    def _new_code(self, record: ImportRecord, field_name: str, code: str, row, plan: _Plan):
+        if len(code) > CODE_MAX:
+            raise _Rejected(
+                [
+                    self._rejection(
+                        record,
+                        field_name,
+                        code,
+                        f"Okänd kod som inte kan läggas till: längre än {CODE_MAX} tecken.",
+                    )
+                ]
+            )
+        plan.new_rows.append(row)
+        plan.warnings.append(
+            f"Okänd kod för {self._label(record, field_name)}: '{code}' lades till utan namn; "
+            "ge den ett namn i admin."
+        )
+        return row
+
+    def _area_and_objective(
+        self, record: ImportRecord, programme: Programme, plan: _Plan
+    ) -> tuple[ProgrammeArea | None, SpecificObjective | None]:
+        page = record.page
+        area = None
+        if page.programme_area_code:
+            code = page.programme_area_code.strip()
+            area = self.references.areas.get((programme.pk, _code_key(code)))
+            if area is None:
+                area = self._new_code(
+                    record,
+                    "programme_area",
+                    code,
+                    ProgrammeArea(programme=programme, code=code),
+                    plan,
+                )
+        if not page.specific_objective_code:
+            return area, None
+        code = page.specific_objective_code.strip()
+        if area is None:
+            # The objective's code names its area (2.3 is in area 2), when it is known.
+            known = self.references.objectives_in_programme.get((programme.pk, _code_key(code)))
+            if known and len(known) == 1:
+                return known[0].programme_area, known[0]
+            plan.warnings.append(
+                f"Specifikt mål '{code}' sparades inte: programområde saknas och målet är okänt."
+            )
+            return None, None
+        objective = None
+        if area.pk is not None:
+            objective = self.references.objectives.get((area.pk, _code_key(code)))
+        if objective is None:
+            objective = self._new_code(
+                record,
+                "specific_objective",
+                code,
+                SpecificObjective(programme_area=area, code=code),
+                plan,
+            )
+        return area, objective
+
+    def _intervention(
+        self, record: ImportRecord, programme: Programme, plan: _Plan
+    ) -> InterventionField | None:
+        code = (record.page.intervention_code or "").strip()
+        if not code:
+            return None
+        found = self.references.interventions.get((programme.pk, _code_key(code)))
+        if found is not None:
+            return found
+        row = InterventionField(programme=programme, code=code)
+        return self._new_code(record, "intervention_field", code, row, plan)
+
+    def _region(self, record: ImportRecord, plan: _Plan) -> Region | None:
+        page = record.page
+        code = (page.nuts_code or "").strip()
+        name = " ".join((page.region_name or "").split())
+        by_code = self.references.regions.get(_code_key(code)) if code else None
+        by_name = self.references.region_names.get(_name_key(name)) if name else None
+        if by_code and by_name and by_code != by_name:
+            plan.warnings.append(
+                f"Regionen '{name}' och NUTS-koden {code} anger olika regioner; koden används."
+            )
+        if by_code:
+            return by_code
+        if by_name:
+            if code:
+                plan.warnings.append(
+                    f"NUTS-koden {code} är okänd; regionen valdes efter namnet '{name}' "
+                    f"({by_name.code})."
+                )
+            return by_name
+        if code:
+            return self._new_code(record, "region", code, Region(code=code), plan)
+        if not name:
+            return None
+        if len(name) > CODE_MAX:
+            plan.warnings.append(
+                f"Okänd region '{name}' sparades inte (för långt för en kod); lägg till namnet "
+                "som alternativt regionnamn i admin."
+            )
+            return None
+        # A name without a code: the name becomes the new row's code until an admin fixes it.
+        return self._new_code(record, "region", name, Region(code=name), plan)
+
+    def _owner(self, record: ImportRecord, plan: _Plan) -> Organisation | None:
+        page = record.page
+        name = " ".join(page.owner_name.split())
+        found, number_to_add = self.organisations.find(name, page.org_number)
+        if found is not None:
+            if number_to_add:
+                plan.numbered_owner = (found, number_to_add)
+                plan.warnings.append(
+                    f"Organisationen '{found.name}' fick organisationsnummer {number_to_add} "
+                    f"(angivet för '{name}')."
+                )
+            return found
+        if not name:
+            return None  # an existing project keeps its owner; a new one is refused
+        organisation = Organisation(name=name, org_number=page.org_number)
+        try:
+            organisation.full_clean(validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            raise _Rejected(
+                self._rejections(
+                    record, error, rename={"name": "owner"}, values={"org_number": page.org_number}
+                )
+            ) from None
+        plan.new_owner = organisation
+        return organisation
+
+    # Writing ------------------------------------------------------------------------------
+
+    def _carry_out(self, plan: _Plan) -> None:
+        """Write the record's new reference rows and queue the project for a bulk write."""
+        self._write_references(plan)
+        project = plan.project
+        if plan.is_new:
+            self.pending.append((project, plan.decision))
+        else:
+            self.pending_updates[project.diary_number] = services.ProjectUpdate(
+                project, plan.fields, plan.decision
+            )
+        self.projects[project.diary_number] = project
+        if len(self.pending) + len(self.pending_updates) >= FLUSH_EVERY:
+            self.flush()
+
+    def _write_references(self, plan: _Plan) -> None:
+        note = _change_reason(plan.record.page)
+        for row in plan.new_rows:
+            row._change_reason = note
+            row.save()
+            self.references.remember(row)
+        if plan.numbered_owner:
+            organisation, number = plan.numbered_owner
+            organisation.org_number = number
+            if organisation.pk is not None:
+                organisation._change_reason = note
+                organisation.save(update_fields=["org_number", "legal_form", "updated_at"])
+            self.organisations.numbered(organisation)
+        if plan.new_owner is not None:
+            plan.new_owner._change_reason = note
+            self.pending_organisations.append(plan.new_owner)
+            self.organisations.remember(plan.new_owner)
+        if plan.decision is not None:
+            plan.decision._change_reason = note
+        plan.project._change_reason = note
+
+    def flush(self) -> None:
+        """Write the queued organisations, new projects and updates."""
+        if self.pending_organisations:
+            for organisation in self.pending_organisations:
+                organisation.legal_form = legal_form_of(organisation.org_number)
+            bulk_create_with_history(
+                self.pending_organisations, Organisation, batch_size=FLUSH_EVERY
+            )
+            self.pending_organisations = []
+        if self.pending:
+            services.create_projects(items=self.pending, batch_size=FLUSH_EVERY)
+            for project, decision in self.pending:
+                self.decisions[project.pk] = [decision]
+            self.pending = []
+        if self.pending_updates:
+            updates = list(self.pending_updates.values())
+            services.update_projects(updates=updates, batch_size=FLUSH_EVERY)
+            for update in updates:
+                if update.decision is not None:
+                    self.decisions.setdefault(update.project.pk, []).append(update.decision)
+            self.pending_updates = {}
+
+    # Messages -----------------------------------------------------------------------------
+
+    def _label(self, record: ImportRecord, field_name: str) -> str:
+        labels = record.labels or PAGE_LABELS
+        return labels.get(field_name) or PAGE_LABELS.get(field_name, field_name)
+
+    def _rejection(self, record: ImportRecord, field_name: str, value, reason: str) -> Rejection:
+        label = self._label(record, field_name) if field_name else ""
+        text = "" if value is None else str(value)
+        return Rejection(record.page.source, record.line, label, text[:MAX_VALUE_CHARS], reason)
+
+    def _rejections(
+        self,
+        record: ImportRecord,
+        error: ValidationError,
+        *,
+        rename: Mapping[str, str] | None = None,
+        values: Mapping[str, object] | None = None,
+    ) -> list[Rejection]:
+        source_values = {**_source_values(record.page), **(values or {})}
+        rejections = []
+        for name, messages in error.message_dict.items():
+            name = (rename or {}).get(name, name)
+            if name == NON_FIELD_ERRORS:
+                rejections.append(self._rejection(record, "", "", " ".join(messages)))
+                continue
+            rejections.append(
+                self._rejection(record, name, source_values.get(name), " ".join(messages))
+            )
+        return rejections
+
+
+def _existing_projects(
+    diary_numbers: set[str],
+) -> tuple[dict[str, Project], dict[int, list[Decision]]]:
+    """The projects the records name, locked for the run, and their decisions in recording order."""
+    numbers = sorted(number for number in diary_numbers if number)
+    projects: dict[str, Project] = {}
+    decisions: dict[int, list[Decision]] = defaultdict(list)
+    for start in range(0, len(numbers), 500):
+        chunk = numbers[start : start + 500]
+        for project in Project.objects.select_for_update().filter(diary_number__in=chunk):
+            projects[project.diary_number] = project
+        for decision in Decision.objects.filter(project__diary_number__in=chunk).order_by("id"):
+            decisions[decision.project_id].append(decision)
+    return projects, decisions
+
+
+def _differs(project: Project, name: str, value) -> bool:
+    if name in RELATIONS:
+        return value.pk is None or getattr(project, f"{name}_id") != value.pk
+    return getattr(project, name) != value
+
+
+def _note(page: ProjectPage) -> str:
+    return f"Import: {page.source}"
+
+
+def _change_reason(page: ProjectPage) -> str:
+    """The history's reason (a 100-character column), for every row a record writes."""
+    return _note(page)[:HISTORY_REASON_MAX]
+
+
+def _snapshot(page: ProjectPage, **changes) -> Decision:
+    return Decision(kind=Decision.Kind.SNAPSHOT, decided_on=None, note=_note(page), **changes)
+
+
+def _source_values(page: ProjectPage) -> dict[str, object]:
+    """Each project field's value as the source gave it, for rejection messages."""
+    return {
+        "diary_number": page.diary_number,
+        "programme": page.programme_cci or page.period,
+        "name": page.name,
+        "owner": page.owner_name,
+        "org_number": page.org_number,
+        "owner_unit": page.owner_unit,
+        "region": page.nuts_code or page.region_name,
+        "start_date": page.start_date,
+        "end_date": page.end_date,
+        "total_budget": page.total_budget,
+        "esf_grant": page.esf_grant,
+        "cofinancing_rate": page.cofinancing_rate,
+        "programme_area": page.programme_area_code,
+        "specific_objective": page.specific_objective_code,
+        "intervention_field": page.intervention_code,
+        "planned_participants": page.planned_participants,
+        "participant_goal": page.participant_goal,
+        "contact_name": page.contact_name,
+        "contact_email": page.contact_email,
+        "postcode": page.postcode,
+        "city": page.city,
+        "address": page.address,
+        "country": page.country,
+        "child_poverty_theme": page.child_poverty_theme,
+        "strategic_importance": page.strategic_importance,
+        "description": page.description,
+        "source_url": page.source_url,
+    }
+
+
+def _at(record: ImportRecord, message: str) -> str:
+    return f"rad {record.line}: {message}" if record.line else message

@@ -8,6 +8,8 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("ESF-projekt")
 
     def ready(self) -> None:
+        from . import caching
         from .permissions import ensure_groups
 
         post_migrate.connect(ensure_groups, sender=self)
+        caching.connect()

@@ -1,10 +1,11 @@
 from django.core.cache import cache
 from django.db.models import Max
+from django.urls import translate_url
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 
+from . import caching
 from .models import Project
-
-UPDATED_KEY = "registry-updated"
 
 
 class Registry:
@@ -14,7 +15,7 @@ class Registry:
     def updated(self):
         """When real (non-demo) registry data last changed; cached for a few minutes, since
         every page shows it and the registry changes a few times a day."""
-        return cache.get_or_set(UPDATED_KEY, self._latest, timeout=300)
+        return cache.get_or_set(caching.UPDATED_KEY, self._latest, timeout=caching.TIMEOUT)
 
     @staticmethod
     def _latest():
@@ -22,4 +23,16 @@ class Registry:
 
 
 def registry(request):
-    return {"registry": Registry()}
+    return {"registry": Registry(), "language_switch": language_switch(request)}
+
+
+def language_switch(request) -> dict[str, str]:
+    """The same page and query in the other language: Swedish at plain paths, English under /en/.
+
+    A plain link, so switching works without JavaScript, cookies or a form."""
+    other = "sv" if (get_language() or "sv").startswith("en") else "en"
+    return {
+        "code": other,
+        "url": translate_url(request.get_full_path(), other),
+        "label": "På svenska" if other == "sv" else "In English",
+    }

@@ -19,7 +19,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
 
-from . import validators
+from . import caching, validators
 from .models import (
     Decision,
     InterventionField,
@@ -496,4 +496,5 @@ def generate(*, projects: int, seed: int, batch_size: int = 5000) -> DemoResult:
         result.decisions += len(decisions)
     project_rows.finish()
     decision_rows.finish()
+    transaction.on_commit(caching.invalidate)
     return result

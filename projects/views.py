@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q, Sum
 from django.http import HttpRequest, HttpResponse
@@ -11,7 +12,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from . import queries, validators
+from . import caching, queries, validators
 from .filters import ProjectFilter
 from .models import Decision, Organisation, Project
 
@@ -58,7 +59,13 @@ def diary_number_jump(query: str) -> Project | None:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    # 1: key figures by programme period; 2–3: regions and areas with counts; 4: latest decisions
+    figures = cache.get_or_set(caching.LANDING_KEY, landing_figures, timeout=caching.TIMEOUT)
+    return render(request, "projects/home.html", {**figures, "lang": lang()})
+
+
+def landing_figures() -> dict:
+    """Key figures by programme period, regions and areas with counts, the latest decisions:
+    four queries over the whole registry, cached until the registry changes."""
     by_period = list(
         Project.objects.values("programme__period")
         .annotate(
@@ -71,12 +78,12 @@ def home(request: HttpRequest) -> HttpResponse:
     totals = {
         key: sum(row[key] for row in by_period) for key in ("projects", "esf_grant", "participants")
     }
-    regions = (
+    regions = list(
         Project.objects.values("region__code", "region__name_sv", "region__name_en")
         .annotate(projects=Count("id"), esf_grant=Sum("esf_grant", default=0))
         .order_by("region__code")
     )
-    areas = (
+    areas = list(
         Project.objects.values(
             "programme_area__code",
             "programme_area__name_sv",
@@ -86,23 +93,18 @@ def home(request: HttpRequest) -> HttpResponse:
         .annotate(projects=Count("id"))
         .order_by("programme__period", "programme_area__code")
     )
-    latest = (
+    latest = list(
         Decision.objects.exclude(decided_on=None)
         .select_related("project")
         .order_by("-decided_on", "-id")[:8]
     )
-    return render(
-        request,
-        "projects/home.html",
-        {
-            "by_period": by_period,
-            "totals": totals,
-            "regions": regions,
-            "areas": areas,
-            "latest": latest,
-            "lang": lang(),
-        },
-    )
+    return {
+        "by_period": by_period,
+        "totals": totals,
+        "regions": regions,
+        "areas": areas,
+        "latest": latest,
+    }
 
 
 def project_list(request: HttpRequest) -> HttpResponse:

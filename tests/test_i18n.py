@@ -1,0 +1,36 @@
+"""Swedish at the plain paths, English under /en/; the language switch keeps page and query."""
+
+import pytest
+
+from tests.factories import ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_swedish_is_the_default_and_english_lives_under_en(client):
+    ProjectFactory()
+    swedish = client.get("/projects/").content.decode()
+    english = client.get("/en/projects/").content.decode()
+    assert '<html lang="sv">' in swedish and "Rensa alla filter" in swedish
+    assert '<html lang="en">' in english and "Clear all filters" in english
+
+
+@pytest.mark.parametrize(
+    ("page", "switch"),
+    [
+        ("/projects/?region=SE21&status=ongoing", "/en/projects/?region=SE21&amp;status=ongoing"),
+        ("/en/projects/?region=SE21&status=ongoing", "/projects/?region=SE21&amp;status=ongoing"),
+        ("/", "/en/"),
+        ("/en/organisations/", "/organisations/"),
+    ],
+)
+def test_language_switch_keeps_the_page_and_the_query(client, page, switch):
+    body = client.get(page).content.decode()
+    assert f'<a href="{switch}" lang=' in body
+
+
+def test_every_ui_string_of_the_list_is_translated(client):
+    ProjectFactory()
+    english = client.get("/en/projects/?region=SE21&esf_grant_min=x").content.decode()
+    for swedish in ["Filtrera", "Sortering", "Visar ", "Per sida", "ignorerades", "Programområde"]:
+        assert swedish not in english, swedish

@@ -138,3 +138,42 @@ def test_detail_page_uses_a_constant_number_of_queries(
     # 1 project with its foreign keys, 1 decisions, 1 footer date
     with django_assert_num_queries(3):
         client.get(fortsatt_sla.get_absolute_url())
+
+
+@pytest.fixture
+def seed_projects():
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    call_command("import_projectbank", str(Path(__file__).parent.parent / "fixtures/projectbank"),
+                 verbosity=0)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("slug", "texts"),
+    [
+        ("2020-00152", ["Fortsatt SLA", "17\xa0207\xa0538\xa0kr", "36\xa0619\xa0373\xa0kr",
+                        "446", "50\xa0%", "2.3 — ", "109 — ", "matilda.svensson@kfkl.se"]),
+        ("22-005-S01", ["Samverkan, inkludering och anställningsbarhet", "8025185011", "40\xa0%",
+                        "584", "350", "A2A", "140", "KALMAR", "ESF+", "2021SE05SFPR001"]),
+        ("2019-00419", ["Region Jämtland Härjedalen", "Välfärd och klimat",
+                        "19\xa0895\xa0809\xa0kr", "29\xa0815\xa0599\xa0kr", "210", "125",
+                        "Mellersta Norrland"]),
+    ],
+)  # fmt: skip
+def test_seed_projects_show_their_real_figures(client, seed_projects, slug, texts):
+    response = client.get(f"/projects/{slug}/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    for text in texts:
+        assert text in body, text
+
+
+def test_seed_owner_page_shows_both_of_its_projects(client, seed_projects):
+    from projects.models import Organisation
+
+    owner = Organisation.objects.get(org_number="8025185011")
+    response = client.get(owner.get_absolute_url())
+    assert {p.diary_number for p in response.context["projects"]} == {"2020/00152", "22-005-S01"}
+    assert "17\xa0207\xa0538\xa0kr" in response.content.decode()

@@ -14,4 +14,5 @@ urlpatterns = [
     path("organisations/", views.organisation_list, name="organisations"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation"),
     path("om-data/", views.about, name="about"),
+    path("tillganglighet/", views.accessibility, name="accessibility"),
 ]

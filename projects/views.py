@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q, Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -107,10 +107,30 @@ def landing_figures() -> dict:
     }
 
 
+def canonical_query(params: QueryDict) -> QueryDict | None:
+    """The query without empty fields and defaults, or None when it is already clean.
+
+    A filter form submits every field, mostly empty; redirecting once to the clean query keeps
+    the address short enough to read, bookmark and share.
+    """
+    clean = QueryDict(mutable=True)
+    for key in params:
+        values = list(dict.fromkeys(v for v in params.getlist(key) if v.strip()))
+        if key == "size" and values == [str(DEFAULT_PAGE_SIZE)]:
+            continue
+        if key in ("sort", "size", "page", "q") and values:
+            values = values[-1:]  # the visible control wins over an older hidden value
+        if values:
+            clean.setlist(key, values)
+    return None if clean.urlencode() == params.urlencode() else clean
+
+
 def project_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     if query and (project := diary_number_jump(query)):
         return redirect(project)
+    if (clean := canonical_query(request.GET)) is not None:
+        return redirect(f"{request.path}?{clean.urlencode()}" if clean else request.path)
     problems: list[str] = []
     reference = queries.reference_lists()
     filterset = ProjectFilter(request.GET, queryset=Project.objects.for_list(), reference=reference)
@@ -233,3 +253,7 @@ def about(request: HttpRequest) -> HttpResponse:
     latest = Project.objects.filter(is_demo=False).aggregate(latest=Max("updated_at"))["latest"]
     demo = Project.objects.filter(is_demo=True).count()
     return render(request, "projects/about.html", {"latest": latest, "demo": demo})
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "projects/accessibility.html")

@@ -272,3 +272,18 @@ def test_intervention_and_objective_facets_list_only_codes_in_use(client, portfo
     )
     facets = {f.name: f for f in client.get(URL).context["facets"]}
     assert [c.value for c in facets["intervention_field"].choices] == ["109"]
+
+
+def test_a_submitted_form_redirects_to_a_clean_address(client):
+    response = client.get(
+        URL, {"q": "", "region": ["SE21", "SE21"], "esf_grant_min": "", "size": "50", "sort": ""}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/projects/?region=SE21"
+    response = client.get(URL, {"q": "", "size": "50"})
+    assert response["Location"] == "/projects/"
+
+
+def test_searching_from_a_sorted_list_keeps_the_chosen_sort_but_defaults_to_relevance(client):
+    body = client.get(URL).content.decode()
+    assert '<option value="" selected>' in body  # the sort select sends nothing by default

@@ -1,15 +1,768 @@
-"""Exports of the filtered project set: CSV, JSON and XLSX (see the exports issue)."""
+"""Exports of the filtered project set: streamed CSV and JSON, and XLSX, from one column spec.
 
-from django.http import HttpRequest, HttpResponse
+`/projects/export.csv`, `/projects/export.json` and `/projects/export.xlsx` take the parameters
+of `/projects/` (the same `ProjectFilter`: `q`, every filter and `sort`), so an export holds
+exactly the rows of the list, in the same order. `python manage.py export_projects` writes the
+same files.
+
+Extra parameters:
+
+- `lang=sv|en`: header language, names of codes (region, programme area, …) and the words for status
+  and yes/no in CSV and XLSX. Default: the UI language (`/en/projects/export.csv` is English).
+- `headers=both`: bilingual headers, "Diarienummer / Diary number", like ESF-rådet's own list.
+- `sep=semicolon` (CSV only): `;` between fields and a decimal comma (`50,00`). **Swedish Excel
+  users should pick this variant** (the list links to it as "CSV för svenska Excel"): Excel with
+  Swedish regional settings expects `;` and a decimal comma and would otherwise put every row in
+  one cell. The default is `,` with a decimal point, for R, Python and English Excel.
+
+Invalid values never give an error: `ProjectFilter` drops them and the rest of the filter applies;
+the response header `X-ESF-Ignored-Parameters` names what was ignored, and JSON lists it in words
+under `warnings`.
+
+CSV: UTF-8 with a byte order mark (Excel then reads å, ä, ö right), CRLF line ends, one header
+row. Numbers are raw (`19895809`, no thousands separators), dates ISO (`2020-02-01`), empty means
+unknown. Text that a spreadsheet would run as a formula (it begins with `=`, `+`, `-`, `@`, tab or
+CR) gets a leading `'` (OWASP "CSV injection"); numbers, negative ones too, are never changed.
+
+JSON, streamed:
+
+    {"count": 2,                       # rows that follow (counted just before they are read)
+     "exported_at": "2026-11-23T10:15:00+01:00",
+     "filters": {"region": ["SE21"], "status": "ongoing", "sort": "-start",
+                 "esf_grant": {"min": 1000000, "max": null}},   # the valid filter values
+     "warnings": [],                   # ignored parameters, in words
+     "projects": [
+       {"diary_number": "2020/00152", "name": "Fortsatt SLA",
+        "programme": {"code": "ESF-2014-2020", "name_sv": "…", "name_en": "…",
+                      "cci": "2014SE05M9OP001", "fund": "ESF"},
+        "owner": {"name": "Kalmar kommun", "org_number": "2120000415"},
+        "owner_unit": "", "region": {"code": "SE21", "name_sv": "Småland och Öarna",
+                                     "name_en": "Småland with the islands", "nuts2": "SE21"},
+        "city": "Kalmar", "postcode": "39232",
+        "start_date": "2020-08-17", "end_date": "2022-12-31", "status": "finished",
+        "total_budget": 36619373, "esf_grant": 17207538,
+        "cofinancing_rate": "50.00", "esf_share_of_budget": "47.0",
+        "programme_area": {"code": "2", "name_sv": "…", "name_en": "…"},
+        "specific_objective": null, "intervention_field": null,
+        "planned_participants": 446, "participant_goal": null,
+        "child_poverty_theme": null, "strategic_importance": true,
+        "decision_count": 2, "last_decision_date": "2021-03-01",
+        "description": "…", "url": "https://…/projects/2020-00152/"}, …]}
+
+Types: money and counts are integers (whole kronor); **decimals are strings** ("50.00", two
+decimals for the co-financing rate, one for the ESF share), exact where a float would not be;
+dates are ISO strings; yes/no/unknown is `true`/`false`/`null`; `status` is a code (`upcoming`,
+`ongoing`, `finished`, at the export date); a code list value is an object with `code`, `name_sv`
+and `name_en` (`null` when the project has none); text fields are strings, `""` when empty.
+The keys are the `key` of each column below; a dotted key nests (`region.code`), and a `.name`
+column becomes `name_sv` and `name_en`.
+
+XLSX: one sheet "Projekt" with typed cells (numbers, dates, yes/no as booleans), a frozen header
+row and column widths, and a sheet "Om data" with the filter, the export time and the source.
+XLSX cannot be streamed, so it is refused above `XLSX_ROW_LIMIT` rows (HTTP 400, with a link to the
+CSV of the same filter); use CSV for larger sets.
+
+Rows come from one query (projects with the owner joined, decisions counted in the same query)
+read through a server-side cursor, `iterator(chunk_size=…)`, so memory stays flat for any size;
+the five small code lists are the ones `ProjectFilter` already loaded, looked up in memory.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal
+from itertools import islice
+from typing import Any, NamedTuple
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.db.models import Count, Max
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    QueryDict,
+    StreamingHttpResponse,
+)
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from .filters import DEFAULT_SORT, RELEVANCE, ProjectFilter
+from .models import (
+    InterventionField,
+    Programme,
+    ProgrammeArea,
+    Project,
+    Region,
+    SpecificObjective,
+)
+from .queries import ReferenceLists, reference_lists
 
 
-def export_csv(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(status=501)
+class Column(NamedTuple):
+    sv: str  # Swedish header
+    en: str  # English header
+    key: str  # value path on the project; also the JSON key (dotted = nested)
+    kind: str = "text"  # text, int, decimal, date, bool, status, name
 
 
-def export_json(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(status=501)
+# The one column spec for CSV, JSON and XLSX. `owner.x` is read through the join, `<code list>.x`
+# from the code lists in memory (reference_value); status, ESF share and url are derived per row
+# (RowCompiler); decision_count and last_decision_date are DECISION_ANNOTATIONS.
+COLUMNS: list[Column] = [
+    Column("Diarienummer", "Diary number", "diary_number"),
+    Column("Projektnamn", "Project name", "name"),
+    Column("Programkod", "Programme code", "programme.code"),
+    Column("Program", "Programme", "programme.name", "name"),
+    Column("CCI-nummer", "CCI", "programme.cci"),
+    Column("Fond", "Fund", "programme.fund"),
+    Column("Projektägare", "Project owner", "owner.name"),
+    Column("Organisationsnummer", "Organisation number", "owner.org_number"),
+    Column("Projektägarens enhet", "Owner unit", "owner_unit"),
+    Column("Regionkod", "Region code", "region.code"),
+    Column("Region", "Region", "region.name", "name"),
+    Column("NUTS-2-kod", "NUTS-2 code", "region.nuts2"),
+    Column("Ort", "City", "city"),
+    Column("Postnummer", "Postcode", "postcode"),
+    Column("Startdatum", "Start date", "start_date", "date"),
+    Column("Slutdatum", "End date", "end_date", "date"),
+    Column("Status", "Status", "status", "status"),
+    Column("Total projektbudget (kr)", "Total budget (SEK)", "total_budget", "int"),
+    Column("Beviljat ESF-stöd (kr)", "Granted ESF support (SEK)", "esf_grant", "int"),
+    Column(
+        "Unionens medfinansieringsgrad (%)",
+        "EU co-financing rate (%)",
+        "cofinancing_rate",
+        "decimal",
+    ),
+    Column(
+        "ESF-stödets andel av budgeten (%)",
+        "ESF share of budget (%)",
+        "esf_share_of_budget",
+        "decimal",
+    ),
+    Column("Programområde, kod", "Programme area code", "programme_area.code"),
+    Column("Programområde", "Programme area", "programme_area.name", "name"),
+    Column("Specifikt mål, kod", "Specific objective code", "specific_objective.code"),
+    Column("Specifikt mål", "Specific objective", "specific_objective.name", "name"),
+    Column("Interventionstyp, kod", "Intervention type code", "intervention_field.code"),
+    Column("Interventionstyp", "Intervention type", "intervention_field.name", "name"),
+    Column("Planerat antal deltagare", "Planned participants", "planned_participants", "int"),
+    Column("Deltagarmål", "Participant goal", "participant_goal", "int"),
+    Column(
+        "Sekundärtema – motverka barnfattigdom",
+        "Secondary theme: child poverty",
+        "child_poverty_theme",
+        "bool",
+    ),
+    Column(
+        "Insats av strategisk betydelse", "Strategic importance", "strategic_importance", "bool"
+    ),
+    Column("Antal beslut", "Number of decisions", "decision_count", "int"),
+    Column("Senaste beslutsdatum", "Last decision date", "last_decision_date", "date"),
+    Column("Beskrivning", "Description", "description"),
+    Column("Projektsida", "Project page", "url"),
+]
+
+# Words in CSV and XLSX cells, in the export's language (data, like the headers; not the UI).
+STATUS_TEXT = {
+    Project.Status.UPCOMING: ("Kommande", "Upcoming"),
+    Project.Status.ONGOING: ("Pågående", "Ongoing"),
+    Project.Status.FINISHED: ("Avslutat", "Finished"),
+}
+BOOL_TEXT = {True: ("Ja", "Yes"), False: ("Nej", "No")}
+
+REFERENCE_MODELS = {
+    "programme": Programme,
+    "region": Region,
+    "programme_area": ProgrammeArea,
+    "specific_objective": SpecificObjective,
+    "intervention_field": InterventionField,
+}
+DECISION_ANNOTATIONS = {
+    "decision_count": Count("decisions"),
+    "last_decision_date": Max("decisions__decided_on"),
+}
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CHUNK_SIZE = 2000  # rows per FETCH from the server-side cursor, and per piece of the response
+# openpyxl writes about 40 000 cells/s here (pure-Python XML without lxml): 100 000 rows took
+# 90 s of CPU on the shared development VM. The workbook is built before the first byte, so the
+# limit bounds the wait; CSV streams any size.
+XLSX_ROW_LIMIT = 200_000
+SEPARATORS = {"comma": ",", ",": ",", "semicolon": ";", ";": ";"}
+
+
+def csv_cell(value: Any, *, decimal_comma: bool) -> Any:
+    """The value as the CSV writer should get it: formula-like text defused, decimals localised."""
+    if isinstance(value, str):
+        if value.startswith(FORMULA_STARTS):
+            return "'" + value  # Excel and LibreOffice would evaluate it as a formula
+        return value
+    if decimal_comma and isinstance(value, Decimal):
+        return str(value).replace(".", ",")
+    return value  # numbers (negative ones too), dates (str() is ISO) and None ("") as they are
+
+
+class Lookup(dict):
+    """id → value of a code-list row; a row added since the lists were loaded is read once."""
+
+    def __init__(self, model, rows: Iterable, value: Callable, *, empty: Any = None) -> None:
+        super().__init__({None: empty})  # the project has none
+        self.update({row.pk: value(row) for row in rows})
+        self.model, self.value = model, value
+
+    def __missing__(self, pk):
+        row = self.model.objects.filter(pk=pk).first()
+        self[pk] = result = self.value(row) if row else self[None]
+        return result
+
+
+def _reference_rows(reference: ReferenceLists, name: str) -> list:
+    return {
+        "programme": reference.programmes,
+        "region": reference.regions,
+        "programme_area": reference.areas,
+        "specific_objective": reference.objectives,
+        "intervention_field": reference.interventions,
+    }[name]
+
+
+class Export:
+    """One export: the filtered, sorted projects and the choices for writing them."""
+
+    def __init__(
+        self,
+        params: QueryDict,
+        *,
+        base_url: str = "",
+        default_lang: str | None = None,
+        today: datetime.date | None = None,
+    ) -> None:
+        self.ignored: list[str] = []
+        default = (
+            "en" if (default_lang or translation.get_language() or "").startswith("en") else "sv"
+        )
+        self.lang = self._choice(params, "lang", {"sv": "sv", "en": "en"}, default)
+        self.headers = self._choice(params, "headers", {"both": "both"}, self.lang)
+        self.delimiter = self._choice(params, "sep", SEPARATORS, ",")
+        self.today = today or timezone.localdate()
+        self.exported_at = timezone.localtime()
+        self.reference = reference_lists()
+        self.filterset = ProjectFilter(
+            params, queryset=Project.objects.all(), reference=self.reference, today=self.today
+        )
+        self.ignored += [
+            name
+            for name, field in self.filterset.form.fields.items()
+            if name in self.filterset.form.errors or getattr(field, "ignored", [])
+        ]
+        with translation.override(self.lang):
+            marker = reverse("projects:detail", args=["SLUG"])
+        self.url_prefix, self.url_suffix = (base_url.rstrip("/") + marker).split("SLUG")
+        self.base_url = base_url.rstrip("/")
+        self.query_string = self.filter_params(params).urlencode()
+
+    def source_url(self) -> str:
+        """The list page of the same filter (absolute when a base URL is known)."""
+        with translation.override(self.lang):
+            path = reverse("projects:list")
+        return self.base_url + path + ("?" + self.query_string if self.query_string else "")
+
+    def _choice(self, params: QueryDict, name: str, choices: dict[str, str], default: str) -> str:
+        value = params.get(name, "")
+        if value and value not in choices:
+            self.ignored.append(name)
+        return choices.get(value, default)
+
+    @staticmethod
+    def filter_params(params: QueryDict) -> QueryDict:
+        """The parameters without this module's own (for links to the same filter)."""
+        params = params.copy()
+        for name in ("sep", "headers", "page", "size"):
+            params.pop(name, None)
+        return params
+
+    # --- rows ------------------------------------------------------------------------------
+    def queryset(self):
+        """The filtered, sorted projects with their decision count and last decision date."""
+        return self.filterset.qs.annotate(**DECISION_ANNOTATIONS)
+
+    def count(self) -> int:
+        return self.filterset.qs.count()
+
+    def fetch_paths(self) -> list[str]:
+        """The values_list paths that COLUMNS read: project and owner fields, code-list ids."""
+        paths: list[str] = []
+        for column in COLUMNS:
+            for path in _paths(column.key):
+                if path not in paths:
+                    paths.append(path)
+        return paths
+
+    def raw_rows(self) -> Iterator[tuple]:
+        """Tuples of `fetch_paths()` values through a server-side cursor, in the list's order."""
+        paths = self.fetch_paths()
+        # One transaction for the whole read: on PostgreSQL the cursor then streams instead of
+        # being materialised WITH HOLD before the first row. No savepoint inside a test's
+        # transaction, so the query count stays the export's own.
+        with transaction.atomic(savepoint=False):
+            yield from self.queryset().values_list(*paths).iterator(chunk_size=CHUNK_SIZE)
+
+    def rows(
+        self, style: str, *, text: Callable[[str], Any] | None = None, decimal_comma: bool = False
+    ) -> Iterator[Any]:
+        """Per project, in the list's order: a CSV line, a list of XLSX values or a JSON dict."""
+        row = RowCompiler(self, style, text=text, decimal_comma=decimal_comma).compile()
+        return map(row, self.raw_rows())
+
+    def header(self) -> list[str]:
+        if self.headers == "both":
+            return [f"{c.sv} / {c.en}" for c in COLUMNS]
+        return [c.en if self.headers == "en" else c.sv for c in COLUMNS]
+
+    # --- description of the export ---------------------------------------------------------
+    def applied_filters(self) -> dict[str, Any]:
+        """The valid filter values in force, JSON-ready (lists, text, {"min", "max"})."""
+        result: dict[str, Any] = {}
+        for name, value in self.filterset.selected().items():
+            if isinstance(value, slice):
+                if value.start is not None or value.stop is not None:
+                    result[name] = {"min": value.start, "max": value.stop}
+            elif value not in (None, "", [], ()):
+                result[name] = value
+        # The sort in force (ProjectFilter.order): chosen, else relevance when searching, else
+        # the default; effective_sort would say the default whenever any other value is invalid.
+        searching = bool((self.filterset.data.get("q") or "").strip())
+        result["sort"] = result.pop("sort", None) or (RELEVANCE if searching else DEFAULT_SORT)
+        return result
+
+    def problems(self) -> list[str]:
+        with translation.override(self.lang):
+            messages = [str(message) for message in self.filterset.problems()]
+            messages += [
+                _("%(name)s: okänt värde ignorerades.") % {"name": name}
+                for name in ("lang", "headers", "sep")
+                if name in self.ignored
+            ]
+        return messages
+
+    def filename(self, extension: str) -> str:
+        """esf-projekt-<date>[-<hint>].<ext>, the hint from regions, programme and status."""
+        selected = self.filterset.selected()
+        parts: list[str] = []
+        for name in ("region", "programme", "status"):
+            value = selected.get(name) or []
+            parts += [value] if isinstance(value, str) else list(value)
+        hint = re.sub(r"[^A-Za-z0-9]+", "-", "-".join(parts)).strip("-")[:40].strip("-")
+        date = self.today.isoformat()
+        return (
+            f"esf-projekt-{date}-{hint}.{extension}" if hint else f"esf-projekt-{date}.{extension}"
+        )
+
+
+def _paths(key: str) -> list[str]:
+    """The values_list paths one column key reads."""
+    head, _dot, attr = key.partition(".")
+    if head in REFERENCE_MODELS:
+        return [f"{head}_id"]
+    if head == "owner":
+        return [f"owner__{attr}"]
+    return {
+        "status": ["start_date", "end_date"],
+        "esf_share_of_budget": ["esf_grant", "total_budget"],
+        "url": ["slug"],
+    }.get(key, [key])
+
+
+def reference_value(row, attr: str, lang: str) -> Any:
+    """One attribute of a code-list row as the export shows it."""
+    if attr == "name":
+        return row.name(lang)  # falls back to the other language when one is missing
+    if attr == "nuts2":
+        # The national level ("ESF-Nationellt") has a region code but no NUTS-2 code
+        return None if row.is_national else row.code
+    return getattr(row, attr)
+
+
+TENTH = Decimal("0.1")
+
+
+def esf_share(grant: int | None, budget: int | None) -> Decimal | None:
+    """ESF grant in percent of the total budget, as Project.esf_share_of_budget computes it."""
+    if grant is None or not budget:
+        return None
+    return (Decimal(grant * 100) / budget).quantize(TENTH)
+
+
+def _plain(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _iso(value: datetime.date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+class RowCompiler:
+    """Builds the function that turns one fetched tuple into one output row.
+
+    Styles: "csv" gives the CSV line (a str), "xlsx" a list of typed values, "json" a dict.
+    The function is generated from COLUMNS once per export, one expression per column (`r[3]`,
+    `_1[r[2]]`, …), so a row costs one Python call instead of one per cell, which halved the CPU
+    time per CSV row. The generated code holds only tuple indices and the names of objects in
+    `self.names` (code-list tables, functions, constants), never data.
+
+    Code-list values are looked up in tables built once from the filter's reference lists.
+    `text` (csv_text for CSV, which passes every value through csv_cell; the XLSX guard) is
+    applied to those values when the table is built, and to free text per row.
+    """
+
+    def __init__(
+        self,
+        export: Export,
+        style: str,
+        *,
+        text: Callable[[Any], Any] | None = None,
+        decimal_comma: bool = False,
+    ) -> None:
+        self.export, self.style, self.decimal_comma = export, style, decimal_comma
+        self.text = text or (lambda value: value)
+        self.english = export.lang == "en"
+        self.index = {path: i for i, path in enumerate(export.fetch_paths())}
+        self.names: dict[str, Any] = {}
+
+    def compile(self) -> Callable[[tuple], Any]:
+        if self.style == "json":
+            body = "{" + ", ".join(f"{key!r}: {expr}" for key, expr in self.json_items()) + "}"
+        elif self.style == "csv":  # the line itself, see csv_chunks
+            cells = ", ".join(self.cell(column) for column in COLUMNS)
+            body = f"{self.name(self.export.delimiter)}.join([{cells}])"
+        else:
+            body = "[" + ", ".join(self.cell(column) for column in COLUMNS) + "]"
+        return eval(f"lambda r: {body}", self.names)  # built from COLUMNS only, see above
+
+    def name(self, value: Any) -> str:
+        key = f"_{len(self.names)}"
+        self.names[key] = value
+        return key
+
+    def field(self, path: str) -> str:
+        return f"r[{self.index[path]}]"
+
+    def table(self, head: str, value: Callable[[Any], Any]) -> str:
+        """Expression looking up `value(code-list row)` by the project's id of that list."""
+        rows = _reference_rows(self.export.reference, head)
+        empty = "" if self.style == "csv" else None
+        lookup = Lookup(REFERENCE_MODELS[head], rows, value, empty=empty)
+        return f"{self.name(lookup)}[{self.field(head + '_id')}]"
+
+    def status(self, words: dict[str, Any]) -> str:
+        start, end = self.field("start_date"), self.field("end_date")
+        today = self.name(self.export.today)
+        upcoming, ongoing, finished = (self.name(words[code]) for code in Project.Status.values)
+        return (
+            f"({upcoming} if {start} > {today} else {finished} if {end} < {today} else {ongoing})"
+        )
+
+    def url(self) -> str:
+        prefix, suffix = self.name(self.export.url_prefix), self.name(self.export.url_suffix)
+        return f"{prefix} + {self.field('slug')} + {suffix}"
+
+    def share(self) -> str:
+        return f"{self.name(esf_share)}({self.field('esf_grant')}, {self.field('total_budget')})"
+
+    def cell(self, column: Column) -> str:
+        """Expression for one CSV or XLSX cell."""
+        key, kind = column.key, column.kind
+        text, lang = self.text, self.export.lang
+        head, _dot, attr = key.partition(".")
+        if head in REFERENCE_MODELS:
+            return self.table(head, lambda row: text(reference_value(row, attr, lang)))
+        if kind == "status":
+            return self.status(
+                {code: text(pair[self.english]) for code, pair in STATUS_TEXT.items()}
+            )
+        if key == "url":
+            return f"{self.name(text)}({self.url()})"
+        expression = self.share() if key == "esf_share_of_budget" else self.field(_paths(key)[0])
+        if kind in ("text", "name"):
+            return f"{self.name(text)}({expression})"
+        if kind == "bool" and self.style == "csv":
+            words = {flag: text(pair[self.english]) for flag, pair in BOOL_TEXT.items()}
+            return f"{self.name({None: '', **words})}[{expression}]"
+        if self.style != "csv":
+            return expression  # XLSX: numbers, dates and booleans stay typed
+        if kind == "decimal" and self.decimal_comma:
+            return f"{self.name(text)}({expression})"
+        # Numbers and dates: csv_cell leaves them as they are, and str() is raw digits or ISO
+        if key == "esf_share_of_budget":
+            return f"{self.name(_plain)}({expression})"
+        return f"('' if {expression} is None else str({expression}))"
+
+    def json_items(self) -> list[tuple[str, str]]:
+        """(JSON key, expression); dotted keys become one nested object per head."""
+        groups: dict[str, list[str]] = {}
+        items: list[tuple[str, str | None]] = []
+        for column in COLUMNS:
+            head, dot, attr = column.key.partition(".")
+            if not dot:
+                items.append((head, self.json_value(column)))
+                continue
+            if head not in groups:
+                groups[head] = []
+                items.append((head, None))
+            groups[head].append(attr)
+        result = []
+        for key, expression in items:
+            if expression is None:
+                attrs = groups[key]
+                if key in REFERENCE_MODELS:
+                    # One shared dict per code-list row; a project without one gets null
+                    expression = self.table(key, lambda row, attrs=attrs: _json_object(row, attrs))
+                else:
+                    parts = [f"{a!r}: {self.field(f'{key}__{a}')}" for a in attrs]
+                    expression = "{" + ", ".join(parts) + "}"
+            result.append((key, expression))
+        return result
+
+    def json_value(self, column: Column) -> str:
+        key, kind = column.key, column.kind
+        if kind == "status":
+            return self.status({code: code for code in Project.Status.values})
+        if key == "url":
+            return self.url()
+        expression = self.share() if key == "esf_share_of_budget" else self.field(key)
+        if kind == "decimal":
+            return f"{self.name(_text)}({expression})"  # strings: exact, see the docstring
+        if kind == "date":
+            return f"{self.name(_iso)}({expression})"
+        return expression
+
+
+def _json_object(row, attrs: list[str]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for attr in attrs:
+        if attr == "name":
+            result["name_sv"], result["name_en"] = row.name_sv, row.name_en
+        else:
+            result[attr] = reference_value(row, attr, "sv")
+    return result
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+def csv_text(*, delimiter: str, decimal_comma: bool) -> Callable[[Any], str]:
+    """A function from a value to its CSV field: through csv_cell, then quoted if it must be."""
+
+    def text(value: Any) -> str:
+        value = csv_cell(value, decimal_comma=decimal_comma)
+        if value is None:
+            return ""
+        value = str(value)
+        if delimiter in value or '"' in value or "\n" in value or "\r" in value:  # RFC 4180
+            return '"' + value.replace('"', '""') + '"'
+        return value
+
+    return text
+
+
+def csv_chunks(export: Export) -> Iterator[bytes]:
+    """The CSV file in pieces: BOM and header at once, then CHUNK_SIZE rows per piece.
+
+    The row function writes each line itself instead of handing cells to csv.writer, which
+    spends about half of an export's time in its per-character loop over 35 fields: text (the
+    only values that can hold a delimiter, a quote or a line break) is quoted as RFC 4180 says,
+    numbers and dates are str(). The tests read the files back with the csv module.
+    """
+    decimal_comma = export.delimiter == ";"
+    text = csv_text(delimiter=export.delimiter, decimal_comma=decimal_comma)
+    header = export.delimiter.join(text(name) for name in export.header())
+    # Without the BOM Excel reads the file as Windows-1252 and garbles å, ä, ö.
+    yield ("\ufeff" + header + "\r\n").encode()
+    lines = export.rows("csv", text=text, decimal_comma=decimal_comma)
+    while batch := list(islice(lines, CHUNK_SIZE)):
+        yield ("\r\n".join(batch) + "\r\n").encode()
+
+
+# --- JSON --------------------------------------------------------------------------------------
+def json_chunks(export: Export) -> Iterator[bytes]:
+    """The JSON document in pieces: the count and filters first, then the projects."""
+    encode = DjangoJSONEncoder(ensure_ascii=False).encode  # dates and decimals are strings already
+    head = encode(
+        {
+            "count": export.count(),
+            "exported_at": export.exported_at.isoformat(timespec="seconds"),
+            "filters": export.applied_filters(),
+            "warnings": export.problems(),
+        }
+    )
+    yield (head[:-1] + ', "projects": [\n').encode()
+    records = export.rows("json")
+    separator = ""
+    while batch := list(islice(records, CHUNK_SIZE)):
+        yield (separator + ",\n".join(map(encode, batch))).encode()
+        separator = ",\n"
+    yield b"\n]}\n"
+
+
+# --- XLSX --------------------------------------------------------------------------------------
+XLSX_WIDTHS = {"text": 24, "name": 32, "date": 12, "int": 14, "decimal": 12, "bool": 10}
+XLSX_WIDE = {"name": 48, "description": 80, "url": 45, "owner.name": 36}
+
+
+def write_xlsx(export: Export, file, *, count: int) -> None:
+    """Write the workbook (sheet of projects, sheet "Om data") to a binary file."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    with translation.override(export.lang):
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(_("Projekt"))
+        sheet.freeze_panes = "A2"
+        for number, column in enumerate(COLUMNS, 1):
+            width = XLSX_WIDE.get(column.key) or XLSX_WIDTHS.get(column.kind, 14)
+            sheet.column_dimensions[get_column_letter(number)].width = width
+        bold = Font(bold=True)
+        header = []
+        for name in export.header():
+            cell = WriteOnlyCell(sheet, value=name)
+            cell.font = bold
+            header.append(cell)
+        sheet.append(header)
+
+        def text_cell(value: str | None) -> Any:
+            # openpyxl would store "=…" as a formula; control characters are illegal in XML
+            if not value or (value[0] != "=" and not ILLEGAL_CHARACTERS_RE.search(value)):
+                return value
+            cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+            cell.data_type = "s"
+            return cell
+
+        for row in export.rows("xlsx", text=text_cell):
+            sheet.append(row)
+
+        about = workbook.create_sheet(_("Om data"))
+        about.column_dimensions["A"].width = 34
+        about.column_dimensions["B"].width = 90
+        for line in about_lines(export, count=count):
+            about.append(line)
+        workbook.save(file)
+
+
+def about_lines(export: Export, *, count: int) -> list[list[Any]]:
+    """Rows of the "Om data" sheet (source, time, count, filter, notes) in the export's language."""
+    labels = export.filterset.labels()
+    lines: list[list[Any]] = [
+        [_("ESF-portalen: projekt som fått stöd från Europeiska socialfonden i Sverige")],
+        [],
+        [_("Källa"), export.source_url()],
+        [_("Exporterad"), export.exported_at.isoformat(timespec="seconds")],
+        [_("Antal projekt"), count],
+        [_("Status gäller per"), export.today],
+        [],
+        [_("Filter")],
+    ]
+    filters = export.applied_filters()
+    for name, value in filters.items():
+        if name == "sort":
+            value = dict(export.filterset.sort_options).get(value, value)
+        elif isinstance(value, dict):
+            value = "–".join("" if v is None else str(v) for v in (value["min"], value["max"]))
+        elif isinstance(value, list | tuple):
+            value = ", ".join(map(str, value))
+        lines.append([labels.get(name, name), str(value)])
+    if len(filters) == 1:
+        lines.append([_("(inga filter: hela registret)")])
+    for problem in export.problems():
+        lines.append([_("Ignorerat"), problem])
+    lines += [
+        [],
+        [_("Belopp i hela kronor. Status (kommande, pågående, avslutat) gäller exportdagen.")],
+        [_("Antal beslut och senaste beslutsdatum räknas från projektets beslutshistorik.")],
+    ]
+    return lines
+
+
+# --- views -------------------------------------------------------------------------------------
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def export_from_request(request: HttpRequest) -> Export:
+    return Export(request.GET, base_url=request.build_absolute_uri("/").rstrip("/"))
+
+
+def _describe(response: HttpResponse, export: Export) -> HttpResponse:
+    if export.ignored:
+        response["X-ESF-Ignored-Parameters"] = ", ".join(export.ignored)
+    return response
+
+
+def export_csv(request: HttpRequest) -> StreamingHttpResponse:
+    export = export_from_request(request)
+    response = StreamingHttpResponse(csv_chunks(export), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{export.filename("csv")}"'
+    return _describe(response, export)
+
+
+def export_json(request: HttpRequest) -> StreamingHttpResponse:
+    export = export_from_request(request)
+    response = StreamingHttpResponse(
+        json_chunks(export), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{export.filename("json")}"'
+    return _describe(response, export)
 
 
 def export_xlsx(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(status=501)
+    export = export_from_request(request)
+    count = export.count()
+    if count > XLSX_ROW_LIMIT:
+        return _describe(too_many_rows(request, export, count), export)
+    file = tempfile.TemporaryFile()  # FileResponse closes it
+    try:
+        write_xlsx(export, file, count=count)
+    except BaseException:
+        file.close()
+        raise
+    file.seek(0)
+    response = FileResponse(
+        file, as_attachment=True, filename=export.filename("xlsx"), content_type=XLSX_TYPE
+    )
+    return _describe(response, export)
+
+
+def too_many_rows(request: HttpRequest, export: Export, count: int) -> HttpResponse:
+    """HTTP 400 with a short page: too many rows for Excel, and a link to the same CSV."""
+    csv_url = reverse("projects:export_csv") + "?" + export.query_string
+    with translation.override(export.lang):
+        body = format_html(
+            '<!doctype html><html lang="{}"><meta charset="utf-8"><title>{}</title>'
+            '<h1>{}</h1><p>{}</p><p><a href="{}">{}</a></p></html>',
+            export.lang,
+            _("För många rader för Excel"),
+            _("För många rader för Excel"),
+            _(
+                "Urvalet har %(count)s projekt, men Excel-exporten tar högst %(limit)s. "
+                "Ladda ner urvalet som CSV (samma filter; Excel öppnar den också), eller "
+                "filtrera mer."
+            )
+            % {
+                "count": number_format(count, force_grouping=True),
+                "limit": number_format(XLSX_ROW_LIMIT, force_grouping=True),
+            },
+            csv_url,
+            _("Ladda ner CSV"),
+        )
+    return HttpResponseBadRequest(body)

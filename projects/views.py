@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q, Sum
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
@@ -198,6 +199,11 @@ def project_list(request: HttpRequest) -> HttpResponse:
             "ranges": filterset.range_filters(),
             "active": active,
             "range_fields": range_fields,
+            "export_links": [
+                (_("Ladda ner CSV"), reverse("projects:export_csv")),
+                (_("JSON"), reverse("projects:export_json")),
+                (_("Excel"), reverse("projects:export_xlsx")),
+            ],
         },
     )
 

@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export DJANGO_SETTINGS_MODULE := esfportal.settings
 
-.PHONY: help setup run test test-sqlite lint migrations-check demo messages screenshots clean
+.PHONY: help setup run test lint demo messages screenshots bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -40,6 +40,15 @@ lint: setup  ## ruff and the migrations check
 demo: setup  ## 100 000 demo projects (replaces earlier demo rows)
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py generate_demo --projects 100000 --seed 1
+
+BENCH_N ?= 100000
+bench: setup  ## timings at BENCH_N demo projects in DATABASE_URL's database (use PostgreSQL)
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py generate_demo --projects $(BENCH_N) --seed 1
+	$(PY) bench/pages.py
+	$(PY) bench/dashboard.py
+	$(PY) bench/exports.py
+	$(PY) bench/import_operations.py
 
 screenshots: setup  ## PNGs of the pages (Chromium), into screenshots/
 	$(PY) -m pytest tests/browser -m browser --screenshots -q

@@ -248,18 +248,26 @@ class DemoBuilder:
         return rows
 
     # --- projects and decisions ----------------------------------------------------------
+    # Demo numbers lie above the real ranges: 2014–2020 serials 10000–99999 a year, ESF+ calls
+    # 100–999 with projects S01–S99 a year. A full year spills into the next one of the period.
+    CAPACITY = {validators.PERIOD_2014: 90_000, validators.PERIOD_2021: 900 * 99}
+    YEARS = {validators.PERIOD_2014: range(2014, 2021), validators.PERIOD_2021: range(2021, 2028)}
+
     def diary_number(self, period: str, start: datetime.date) -> str:
-        """Numbers above the real ranges (2014–2020 serial ≥ 10000, ESF+ call ≥ 300)."""
+        years = list(self.YEARS[period])
+        preferred = min(max(start.year - 1, years[0]), years[-1])
+        for offset in range(len(years)):
+            year = years[(years.index(preferred) + offset) % len(years)]
+            serial = self.serials.get((period, year), 0)
+            if serial < self.CAPACITY[period]:
+                break
+        else:
+            raise ValueError(f"more than {self.CAPACITY[period] * len(years)} {period} projects")
+        self.serials[(period, year)] = serial + 1
         if period == validators.PERIOD_2014:
-            year = min(max(start.year - 1, 2014), 2020)
-            serial = self.serials.get(str(year), 10000)
-            self.serials[str(year)] = serial + 1
-            return f"{year}/{serial:05d}"
-        year = min(max(start.year - 1, 2021), 2027) % 100
-        serial = self.serials.get(str(year), 0)
-        self.serials[str(year)] = serial + 1
+            return f"{year}/{10000 + serial:05d}"
         call, project = divmod(serial, 99)
-        return f"{year:02d}-{300 + call:03d}-S{project + 1:02d}"
+        return f"{year % 100:02d}-{100 + call:03d}-S{project + 1:02d}"
 
     def project(self, owner: Organisation) -> tuple[dict, list[dict]]:
         """One project's column values and its decisions' column values (no model instances)."""

@@ -199,9 +199,11 @@ class ProjectFilter(django_filters.FilterSet):
     # --- for templates -----------------------------------------------------------------------
     @property
     def sort_value(self) -> str:
-        if self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("sort"):
-            return self.form.cleaned_data["sort"]
-        return ""
+        """The sort chosen in the query, if valid, whatever else in the query is invalid."""
+        if not self.is_bound:
+            return ""
+        self.form.is_valid()
+        return self.form.cleaned_data.get("sort") or ""
 
     @property
     def effective_sort(self) -> str:

@@ -1,5 +1,7 @@
 """generate_demo: realistic, deterministic, consistent with the decision rule, and fast in bulk."""
 
+import datetime
+
 import pytest
 from django.core.management import call_command
 from django.db.models import Count, F, Max, Sum
@@ -93,3 +95,15 @@ def test_new_rows_after_demo_data_get_fresh_ids():
     call_command("generate_demo", projects=20, seed=1)
     project = ProjectFactory()
     assert project.pk > Project.objects.filter(is_demo=True).aggregate(Max("pk"))["pk__max"]
+
+
+def test_diary_numbers_spill_into_the_next_year_instead_of_overflowing():
+    from projects.demo import DemoBuilder
+
+    builder = DemoBuilder(seed=1)
+    builder.serials[("2021-2027", 2025)] = DemoBuilder.CAPACITY["2021-2027"] - 1
+    start = datetime.date(2026, 3, 1)
+    assert builder.diary_number("2021-2027", start) == "25-999-S99"
+    assert builder.diary_number("2021-2027", start) == "26-100-S01"
+    builder.serials[("2014-2020", 2020)] = DemoBuilder.CAPACITY["2014-2020"]
+    assert builder.diary_number("2014-2020", datetime.date(2021, 5, 1)) == "2014/10000"

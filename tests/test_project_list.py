@@ -287,3 +287,9 @@ def test_a_submitted_form_redirects_to_a_clean_address(client):
 def test_searching_from_a_sorted_list_keeps_the_chosen_sort_but_defaults_to_relevance(client):
     body = client.get(URL).content.decode()
     assert '<option value="" selected>' in body  # the sort select sends nothing by default
+
+
+def test_the_chosen_sort_is_shown_even_when_another_parameter_is_invalid(client, portfolio):
+    response = client.get(URL, {"sort": "-grant", "esf_grant_min": "x"})
+    assert response.context["filter"].effective_sort == "-grant"
+    assert '<option value="-grant" selected>' in response.content.decode()

@@ -1,19 +1,790 @@
-"""The portfolio dashboard: charts and tables of the filtered set (same filter as the list)."""
+"""The portfolio dashboard: charts and tables of the filtered set (same filter as the list).
 
-from django.http import HttpRequest, HttpResponse
+The view filters with `ProjectFilter`, runs the grouped queries of `aggregates.py`, and turns
+each result twice: into a Plotly figure (`charts.py`, sent as JSON and drawn by
+`static/js/charts.js`) and into a table with the same numbers (the page's no-JavaScript and
+screen-reader version of the chart). Every bar knows the URL of the project list filtered down
+to it, built here so that the language prefix and the current filters are kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
+from . import aggregates, charts, queries
 from .filters import ProjectFilter
-from .models import Project
-from .queries import reference_lists, summary
+from .models import LegalForm, Project
+from .views import lang
+
+# The compact filter form on the dashboard sets these; other parameters ride along hidden.
+FORM_FIELDS = ["programme", "region", "programme_area", "status"]
+CODE_FILTERS = ["programme", "region", "programme_area", "specific_objective",
+                "intervention_field"]  # fmt: skip
+RANGE_FILTERS = ["start_year", "total_budget", "esf_grant", "participants", "rate"]
+# Years shown in the "running per year" chart: from the first programme's first year to three
+# years after the last one's (the n+3 rule: projects may run until then).
+EXTRA_YEARS = 3
 
 
+# --- tables ----------------------------------------------------------------------------------
+@dataclass
+class Column:
+    label: str
+    format: str = "number"  # text | number | kr | mkr | percent
+
+
+@dataclass
+class Row:
+    header: str
+    cells: list
+    url: str | None = None
+    level: int = 0  # 1: a sub-row (a specific objective under its programme area)
+
+
+@dataclass
+class Table:
+    caption: str
+    header: str
+    columns: list[Column]
+    rows: list[Row]
+
+    def body(self) -> list[tuple[Row, list[tuple[object, str]]]]:
+        """Each row with its cells paired with their column's format, for the template."""
+        return [
+            (
+                row,
+                [
+                    (value, column.format)
+                    for value, column in zip(row.cells, self.columns, strict=True)
+                ],
+            )
+            for row in self.rows
+        ]
+
+
+@dataclass
+class Chart:
+    id: str
+    figure: dict
+    table: Table
+    notes: list[str] = field(default_factory=list)
+    table_open: bool = False
+    wide: bool = False  # the whole row on wide screens, with the table beside the chart
+
+    @property
+    def title(self) -> str:
+        return self.figure["layout"]["title"]["text"]
+
+    @property
+    def data_id(self) -> str:
+        return f"{self.id}-data"
+
+
+@dataclass
+class Section:
+    id: str
+    title: str
+    charts: list[Chart]
+    intro: str = ""
+
+
+# --- links to the filtered list --------------------------------------------------------------
+class ListLinks:
+    """URLs of the project list narrowed to one bar, keeping the dashboard's other filters."""
+
+    def __init__(self, params: QueryDict, selected: dict) -> None:
+        self.params = params.copy()
+        self.params.pop("page", None)
+        self.selected = selected
+        self.base = reverse("projects:list")
+
+    def url(self, **changes) -> str:
+        params = self.params.copy()
+        for key, value in changes.items():
+            if value is None:
+                params.pop(key, None)
+            elif isinstance(value, list):
+                params.setlist(key, [str(item) for item in value])
+            else:
+                params[key] = str(value)
+        encoded = params.urlencode()
+        return f"{self.base}?{encoded}" if encoded else self.base
+
+    def all(self) -> str:
+        return self.url()
+
+    def region(self, code: str | None) -> str | None:
+        return self.url(region=[code]) if code else None
+
+    def area(self, period: str, code: str | None) -> str | None:
+        return self.url(programme=[period], programme_area=[code]) if code else None
+
+    def objective(self, period: str, area: str | None, code: str | None) -> str | None:
+        if not code:
+            return None
+        return self.url(programme=[period], programme_area=[area], specific_objective=[code])
+
+    def intervention(self, period: str, code: str | None) -> str | None:
+        return self.url(programme=[period], intervention_field=[code]) if code else None
+
+    def _range(self, name: str, low: int | None, high: int | None) -> str | None:
+        """The list limited to [low, high] within the range already chosen, if any is left."""
+        chosen = self.selected.get(name)
+        if isinstance(chosen, slice):
+            if chosen.start is not None:
+                low = chosen.start if low is None else max(low, chosen.start)
+            if chosen.stop is not None:
+                high = chosen.stop if high is None else min(high, chosen.stop)
+        if low is not None and high is not None and low > high:
+            return None
+        return self.url(**{f"{name}_min": low, f"{name}_max": high})
+
+    def start_year(self, year: int) -> str | None:
+        return self._range("start_year", year, year)
+
+    def grant_size(self, low: int | None, high: int | None) -> str | None:
+        # Buckets are [low, high); the filter's upper bound is inclusive (whole kronor).
+        if low is None:
+            return None
+        return self._range("esf_grant", low, None if high is None else high - 1)
+
+
+# --- the view --------------------------------------------------------------------------------
 def dashboard(request: HttpRequest) -> HttpResponse:
-    filterset = ProjectFilter(
-        request.GET, queryset=Project.objects.all(), reference=reference_lists()
-    )
+    reference = queries.reference_lists()
+    filterset = ProjectFilter(request.GET, queryset=Project.objects.all(), reference=reference)
+    projects = filterset.qs
+    language = lang()
+    selected = filterset.selected()
+    links = ListLinks(request.GET, selected)
+
+    # 1: the portfolio GROUP BY; the other four aggregates and the owners' names only when the
+    # set is not empty (an empty set shows a message, not empty charts).
+    portfolio = aggregates.portfolio_rows(projects)
+    sections: list[Section] = []
+    distribution: list[dict] = []
+    if portfolio:
+        distribution = aggregates.distribution_rows(projects)
+        years = aggregates.year_rows(projects)
+        decisions = aggregates.decision_year_rows(projects)
+        owners = aggregates.top_organisations(projects)
+        sections = build_sections(
+            portfolio=portfolio,
+            distribution=distribution,
+            years=years,
+            decisions=decisions,
+            owners=owners,
+            reference=reference,
+            language=language,
+            links=links,
+        )
+    figures = aggregates.key_figures(portfolio, distribution)
+    # The mkr filter cuts decimals off rather than rounding (number_format does); amounts
+    # rounded to 0.1 mnkr show the right figure either way.
+    for key in ("total_budget_sum", "esf_grant_sum"):
+        figures[f"{key}_mkr"] = round(figures[key], -5)
+
+    params = request.GET.copy()
+    params.pop("page", None)
     return render(
         request,
         "projects/dashboard.html",
-        {"filter": filterset, "summary": summary(filterset.qs), "problems": filterset.problems()},
+        {
+            "filter": filterset,
+            "figures": figures,
+            "sections": sections,
+            "problems": filterset.problems(),
+            "chips": active_filters(filterset, params, language),
+            "list_url": links.all(),
+            "query_string": params.urlencode(),
+            "form": filter_form(filterset, params, language),
+        },
     )
+
+
+def period_labels(reference: queries.ReferenceLists) -> dict[str, str]:
+    """{period: "ESF 2014–2020"} in programme order."""
+    return {
+        programme.period: f"{programme.fund} {programme.get_period_display()}"
+        for programme in reference.programmes
+    }
+
+
+def build_sections(
+    *,
+    portfolio: list[dict],
+    distribution: list[dict],
+    years: list[dict],
+    decisions: list[dict],
+    owners: list[dict],
+    reference: queries.ReferenceLists,
+    language: str,
+    links: ListLinks,
+) -> list[Section]:
+    periods = period_labels(reference)
+    return [
+        region_section(portfolio, reference, language, links),
+        area_section(portfolio, reference, language, links, periods),
+        time_section(years, decisions, reference, links, periods),
+        cost_section(portfolio, reference, language, links, periods),
+        organisation_section(owners, distribution, links),
+    ]
+
+
+# --- sections --------------------------------------------------------------------------------
+def _region_label(row: dict) -> str:
+    return row["region_name"] or row["region_code"] or _("Utan region")
+
+
+def region_section(portfolio, reference, language, links) -> Section:
+    rows = aggregates.by_region(portfolio, reference=reference, lang=language)
+    for row in rows:
+        row["label"] = _region_label(row)
+        row["url"] = links.region(row["region_code"])
+    budget_unknown = sum(row["projects"] - row["budget_known"] for row in rows)
+    money_notes = []
+    if budget_unknown:
+        money_notes.append(
+            _(
+                "%(count)s projekt saknar total budget (ESF+-projektbanken anger den inte): "
+                "deras ESF-stöd ingår, men inte deras budget."
+            )
+            % {"count": number_format(budget_unknown, force_grouping=True)}
+        )
+    money = Chart(
+        id="region-money",
+        figure=charts.region_money(rows).to_plotly_json(),
+        notes=money_notes,
+        table=Table(
+            caption=_("ESF-stöd och total budget per region"),
+            header=_("Region"),
+            columns=[
+                Column(_("Projekt")),
+                Column(_("ESF-stöd (kr)"), "kr"),
+                Column(_("Total budget (kr)"), "kr"),
+                Column(_("ESF-andel av budget (%)"), "percent"),
+            ],
+            rows=[
+                Row(
+                    row["label"],
+                    [
+                        row["projects"],
+                        row["esf_grant_sum"],
+                        row["total_budget_sum"],
+                        row["esf_share"],
+                    ],
+                    row["url"],
+                )  # fmt: skip
+                for row in rows
+            ],
+        ),
+    )
+    people = Chart(
+        id="region-participants",
+        figure=charts.region_participants(rows).to_plotly_json(),
+        table=Table(
+            caption=_("Planerade deltagare och deltagarmål per region"),
+            header=_("Region"),
+            columns=[
+                Column(_("Projekt")),
+                Column(_("Planerade deltagare (antal)")),
+                Column(_("Deltagarmål (antal)")),
+            ],
+            rows=[
+                Row(
+                    row["label"],
+                    [row["projects"], row["participants_sum"], row["participant_goal_sum"]],
+                    row["url"],
+                )
+                for row in rows
+            ],
+        ),
+    )
+    tiles = Chart(
+        id="region-map",
+        figure=charts.region_tiles(rows).to_plotly_json(),
+        wide=True,
+        table_open=True,
+        notes=[
+            _(
+                "Varje ruta är en region, ungefär där den ligger på kartan; rutan uppe till "
+                "höger är de nationella projekten. Välj mått med knapparna."
+            )
+        ],
+        table=Table(
+            caption=_("Regionerna på kartan"),
+            header=_("Region"),
+            columns=[
+                Column(_("ESF-stöd (kr)"), "kr"),
+                Column(_("Projekt")),
+                Column(_("Planerade deltagare (antal)")),
+                Column(_("ESF-stöd per deltagare (kr)"), "kr"),
+            ],
+            rows=[
+                Row(
+                    row["label"],
+                    [
+                        row["esf_grant_sum"],
+                        row["projects"],
+                        row["participants_sum"],
+                        row["esf_per_participant"],
+                    ],
+                    row["url"],
+                )  # fmt: skip
+                for row in rows
+                if row["region_code"]
+            ],
+        ),
+    )
+    return Section(
+        id="regioner",
+        title=_("Per region"),
+        intro=_("NUTS-2-regionerna och den nationella nivån. Klicka på en stapel för projekten."),
+        charts=[money, people, tiles],
+    )
+
+
+def _area_label(code: str | None, name: str) -> str:
+    if not code:
+        return _("Utan programområde")
+    return f"{code} {charts.short(name, 28)}" if name else code
+
+
+def _objective_label(code: str | None, name: str, area: str | None) -> str:
+    if not code:
+        # one such row per area: the area's code keeps the chart's categories apart
+        return (
+            _("%(area)s utan specifikt mål") % {"area": area} if area else _("Utan specifikt mål")
+        )
+    return f"{code} {charts.short(name, 28)}" if name else code
+
+
+def area_section(portfolio, reference, language, links, periods) -> Section:
+    areas = aggregates.by_programme_area(portfolio, reference=reference, lang=language)
+    objectives = aggregates.by_specific_objective(portfolio, reference=reference, lang=language)
+    result = []
+    for period, period_label in periods.items():
+        period_areas = [row for row in areas if row["period"] == period]
+        if not period_areas:
+            continue
+        area_labels = {}
+        for row in period_areas:
+            row["label"] = area_labels[row["area_code"]] = _area_label(
+                row["area_code"], row["area_name"]
+            )
+            row["url"] = links.area(period, row["area_code"])
+            row["short"] = (
+                f"{row['area_code']} {charts.short(row['area_name'], 16)}".strip()
+                if row["area_code"]
+                else row["label"]
+            )
+        period_objectives = [row for row in objectives if row["period"] == period]
+        for row in period_objectives:
+            row["label"] = _objective_label(
+                row["objective_code"], row["objective_name"], row["area_code"]
+            )
+            row["url"] = links.objective(period, row["area_code"], row["objective_code"])
+            row["area_label"] = area_labels.get(row["area_code"], _("Utan programområde"))
+            row["short"] = row["objective_code"] or f"{row['area_code'] or ''} –"
+        key = period.replace("-", "")
+        result.append(
+            Chart(
+                id=f"areas-{key}",
+                figure=charts.programme_areas(
+                    period_areas, period_label=period_label
+                ).to_plotly_json(),
+                table=Table(
+                    caption=_("Per programområde, %(period)s") % {"period": period_label},
+                    header=_("Programområde"),
+                    columns=[
+                        Column(_("Projekt")),
+                        Column(_("ESF-stöd (kr)"), "kr"),
+                        Column(_("Planerade deltagare (antal)")),
+                    ],
+                    rows=[
+                        Row(
+                            f"{row['area_code']} {row['area_name']}".strip()
+                            if row["area_code"]
+                            else row["label"],
+                            [row["projects"], row["esf_grant_sum"], row["participants_sum"]],
+                            row["url"],
+                        )
+                        for row in period_areas
+                    ],
+                ),
+            )
+        )
+        drill = []
+        for area in period_areas:
+            drill.append(
+                Row(
+                    area["label"],
+                    [area["projects"], area["esf_grant_sum"], area["participants_sum"]],
+                    area["url"],
+                )
+            )
+            for row in period_objectives:
+                if row["area_code"] == area["area_code"]:
+                    drill.append(
+                        Row(
+                            f"{row['objective_code']} {row['objective_name']}".strip()
+                            if row["objective_code"]
+                            else row["label"],
+                            [row["projects"], row["esf_grant_sum"], row["participants_sum"]],
+                            row["url"],
+                            level=1,
+                        )
+                    )
+        result.append(
+            Chart(
+                id=f"objectives-{key}",
+                figure=charts.specific_objectives(
+                    period_objectives, period_label=period_label
+                ).to_plotly_json(),
+                table=Table(
+                    caption=_("Per programområde och specifikt mål, %(period)s")
+                    % {"period": period_label},
+                    header=_("Programområde / specifikt mål"),
+                    columns=[
+                        Column(_("Projekt")),
+                        Column(_("ESF-stöd (kr)"), "kr"),
+                        Column(_("Planerade deltagare (antal)")),
+                    ],
+                    rows=drill,
+                ),
+            )
+        )
+    return Section(
+        id="programomraden",
+        title=_("Per programområde"),
+        intro=_(
+            "Programområdena i ESF 2014–2020 och ESF+ 2021–2027 är olika saker och visas var "
+            "för sig. Under varje programområde: de specifika målen."
+        ),
+        charts=result,
+    )
+
+
+def time_section(years, decisions, reference, links, periods) -> Section:
+    starts = aggregates.by_start_year(years)
+    for row in starts:
+        row["url"] = links.start_year(row["year"])
+    first = min((p.first_year for p in reference.programmes), default=2014)
+    last = max((p.last_year for p in reference.programmes), default=2027) + EXTRA_YEARS
+    running = aggregates.running_per_year(years, span=range(first, last + 1), reference=reference)
+    by_year: dict[int, dict] = {}
+    for row in decisions:
+        by_year.setdefault(row["year"], {})["decided"] = row
+    for row in starts:
+        by_year.setdefault(row["year"], {})["started"] = row
+    grant_rows = []
+    for year in sorted(by_year):
+        decided, started = by_year[year].get("decided"), by_year[year].get("started")
+        grant_rows.append(
+            Row(
+                str(year),
+                [
+                    decided["esf_grant_sum"] if decided else None,
+                    decided["decisions"] if decided else None,
+                    started["esf_grant_sum"] if started else None,
+                    started["projects"] if started else None,
+                ],
+                started["url"] if started else None,
+            )
+        )
+    grant = Chart(
+        id="grant-years",
+        figure=charts.grant_over_time(decisions, starts).to_plotly_json(),
+        notes=[
+            _(
+                "Beslutsår: summan av besluten det året (beviljanden, förlängningar och "
+                "minskningar). Importerade ögonblicksbilder saknar datum och ingår inte. "
+                "Startår: hela det beviljade stödet till projekt som startar det året."
+            )
+        ],
+        table=Table(
+            caption=_("Beviljat ESF-stöd per år"),
+            header=_("År"),
+            columns=[
+                Column(_("Beslutat ESF-stöd (kr)"), "kr"),
+                Column(_("Beslut (antal)")),
+                Column(_("ESF-stöd till projekt som startar (kr)"), "kr"),
+                Column(_("Projekt som startar (antal)")),
+            ],
+            rows=grant_rows,
+        ),
+    )
+    running_chart = Chart(
+        id="running-years",
+        figure=charts.running_projects(running, period_labels=periods).to_plotly_json(),
+        notes=[_("Ett projekt räknas under varje år som det pågår någon del av.")],
+        table=Table(
+            caption=_("Pågående projekt per år"),
+            header=_("År"),
+            columns=[Column(label) for label in periods.values()] + [Column(_("Totalt"))],
+            rows=[
+                Row(
+                    str(row["year"]),
+                    [row["running"].get(period, 0) for period in periods]
+                    + [sum(row["running"].values())],
+                )
+                for row in running
+                if sum(row["running"].values())
+            ],
+        ),
+    )
+    return Section(id="over-tid", title=_("Över tid"), charts=[grant, running_chart])
+
+
+def _cost_table(caption: str, header: str, rows: list[dict]) -> Table:
+    return Table(
+        caption=caption,
+        header=header,
+        columns=[
+            Column(_("ESF-stöd per deltagare (kr)"), "kr"),
+            Column(_("ESF-stöd (kr)"), "kr"),
+            Column(_("Planerade deltagare (antal)")),
+            Column(_("Projekt som räknas")),
+            Column(_("Projekt utan deltagare (ej med)")),
+        ],
+        rows=[
+            Row(
+                row["label"],
+                [
+                    row["esf_per_participant"],
+                    row["grant_with_participants"],
+                    row["participants_with_grant"],
+                    row["with_participants"],
+                    row["without_participants"],
+                ],
+                row["url"],
+            )  # fmt: skip
+            for row in rows
+        ],
+    )
+
+
+def cost_section(portfolio, reference, language, links, periods) -> Section:
+    regions = aggregates.by_region(portfolio, reference=reference, lang=language)
+    for row in regions:
+        row["label"] = _region_label(row)
+        row["url"] = links.region(row["region_code"])
+    regions.sort(key=lambda row: (row["esf_per_participant"] is None,
+                                  -(row["esf_per_participant"] or 0)))  # fmt: skip
+    fields = aggregates.by_intervention_field(portfolio, reference=reference, lang=language)
+    for row in fields:
+        code, name = row["intervention_code"], row["intervention_name"]
+        row["label"] = f"{code} {charts.short(name, 30)}" if code else _("Utan interventionstyp")
+        row["url"] = links.intervention(row["period"], code)
+        row["short"] = code or row["label"]
+        row["period_label"] = periods.get(row["period"], row["period"])
+    left_out = sum(row["without_participants"] for row in regions)
+    note = (
+        _(
+            "%(count)s projekt utan planerade deltagare (eller utan beviljat ESF-stöd) ingår "
+            "inte: deras stöd kan inte delas per deltagare."
+        )
+        % {"count": number_format(left_out, force_grouping=True)}
+        if left_out
+        else _("Alla projekt i urvalet har planerade deltagare och ingår.")
+    )
+    return Section(
+        id="kostnad-per-deltagare",
+        title=_("Kostnad per deltagare"),
+        intro=_("Beviljat ESF-stöd delat med planerat antal deltagare.") + " " + note,
+        charts=[
+            Chart(
+                id="cost-region",
+                figure=charts.cost_per_participant(
+                    regions, title=_("ESF-stöd per planerad deltagare, per region")
+                ).to_plotly_json(),
+                notes=[note],
+                table=_cost_table(
+                    _("ESF-stöd per planerad deltagare, per region"), _("Region"), regions
+                ),
+            ),
+            Chart(
+                id="cost-intervention",
+                figure=charts.cost_per_participant(
+                    fields, title=_("ESF-stöd per planerad deltagare, per interventionstyp")
+                ).to_plotly_json(),
+                notes=[note],
+                table=_cost_table(
+                    _("ESF-stöd per planerad deltagare, per interventionstyp"),
+                    _("Interventionstyp"),
+                    [
+                        {
+                            **row,
+                            "label": f"{row['intervention_code'] or ''} "
+                            f"{row['intervention_name']}".strip()
+                            or row["label"],
+                        }
+                        for row in fields
+                    ],
+                ),  # fmt: skip
+            ),
+        ],
+    )
+
+
+def _size_label(low: int | None, high: int | None) -> str:
+    """ "< 1", "1–5", …, "≥ 50" (mnkr, as the axis title says), "Okänt" for unknown grants."""
+    if low is None:
+        return _("Okänt")
+    if low == 0:
+        return f"<\xa0{number_format(high // 1_000_000)}"
+    if high is None:
+        return f"≥\xa0{number_format(low // 1_000_000)}"
+    return f"{number_format(low // 1_000_000)}–{number_format(high // 1_000_000)}"
+
+
+def organisation_section(owners, distribution, links) -> Section:
+    names = [row["organisation_name"] for row in owners]
+    labels = charts.distinct([charts.middle(name, 32) for name in names], names)
+    shorts = charts.distinct([charts.middle(name, 17) for name in names], names)
+    for row, label, short in zip(owners, labels, shorts, strict=True):
+        row["label"], row["short"] = label, short
+        row["url"] = reverse("projects:organisation", args=[row["organisation_id"]])
+    sizes = aggregates.size_distribution(distribution)
+    for row in sizes:
+        row["label"] = _size_label(row["low"], row["high"])
+        row["url"] = links.grant_size(row["low"], row["high"])
+    top = Chart(
+        id="top-organisations",
+        figure=charts.top_organisations(owners).to_plotly_json(),
+        notes=[_("Klicka på en organisation för dess sida med alla projekt.")],
+        table_open=True,
+        table=Table(
+            caption=_("Största projektägare efter ESF-stöd"),
+            header=_("Organisation"),
+            columns=[Column(_("Projekt i urvalet")), Column(_("ESF-stöd (kr)"), "kr")],
+            rows=[
+                Row(row["organisation_name"], [row["projects"], row["esf_grant_sum"]], row["url"])
+                for row in owners
+            ],
+        ),
+    )
+    size = Chart(
+        id="project-sizes",
+        figure=charts.size_distribution(sizes).to_plotly_json(),
+        table=Table(
+            caption=_("Projekt efter storlek på ESF-stödet"),
+            header=_("ESF-stöd (mnkr)"),
+            columns=[Column(_("Projekt (antal)")), Column(_("ESF-stöd (kr)"), "kr")],
+            rows=[
+                Row(row["label"], [row["projects"], row["esf_grant_sum"]], row["url"])
+                for row in sizes
+            ],  # fmt: skip
+        ),
+    )
+    return Section(
+        id="organisationer",
+        title=_("Organisationer och projektstorlek"),
+        charts=[top, size],
+    )
+
+
+# --- the filter summary and the compact form --------------------------------------------------
+def _without(params: QueryDict, key: str, value: str | None = None) -> str:
+    """The query string without one value of a parameter (or without the parameter)."""
+    params = params.copy()
+    if value is None:
+        params.pop(key, None)
+    else:
+        params.setlist(key, [v for v in params.getlist(key) if v != value])
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+def active_filters(filterset: ProjectFilter, params: QueryDict, language: str) -> list:
+    """(label, URL that removes it) for every filter in force, in the form's order."""
+    selected = filterset.selected()
+    labels = filterset.labels()
+    chips = []
+    query = (selected.get("q") or "").strip()
+    if query:
+        chips.append((f"{labels['q']}: ”{query}”", _without(params, "q")))
+    for name in CODE_FILTERS:
+        for code in selected.get(name) or []:
+            row = filterset.reference.by_code[name].get(code)
+            text = queries.facet_label(name, row, language) if row else code
+            if name in ("programme_area", "intervention_field") and row is not None:
+                programme = getattr(row, "programme", None)
+                text += f" ({programme.get_period_display()})" if programme else ""
+            chips.append((f"{labels[name]}: {text}", _without(params, name, code)))
+    for code in selected.get("legal_form") or []:
+        chips.append(
+            (
+                f"{labels['legal_form']}: {LegalForm(code).label}",
+                _without(params, "legal_form", code),
+            )
+        )
+    if selected.get("status"):
+        status = Project.Status(selected["status"]).label
+        chips.append((f"{labels['status']}: {status}", _without(params, "status")))
+    for name in RANGE_FILTERS:
+        value = selected.get(name)
+        if isinstance(value, slice) and (value.start is not None or value.stop is not None):
+            low = "" if value.start is None else number_format(value.start)
+            high = "" if value.stop is None else number_format(value.stop)
+            stripped = params.copy()
+            for suffix in ("_min", "_max"):
+                stripped.pop(f"{name}{suffix}", None)
+            encoded = stripped.urlencode()
+            chips.append((f"{labels[name]}: {low}–{high}", f"?{encoded}" if encoded else "?"))
+    return chips
+
+
+def filter_form(filterset: ProjectFilter, params: QueryDict, language: str) -> dict:
+    """Choices for the dashboard's compact form, and the other parameters as hidden fields."""
+    chosen = {name: set(params.getlist(name)) for name in FORM_FIELDS}
+    reference = filterset.reference
+    periods = period_labels(reference)
+
+    def options(name: str, rows, label) -> list[dict]:
+        return [
+            {"value": value, "label": label(row), "checked": value in chosen[name]}
+            for value, row in rows
+        ]
+
+    areas = []
+    for programme in reference.programmes:
+        areas.append(
+            {
+                "group": periods.get(programme.period, programme.period),
+                "options": options(
+                    "programme_area",
+                    [(a.code, a) for a in reference.areas if a.programme_id == programme.pk],
+                    lambda a: queries.facet_label("programme_area", a, language),
+                ),
+            }
+        )
+    return {
+        "programme": options(
+            "programme",
+            [(p.period, p) for p in reference.programmes],
+            lambda p: periods.get(p.period, p.period),
+        ),
+        "region": options(
+            "region",
+            [(r.code, r) for r in reference.regions],
+            lambda r: queries.facet_label("region", r, language),
+        ),
+        "areas": areas,
+        "status": [
+            {"value": value, "label": label, "checked": (params.get("status") or "") == value}
+            for value, label in [("", _("Alla")), *Project.Status.choices]
+        ],
+        "hidden": [
+            (key, value)
+            for key, values in params.lists()
+            if key not in FORM_FIELDS
+            for value in values
+        ],
+    }

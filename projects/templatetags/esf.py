@@ -1,6 +1,6 @@
 """Formatting and URL helpers for the public templates."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.formats import number_format
@@ -34,7 +34,8 @@ def mkr(value) -> str:
     """Millions of kronor with one decimal: "17,2 mnkr" / "SEK 17.2 m"."""
     if value is None or value == "":
         return "–"
-    amount = number_format(Decimal(value) / 1_000_000, decimal_pos=1, force_grouping=True)
+    millions = (Decimal(value) / 1_000_000).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    amount = number_format(millions, decimal_pos=1, force_grouping=True)
     if (get_language() or "sv").startswith("en"):
         return f"SEK{NBSP}{amount}{NBSP}m"
     return f"{amount}{NBSP}mnkr"
@@ -45,7 +46,7 @@ def percent(value) -> str:
     """A rate without trailing zeros: "50 %", "49,5 %" (Swedish) and "50%", "49.5%" (English)."""
     if value is None or value == "":
         return "–"
-    value = Decimal(value)
+    value = Decimal(value).quantize(Decimal("0.1"), ROUND_HALF_UP)  # number_format truncates
     places = 0 if value == value.to_integral() else 1
     text = number_format(value, decimal_pos=places)
     if (get_language() or "sv").startswith("en"):

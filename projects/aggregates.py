@@ -1,0 +1,374 @@
+"""The dashboard's numbers: a few grouped queries over a filtered set of projects.
+
+Every per-project sum and count happens in the database, in five GROUP BY queries (plus one
+that names the top organisations), so the dashboard runs the same queries for ten projects as
+for a million. Each scan of the project table costs more than anything else the page does, so
+each query groups by several columns at once and Python only reshapes the small result, the way
+pretix's `order_overview` adds variation rows up to item totals:
+
+- `portfolio_rows`: one row per (region, programme, programme area, specific objective,
+  intervention type) — at most a few thousand, whatever the number of projects. The key
+  figures and the region, programme-area, objective and intervention tables are roll-ups of it.
+- `year_rows`: one row per (programme, start year, end year) — the ESF grant per start year
+  and the number of projects running in each year come from it.
+- `distribution_rows`: one row per (size bucket, co-financing rate) — the size distribution
+  and the exact median rate (from the frequency of each rate, so no percentile function is
+  needed and SQLite and PostgreSQL give the same answer).
+- `decision_year_rows`: net ESF grant decided per year, from the decisions.
+- `top_organisations`: the largest owners by ESF grant, then their names by primary key
+  (grouping by owner id alone avoids joining 100 000 rows to the organisation table).
+
+About the incoming queryset: it is ordered (the list's sort), may be DISTINCT (django-filter's
+multiple-choice filters), and on PostgreSQL a text search adds a `search_rank` annotation.
+`.values(...)` before `.annotate(...)` makes the GROUP BY exactly the listed columns and the
+trailing `.order_by(...)` replaces the sort, so none of these ends up in the GROUP BY.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import ExtractYear
+
+from .models import Decision, Organisation, Project
+from .queries import ReferenceLists
+
+# Cost per participant needs both numbers: projects without participants (or grant) are left
+# out of it and counted, so the page can say how many.
+WITH_PARTICIPANTS = Q(planned_participants__gt=0, esf_grant__isnull=False)
+# ESF share of budget over the projects whose grant and budget are both known: ESF+ pages omit
+# the budget, and counting their grant against nothing would inflate the share.
+WITH_BUDGET = Q(esf_grant__isnull=False, total_budget__gt=0)
+
+# The additive measures every portfolio row carries; a roll-up is the sum of its rows'.
+MEASURES = {
+    "projects": Count("id"),
+    "esf_grant_sum": Sum("esf_grant", default=0),
+    "total_budget_sum": Sum("total_budget", default=0),
+    "budget_known": Count("total_budget"),
+    "participants_sum": Sum("planned_participants", default=0),
+    "participant_goal_sum": Sum("participant_goal", default=0),
+    "with_participants": Count("id", filter=WITH_PARTICIPANTS),
+    "grant_with_participants": Sum("esf_grant", filter=WITH_PARTICIPANTS, default=0),
+    "participants_with_grant": Sum("planned_participants", filter=WITH_PARTICIPANTS, default=0),
+    "with_budget": Count("id", filter=WITH_BUDGET),
+    "grant_with_budget": Sum("esf_grant", filter=WITH_BUDGET, default=0),
+    "budget_with_grant": Sum("total_budget", filter=WITH_BUDGET, default=0),
+}
+PORTFOLIO_KEYS = ["region", "programme", "programme_area", "specific_objective",
+                  "intervention_field"]  # fmt: skip
+
+# Project sizes by ESF grant in kronor, [low, high); the last bucket is open-ended.
+SIZE_BUCKETS: list[tuple[int, int | None]] = [
+    (0, 1_000_000),
+    (1_000_000, 5_000_000),
+    (5_000_000, 10_000_000),
+    (10_000_000, 25_000_000),
+    (25_000_000, 50_000_000),
+    (50_000_000, None),
+]
+UNKNOWN_SIZE = -1
+TOP_ORGANISATIONS = 15
+
+
+def _plain(projects: QuerySet[Project]) -> QuerySet[Project]:
+    """The filtered set without the list's sort."""
+    return projects.order_by()
+
+
+# --- the queries ---------------------------------------------------------------------------
+def portfolio_rows(projects: QuerySet[Project]) -> list[dict]:
+    """Sums per (region, programme, area, objective, intervention type): one GROUP BY."""
+    return list(
+        _plain(projects)
+        .values(*PORTFOLIO_KEYS)
+        .annotate(**MEASURES)
+        .order_by(*(F(key).asc(nulls_last=True) for key in PORTFOLIO_KEYS))
+    )
+
+
+def year_rows(projects: QuerySet[Project]) -> list[dict]:
+    """Projects and ESF grant per (programme, start year, end year): one GROUP BY."""
+    return list(
+        _plain(projects)
+        .values("programme", start_year=ExtractYear("start_date"), end_year=ExtractYear("end_date"))
+        .annotate(projects=Count("id"), esf_grant_sum=Sum("esf_grant", default=0))
+        .order_by("programme", "start_year", "end_year")
+    )
+
+
+def size_bucket() -> Case:
+    """CASE expression: the index in SIZE_BUCKETS of the project's ESF grant, -1 if unknown."""
+    whens = []
+    for index, (low, high) in enumerate(SIZE_BUCKETS):
+        bounds = (
+            Q(esf_grant__gte=low) if high is None else Q(esf_grant__gte=low, esf_grant__lt=high)
+        )
+        whens.append(When(bounds, then=Value(index)))
+    return Case(*whens, default=Value(UNKNOWN_SIZE), output_field=IntegerField())
+
+
+def distribution_rows(projects: QuerySet[Project]) -> list[dict]:
+    """Projects and ESF grant per (size bucket, co-financing rate): one GROUP BY."""
+    return list(
+        _plain(projects)
+        .values(bucket=size_bucket(), rate=F("cofinancing_rate"))
+        .annotate(projects=Count("id"), esf_grant_sum=Sum("esf_grant", default=0))
+        .order_by("bucket", F("rate").asc(nulls_last=True))
+    )
+
+
+def decision_year_rows(projects: QuerySet[Project]) -> list[dict]:
+    """Net change in ESF grant decided per calendar year (grants, extensions, reductions).
+
+    Imported snapshots have no date and are left out: their money has no decision year.
+    """
+    decisions = Decision.objects.filter(decided_on__isnull=False)
+    if projects.query.has_filters():
+        # Unfiltered, every decision counts and the semi-join would only cost time.
+        decisions = decisions.filter(project__in=_plain(projects).values("pk"))
+    return list(
+        decisions.values(year=ExtractYear("decided_on"))
+        .annotate(esf_grant_sum=Sum("esf_grant_change", default=0), decisions=Count("id"))
+        .order_by("year")
+    )
+
+
+def top_organisations(projects: QuerySet[Project], *, limit: int = TOP_ORGANISATIONS) -> list:
+    """The owners with the largest summed ESF grant, with their names (two queries)."""
+    rows = list(
+        _plain(projects)
+        .values("owner")
+        .annotate(esf_grant_sum=Sum("esf_grant", default=0), projects=Count("id"))
+        .order_by("-esf_grant_sum", "owner")[:limit]
+    )
+    names = {}
+    if rows:
+        names = dict(
+            Organisation.objects.filter(pk__in=[row["owner"] for row in rows]).values_list(
+                "pk", "name"
+            )
+        )
+    return [
+        {"organisation_id": row["owner"], "organisation_name": names.get(row["owner"], ""), **row}
+        for row in rows
+    ]
+
+
+# --- reshaping: pure functions of the rows above --------------------------------------------
+def _percent(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def _per(amount: int, count: int) -> int | None:
+    return round(amount / count) if count else None
+
+
+def _derived(totals: dict) -> dict:
+    """Add what follows from the sums: projects left out of cost per participant, the ESF
+    share of budget and the ESF grant per planned participant."""
+    totals["without_participants"] = totals["projects"] - totals["with_participants"]
+    totals["esf_share"] = _percent(totals["grant_with_budget"], totals["budget_with_grant"])
+    totals["esf_per_participant"] = _per(
+        totals["grant_with_participants"], totals["participants_with_grant"]
+    )
+    return totals
+
+
+def rollup(rows: Iterable[Mapping], key: Callable[[Mapping], Hashable]) -> dict[Hashable, dict]:
+    """Sum the measures of the rows that share a key; keys in order of first appearance."""
+    groups: dict[Hashable, dict] = {}
+    for row in rows:
+        totals = groups.setdefault(key(row), dict.fromkeys(MEASURES, 0))
+        for name in MEASURES:
+            totals[name] += row[name]
+    return groups
+
+
+def median_rate(distribution: Iterable[Mapping]) -> Decimal | None:
+    """Exact median of the known co-financing rates, from how many projects have each rate:
+    the middle value, or the mean of the two middle values when the count is even."""
+    frequency: dict[Decimal, int] = defaultdict(int)
+    for row in distribution:
+        if row["rate"] is not None:
+            frequency[Decimal(row["rate"])] += row["projects"]
+    known = sum(frequency.values())
+    if not known:
+        return None
+    wanted = sorted({(known - 1) // 2, known // 2})  # 0-based positions of the middle value(s)
+    middle, seen = [], 0
+    for rate in sorted(frequency):
+        seen += frequency[rate]
+        while wanted and wanted[0] < seen:
+            middle.append(rate)
+            wanted.pop(0)
+    return (sum(middle) / len(middle)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def key_figures(portfolio: Sequence[Mapping], distribution: Sequence[Mapping]) -> dict:
+    """Totals of the filtered set, its ESF share, ESF per participant and median rate."""
+    totals = rollup(portfolio, lambda row: None).get(None, dict.fromkeys(MEASURES, 0))
+    totals["median_rate"] = median_rate(distribution)
+    return _derived(totals)
+
+
+def _index(items: Iterable) -> dict:
+    return {item.pk: item for item in items}
+
+
+def by_region(portfolio: Sequence[Mapping], *, reference: ReferenceLists, lang: str) -> list[dict]:
+    """One row per region (code None: projects without one), largest ESF grant first."""
+    regions = _index(reference.regions)
+    rows = []
+    for region_id, totals in rollup(portfolio, lambda row: row["region"]).items():
+        region = regions.get(region_id)
+        rows.append(
+            _derived(
+                {
+                    "region_code": region.code if region else None,
+                    "region_name": (region.name(lang) or region.code) if region else None,
+                    "is_national": region.is_national if region else False,
+                    **totals,
+                }
+            )
+        )
+    return sorted(rows, key=lambda row: (-row["esf_grant_sum"], row["region_code"] or "~"))
+
+
+def _period(reference: ReferenceLists) -> Callable[[int], str]:
+    periods = {programme.pk: programme.period for programme in reference.programmes}
+    return lambda programme_id: periods.get(programme_id, "")
+
+
+def by_programme_area(
+    portfolio: Sequence[Mapping], *, reference: ReferenceLists, lang: str
+) -> list[dict]:
+    """One row per programme period and area (the periods' areas differ), in code order."""
+    areas, period = _index(reference.areas), _period(reference)
+    rows = []
+    grouped = rollup(portfolio, lambda row: (row["programme"], row["programme_area"]))
+    for (programme_id, area_id), totals in grouped.items():
+        area = areas.get(area_id)
+        rows.append(
+            _derived(
+                {
+                    "period": period(programme_id),
+                    "area_code": area.code if area else None,
+                    "area_name": area.name(lang) if area else "",
+                    **totals,
+                }
+            )
+        )
+    return sorted(rows, key=lambda row: (row["period"], row["area_code"] is None,
+                                         row["area_code"] or ""))  # fmt: skip
+
+
+def by_specific_objective(
+    portfolio: Sequence[Mapping], *, reference: ReferenceLists, lang: str
+) -> list[dict]:
+    """One row per period, programme area and specific objective, in code order."""
+    areas, objectives = _index(reference.areas), _index(reference.objectives)
+    period = _period(reference)
+    rows = []
+    grouped = rollup(
+        portfolio,
+        lambda row: (row["programme"], row["programme_area"], row["specific_objective"]),
+    )
+    for (programme_id, area_id, objective_id), totals in grouped.items():
+        area, objective = areas.get(area_id), objectives.get(objective_id)
+        rows.append(
+            _derived(
+                {
+                    "period": period(programme_id),
+                    "area_code": area.code if area else None,
+                    "objective_code": objective.code if objective else None,
+                    "objective_name": objective.name(lang) if objective else "",
+                    **totals,
+                }
+            )
+        )
+    return sorted(
+        rows,
+        key=lambda row: (
+            row["period"],
+            row["area_code"] is None,
+            row["area_code"] or "",
+            row["objective_code"] is None,
+            row["objective_code"] or "",
+        ),
+    )
+
+
+def by_intervention_field(
+    portfolio: Sequence[Mapping], *, reference: ReferenceLists, lang: str
+) -> list[dict]:
+    """One row per intervention type (the code lists differ per period), in code order."""
+    fields, period = _index(reference.interventions), _period(reference)
+    rows = []
+    grouped = rollup(portfolio, lambda row: (row["programme"], row["intervention_field"]))
+    for (programme_id, field_id), totals in grouped.items():
+        field = fields.get(field_id)
+        rows.append(
+            _derived(
+                {
+                    "period": period(programme_id),
+                    "intervention_code": field.code if field else None,
+                    "intervention_name": field.name(lang) if field else "",
+                    **totals,
+                }
+            )
+        )
+    return sorted(rows, key=lambda row: (row["period"], row["intervention_code"] is None,
+                                         row["intervention_code"] or ""))  # fmt: skip
+
+
+def by_start_year(years: Iterable[Mapping]) -> list[dict]:
+    """Projects and ESF grant per start year, in year order."""
+    totals = rollup_simple(years, "start_year")
+    return [{"year": year, **totals[year]} for year in sorted(totals)]
+
+
+def running_per_year(
+    years: Iterable[Mapping], *, span: Iterable[int], reference: ReferenceLists
+) -> list[dict]:
+    """Projects running at some time in each year of `span`, per programme period: a project
+    runs in every year from its start year to its end year."""
+    period = _period(reference)
+    periods = [programme.period for programme in reference.programmes]
+    rows = [{"year": year, "running": dict.fromkeys(periods, 0)} for year in span]
+    by_year = {row["year"]: row for row in rows}
+    for row in years:
+        for year in range(row["start_year"], row["end_year"] + 1):
+            if year in by_year:
+                running = by_year[year]["running"]
+                key = period(row["programme"])
+                running[key] = running.get(key, 0) + row["projects"]
+    return rows
+
+
+def size_distribution(distribution: Iterable[Mapping]) -> list[dict]:
+    """Projects and ESF grant per size bucket, every bucket present (zeros too), then a row for
+    projects whose grant is unknown when there are any."""
+    totals = rollup_simple(distribution, "bucket")
+    rows = []
+    for index, (low, high) in enumerate(SIZE_BUCKETS):
+        found = totals.get(index, {"projects": 0, "esf_grant_sum": 0})
+        rows.append({"bucket": index, "low": low, "high": high, **found})
+    if UNKNOWN_SIZE in totals:
+        rows.append({"bucket": UNKNOWN_SIZE, "low": None, "high": None, **totals[UNKNOWN_SIZE]})
+    return rows
+
+
+def rollup_simple(rows: Iterable[Mapping], key: str) -> dict:
+    """Projects and ESF grant summed per value of one column."""
+    totals: dict = {}
+    for row in rows:
+        group = totals.setdefault(row[key], {"projects": 0, "esf_grant_sum": 0})
+        group["projects"] += row["projects"]
+        group["esf_grant_sum"] += row["esf_grant_sum"]
+    return totals

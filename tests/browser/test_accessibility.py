@@ -1,0 +1,70 @@
+"""axe-core (bundled by axe-playwright-python) finds no WCAG 2.0/2.1 A or AA violation on any
+page type, in Swedish or English."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
+
+from projects.models import Organisation, Project
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+def violations(page) -> list[str]:
+    """One line per violated rule: id, impact, and the first offending elements."""
+    results = Axe().run(page, options=WCAG_AA)
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes'][:3]]}"
+        for v in results.response["violations"]
+    ]
+
+
+@pytest.fixture
+def demo_data(reference_data):
+    call_command("generate_demo", projects=200, seed=1)
+
+
+def test_the_check_can_fail(page):
+    """A page with an unlabelled input and poor contrast is caught, so a pass means something."""
+    page.set_content(
+        '<html lang="sv"><head><title>t</title></head><body><main><h1>t</h1>'
+        '<input type="text"><p style="color:#bbb;background:#fff">grått</p></main></body></html>'
+    )
+    found = " ".join(violations(page))
+    assert "label" in found
+    assert "color-contrast" in found
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_public_pages_have_no_wcag_violations(page, demo_data, prefix):
+    project = Project.objects.order_by("diary_number").first()
+    organisation = Organisation.objects.order_by("id").first()
+    pages = [
+        "/",
+        "/projects/",
+        "/projects/?region=SE21&programme_area=2&status=finished&esf_grant_min=x",
+        "/projects/?q=kompetens",
+        project.get_absolute_url().removeprefix("/en"),
+        organisation.get_absolute_url().removeprefix("/en"),
+        "/organisations/",
+        "/om-data/",
+        "/tillganglighet/",
+        "/dashboard/",
+        "/dashboard/?region=SE33",
+        "/projects/finns-inte/",
+    ]
+    found = {}
+    for url in pages:
+        page.goto(prefix + url)
+        page.wait_for_load_state("networkidle")
+        if problems := violations(page):
+            found[prefix + url] = problems
+    assert not found, found
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_admin_login_has_no_wcag_violations(page, prefix):
+    page.goto(f"{prefix}/admin/login/")
+    assert violations(page) == []

@@ -1,0 +1,162 @@
+"""The dashboard in Chromium: charts draw, tables toggle, a bar opens the filtered list, the
+page fits a phone, works under a strict Content-Security-Policy and without JavaScript."""
+
+import json
+import re
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+DESKTOP = {"width": 1440, "height": 900}
+# No inline script, no eval, nothing from elsewhere: what production should be able to send.
+# Styles need 'unsafe-inline': Plotly adds its hover and modebar rules at run time (with
+# style-src 'self' the charts still draw, but the console fills with refusals).
+STRICT_CSP = (
+    "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; "
+    "img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'"
+)
+
+
+@pytest.fixture
+def demo_data(reference_data):
+    call_command("generate_demo", projects=300, seed=1)
+
+
+def wait_for_charts(page) -> int:
+    """Number of charts on the page, once Plotly has drawn every one of them (SVG present)."""
+    charts = page.locator("[data-chart]")
+    count = charts.count()
+    assert count >= 11
+    expect(page.locator(".chart--drawn")).to_have_count(count)
+    for index in range(count):
+        expect(charts.nth(index).locator("svg.main-svg").first).to_be_attached()
+    return count
+
+
+def figure(page, chart_id: str) -> dict:
+    return json.loads(page.locator(f"#{chart_id}-data").text_content())
+
+
+@pytest.mark.parametrize(("prefix", "lang"), [("", "sv"), ("/en", "en")])
+def test_charts_draw_in_both_languages_and_fit_a_phone(page, demo_data, snap, prefix, lang):
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{prefix}/dashboard/")
+    assert page.locator("html").get_attribute("lang") == lang
+    wait_for_charts(page)
+    # the cartogram: a tile with its name and value for each region and the national level
+    expect(page.locator("#region-map .heatmaplayer text")).to_have_count(9)
+    snap(page, f"dashboard-{lang}")
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.wait_for_timeout(300)  # Plotly's responsive redraw
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll <= 320, f"the dashboard scrolls sideways at 320 px ({scroll} px)"
+    page.set_viewport_size(DESKTOP)
+    assert errors == []
+
+
+def test_show_as_table_opens_and_closes_the_same_numbers(page, demo_data):
+    page.goto("/dashboard/")
+    wait_for_charts(page)
+    card = page.locator("#region-money")
+    table = card.locator("table")
+    expect(table).to_be_hidden()
+    card.get_by_text("Visa som tabell").click()
+    expect(table).to_be_visible()
+    expect(table.locator("caption")).to_have_text("ESF-stöd och total budget per region")
+    regions = figure(page, "region-money")["data"][0]["y"]
+    expect(table.locator("tbody th[scope=row]")).to_have_text(regions)
+    card.get_by_text("Visa som tabell").click()
+    expect(table).to_be_hidden()
+
+
+def test_clicking_a_region_bar_opens_the_filtered_list(page, demo_data):
+    page.goto("/dashboard/?programme=2014-2020")
+    wait_for_charts(page)
+    data = figure(page, "region-money")["data"][0]
+    expected = data["customdata"][0][0]  # the top bar: the region with the largest grant
+    assert re.fullmatch(r"/projects/\?programme=2014-2020&region=SE\d\d", expected)
+    bar = page.locator("#region-money .trace.bars").first.locator(".point path").first
+    box = bar.bounding_box()
+    # Plotly listens on its drag layer above the bars, so click where the bar is drawn.
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(page).to_have_url(re.compile(re.escape(expected) + "$"))
+    region = expected.rsplit("=", 1)[1]
+    expect(page.locator(".chips")).to_contain_text(data["y"][0])
+    assert region in page.url
+
+
+def test_clicking_a_map_tile_opens_the_list_for_that_region(page, demo_data):
+    page.goto("/en/dashboard/")
+    wait_for_charts(page)
+    page.evaluate(
+        """() => {
+          const chart = document.querySelector('#region-map [data-chart]');
+          chart.emit('plotly_click', {points: [{customdata: ['/en/projects/?region=SE33', 1]}]});
+        }"""
+    )
+    expect(page).to_have_url(re.compile(r"/en/projects/\?region=SE33$"))
+
+
+def test_the_map_switches_measure_with_its_buttons(page, demo_data):
+    page.goto("/dashboard/")
+    wait_for_charts(page)
+    tiles = page.locator("#region-map .heatmaplayer text")
+    expect(tiles.first).to_contain_text("mnkr")
+    page.locator("#region-map .updatemenu-button").nth(1).click()  # Projekt
+    expect(tiles.first).not_to_contain_text("mnkr")
+    texts = tiles.all_text_contents()  # name then number of projects, e.g. "ÖvreNorrland229"
+    assert len(texts) == 9 and all(re.search(r"[^\d\xa0]\d[\d\xa0]*$", t) for t in texts), texts
+
+
+def test_a_click_never_leaves_the_site(page, demo_data):
+    page.goto("/dashboard/")
+    wait_for_charts(page)
+    page.evaluate(
+        """() => document.querySelector('#region-money [data-chart]')
+                   .emit('plotly_click', {points: [{customdata: ['//example.org/', 1]}]})"""
+    )
+    page.wait_for_timeout(300)
+    assert page.url.endswith("/dashboard/")
+
+
+def test_charts_draw_under_a_strict_content_security_policy(page, demo_data):
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+
+    def with_csp(route):
+        response = route.fetch()
+        headers = {**response.headers, "content-security-policy": STRICT_CSP}
+        route.fulfill(response=response, headers=headers)
+
+    page.route(re.compile(r".*/dashboard/.*"), with_csp)
+    page.goto("/dashboard/")
+    wait_for_charts(page)
+    assert violations == []
+
+
+def test_without_javascript_the_tables_and_form_still_work(chromium, live_server, demo_data):
+    context = chromium.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto("/dashboard/")
+        expect(page.locator(".chart-fallback").first).to_be_visible()
+        expect(page.locator("#top-organisations table")).to_be_visible()  # open by default
+        page.locator("#region-money").get_by_text("Visa som tabell").click()
+        expect(page.locator("#region-money table")).to_be_visible()
+        page.get_by_text("Ändra urval här").click()
+        form = page.locator(".dash-filters__form")
+        form.get_by_label("Övre Norrland").check()
+        form.get_by_role("button", name="Visa översikt").click()
+        expect(page).to_have_url(re.compile(r"/dashboard/\?.*region=SE33"))
+        expect(page.locator(".chips")).to_contain_text("Övre Norrland")
+    finally:
+        context.close()

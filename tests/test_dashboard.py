@@ -1,0 +1,428 @@
+"""/dashboard/: aggregates against brute-force sums, the page's states, links and query count."""
+
+import datetime
+import random
+import re
+import statistics
+from collections import defaultdict
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import translation
+
+from projects import aggregates, queries
+from projects.dashboard import ListLinks
+from projects.filters import ProjectFilter
+from projects.models import (
+    Decision,
+    InterventionField,
+    Organisation,
+    Programme,
+    ProgrammeArea,
+    Project,
+    Region,
+)
+from tests.factories import DecisionFactory, OrganisationFactory, ProjectFactory
+
+pytestmark = pytest.mark.django_db
+URL = reverse("projects:dashboard")
+LIST_URL = reverse("projects:list")
+
+
+@pytest.fixture
+def mixed():
+    """40 projects of both periods with every field that can be empty sometimes empty."""
+    rng = random.Random(6)
+    programmes = list(Programme.objects.order_by("first_year"))
+    regions = [*Region.objects.all(), None]
+    owners = [OrganisationFactory() for _ in range(6)]
+    serial = {"2014-2020": 0, "2021-2027": 0}
+    projects = []
+    for _ in range(40):
+        programme = rng.choice(programmes)
+        period = programme.period
+        serial[period] += 1
+        if period == "2014-2020":
+            diary = f"2016/{serial[period]:05d}"
+        else:
+            diary = f"23-{100 + serial[period]:03d}-S01"
+        areas = list(ProgrammeArea.objects.filter(programme=programme))
+        area = rng.choice([*areas, None])
+        objective = rng.choice([*area.objectives.all(), None]) if area else None
+        field = rng.choice([*InterventionField.objects.filter(programme=programme), None])
+        start = datetime.date(rng.randint(2015, 2026), rng.randint(1, 12), 1)
+        budget = rng.choice([None, rng.randint(200_000, 90_000_000)])
+        grant = rng.choice([None, int((budget or 60_000_000) * rng.uniform(0.3, 0.6))])
+        participants = rng.choice([None, 0, rng.randint(5, 800)])
+        goal = rng.choice([None, (participants or 0) // 2]) if participants else None
+        projects.append(
+            ProjectFactory(
+                diary_number=diary,
+                programme=programme,
+                programme_area=area,
+                specific_objective=objective,
+                intervention_field=field,
+                region=rng.choice(regions),
+                owner=rng.choice(owners),
+                start_date=start,
+                end_date=start + datetime.timedelta(days=rng.randint(200, 1500)),
+                total_budget=budget,
+                esf_grant=grant,
+                cofinancing_rate=rng.choice(
+                    [None, Decimal("40"), Decimal("46"), Decimal("50"), Decimal("60.00")]
+                ),  # fmt: skip
+                planned_participants=participants,
+                participant_goal=goal,
+            )
+        )
+    for project in projects[:25]:
+        DecisionFactory(
+            project=project,
+            decided_on=project.start_date - datetime.timedelta(days=40),
+            esf_grant_change=project.esf_grant,
+        )
+    for project in projects[:6]:
+        DecisionFactory(project=project, kind=Decision.Kind.CHANGE,
+                        decided_on=project.start_date + datetime.timedelta(days=400),
+                        esf_grant_change=-50_000)  # fmt: skip
+    DecisionFactory(project=projects[0], kind=Decision.Kind.SNAPSHOT, decided_on=None)
+    return projects
+
+
+def filtered(query: str = "") -> tuple[list[Project], object]:
+    """The projects ProjectFilter picks for a query string, and its queryset."""
+    from django.http import QueryDict
+
+    filterset = ProjectFilter(QueryDict(query), queryset=Project.objects.all())
+    return list(filterset.qs.select_related("programme", "owner")), filterset.qs
+
+
+def measures(projects: list[Project]) -> dict:
+    """The additive measures of aggregates.MEASURES, by brute force in Python."""
+    with_participants = [p for p in projects if p.planned_participants and p.esf_grant is not None]
+    with_budget = [p for p in projects if p.total_budget and p.esf_grant is not None]
+    return {
+        "projects": len(projects),
+        "esf_grant_sum": sum(p.esf_grant or 0 for p in projects),
+        "total_budget_sum": sum(p.total_budget or 0 for p in projects),
+        "budget_known": sum(p.total_budget is not None for p in projects),
+        "participants_sum": sum(p.planned_participants or 0 for p in projects),
+        "participant_goal_sum": sum(p.participant_goal or 0 for p in projects),
+        "with_participants": len(with_participants),
+        "grant_with_participants": sum(p.esf_grant for p in with_participants),
+        "participants_with_grant": sum(p.planned_participants for p in with_participants),
+        "with_budget": len(with_budget),
+        "grant_with_budget": sum(p.esf_grant for p in with_budget),
+        "budget_with_grant": sum(p.total_budget for p in with_budget),
+    }
+
+
+def grouped(projects, key) -> dict:
+    groups = defaultdict(list)
+    for project in projects:
+        groups[key(project)].append(project)
+    return {name: measures(members) for name, members in groups.items()}
+
+
+QUERIES = ["", "region=SE21&region=SE33", "programme=2021-2027&status=ongoing",
+           "esf_grant_min=5000000&participants_min=1", "q=Projekt+1"]  # fmt: skip
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_key_figures_equal_brute_force_sums(mixed, query):
+    projects, queryset = filtered(query)
+    figures = aggregates.key_figures(
+        aggregates.portfolio_rows(queryset), aggregates.distribution_rows(queryset)
+    )
+    expected = measures(projects)
+    assert {key: figures[key] for key in expected} == expected
+    rates = [p.cofinancing_rate for p in projects if p.cofinancing_rate is not None]
+    median = statistics.median(rates).quantize(Decimal("0.01")) if rates else None
+    assert figures["median_rate"] == median
+    assert figures["without_participants"] == expected["projects"] - expected["with_participants"]
+    if expected["budget_with_grant"]:
+        share = Decimal(expected["grant_with_budget"] * 100) / expected["budget_with_grant"]
+        assert figures["esf_share"] == share.quantize(Decimal("0.1"))
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_grouped_rows_equal_brute_force_sums(mixed, query):
+    projects, queryset = filtered(query)
+    reference = queries.reference_lists()
+    portfolio = aggregates.portfolio_rows(queryset)
+    keys = list(aggregates.MEASURES)
+
+    def strip(row):
+        return {key: row[key] for key in keys}
+
+    regions = aggregates.by_region(portfolio, reference=reference, lang="sv")
+    assert {row["region_code"]: strip(row) for row in regions} == grouped(
+        projects, lambda p: p.region.code if p.region else None
+    )
+    areas = aggregates.by_programme_area(portfolio, reference=reference, lang="sv")
+    assert {(row["period"], row["area_code"]): strip(row) for row in areas} == grouped(
+        projects,
+        lambda p: (p.programme.period, p.programme_area.code if p.programme_area else None),
+    )
+    objectives = aggregates.by_specific_objective(portfolio, reference=reference, lang="sv")
+    assert {(r["period"], r["area_code"], r["objective_code"]): strip(r) for r in objectives} == (
+        grouped(
+            projects,
+            lambda p: (
+                p.programme.period,
+                p.programme_area.code if p.programme_area else None,
+                p.specific_objective.code if p.specific_objective else None,
+            ),
+        )
+    )
+    fields = aggregates.by_intervention_field(portfolio, reference=reference, lang="sv")
+    assert {(r["period"], r["intervention_code"]): strip(r) for r in fields} == grouped(
+        projects,
+        lambda p: (
+            p.programme.period,
+            p.intervention_field.code if p.intervention_field else None,
+        ),
+    )
+    # largest grant first, ties by code
+    assert [row["esf_grant_sum"] for row in regions] == sorted(
+        (row["esf_grant_sum"] for row in regions), reverse=True
+    )
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_years_sizes_decisions_and_owners_equal_brute_force(mixed, query):
+    projects, queryset = filtered(query)
+    reference = queries.reference_lists()
+    years = aggregates.year_rows(queryset)
+
+    starts = defaultdict(lambda: {"projects": 0, "esf_grant_sum": 0})
+    for p in projects:
+        starts[p.start_date.year]["projects"] += 1
+        starts[p.start_date.year]["esf_grant_sum"] += p.esf_grant or 0
+    assert {r["year"]: {"projects": r["projects"], "esf_grant_sum": r["esf_grant_sum"]}
+            for r in aggregates.by_start_year(years)} == dict(starts)  # fmt: skip
+
+    running = aggregates.running_per_year(years, span=range(2014, 2031), reference=reference)
+    for row in running:
+        year = row["year"]
+        for period, count in row["running"].items():
+            assert count == sum(
+                1
+                for p in projects
+                if p.programme.period == period
+                and p.start_date <= datetime.date(year, 12, 31)
+                and p.end_date >= datetime.date(year, 1, 1)
+            ), (year, period)
+
+    sizes = aggregates.size_distribution(aggregates.distribution_rows(queryset))
+    for row in sizes:
+        if row["low"] is None:
+            members = [p for p in projects if p.esf_grant is None]
+        else:
+            members = [p for p in projects if p.esf_grant is not None and p.esf_grant >= row["low"]
+                       and (row["high"] is None or p.esf_grant < row["high"])]  # fmt: skip
+        assert row["projects"] == len(members), row
+        assert row["esf_grant_sum"] == sum(p.esf_grant or 0 for p in members)
+    assert len(sizes) >= len(aggregates.SIZE_BUCKETS)
+
+    ids = {p.pk for p in projects}
+    decided = defaultdict(int)
+    for decision in Decision.objects.exclude(decided_on=None).filter(project__in=ids):
+        decided[decision.decided_on.year] += decision.esf_grant_change or 0
+    assert {r["year"]: r["esf_grant_sum"] for r in aggregates.decision_year_rows(queryset)} == (
+        dict(decided)
+    )
+
+    owners = defaultdict(int)
+    for p in projects:
+        owners[p.owner_id] += p.esf_grant or 0
+    top = aggregates.top_organisations(queryset, limit=3)
+    expected = sorted(owners.items(), key=lambda item: (-item[1], item[0]))[:3]
+    assert [(row["organisation_id"], row["esf_grant_sum"]) for row in top] == expected
+    names = dict(Organisation.objects.values_list("pk", "name"))
+    assert all(row["organisation_name"] == names[row["organisation_id"]] for row in top)
+
+
+@pytest.mark.parametrize(
+    ("rates", "median"),
+    [([50], "50.00"), ([40, 50], "45.00"), ([40, 46, 50, 50], "48.00"), ([60, 40, 50], "50.00")],
+)
+def test_median_rate_from_frequencies(rates, median):
+    counts = defaultdict(int)
+    for rate in rates:
+        counts[rate] += 1
+    rows = [{"rate": Decimal(r), "projects": n} for r, n in counts.items()]
+    rows.append({"rate": None, "projects": 7})  # unknown rates do not count
+    assert aggregates.median_rate(rows) == Decimal(median)
+    assert aggregates.median_rate([]) is None
+
+
+# --- the page ----------------------------------------------------------------------------------
+def charts_of(response) -> dict[str, dict]:
+    return {
+        chart.id: chart.figure
+        for section in response.context["sections"]
+        for chart in section.charts
+    }
+
+
+def test_empty_registry_says_so_and_draws_nothing(client):
+    response = client.get(URL)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Inga projekt matchar filtret." in html
+    assert "data-chart" not in html and "plotly.min.js" not in html
+
+
+def test_filter_that_matches_nothing_keeps_the_filters_and_offers_a_way_out(client, mixed):
+    response = client.get(URL, {"region": "SE33", "q": "finns-inte-någonstans"})
+    html = response.content.decode()
+    assert "Inga projekt matchar filtret." in html
+    assert "data-chart" not in html
+    assert f'href="{URL}"' in html  # the whole registry
+    assert "Sök: ”finns-inte-någonstans”" in html
+
+
+def test_one_project_renders_every_chart(client):
+    ProjectFactory(region=Region.objects.get(code="SE33"))
+    response = client.get(URL)
+    assert response.status_code == 200
+    figures = charts_of(response)
+    assert {"region-money", "region-participants", "region-map", "areas-20142020",
+            "objectives-20142020", "grant-years", "running-years", "cost-region",
+            "cost-intervention", "top-organisations", "project-sizes"} <= set(figures)  # fmt: skip
+    assert "areas-20212027" not in figures  # no ESF+ project, no ESF+ chart
+    html = response.content.decode()
+    assert html.count('role="img"') == len(figures)
+    assert html.count("Visa som tabell") == len(figures)
+    assert 'id="region-money-data" type="application/json"' in html
+
+
+def test_many_projects_render_with_swedish_numbers(client, mixed):
+    response = client.get(URL)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert len(charts_of(response)) == 13  # both periods: areas and objectives twice
+    small = sum(p.esf_grant or 0 for p in mixed if p.region and p.region.code == "SE21")
+    assert f"{small:,}\xa0kr".replace(",", "\xa0") in html  # a table cell: 17 207 538 kr
+    total = round(sum(p.esf_grant or 0 for p in mixed), -5) / 1_000_000
+    assert f"{total:.1f}\xa0mnkr".replace(".", ",") in html  # the key figure: 477,6 mnkr
+
+
+def test_page_has_no_inline_script(client, mixed):
+    html = client.get(URL).content.decode()
+    scripts = re.findall(r"<script\b[^>]*>", html)
+    assert scripts, "the page needs its scripts"
+    for tag in scripts:
+        assert 'type="application/json"' in tag or re.search(r'src="[^"]*/static/js/', tag), tag
+    assert " on" not in "".join(re.findall(r"<[a-z]+\b[^>]*\bon[a-z]+=", html))
+    assert "cdn" not in html.lower()
+    assert "/static/js/plotly.min.js" in html and "/static/js/charts.js" in html
+
+
+@pytest.mark.parametrize("query", QUERIES + ["region=SE21&status=finished&sort=-grant"])
+def test_list_and_dashboard_count_the_same_projects_for_the_same_query(client, mixed, query):
+    listed = client.get(f"{LIST_URL}?{query}&size=200")
+    if listed.status_code == 302:  # the list tidies its query string first
+        listed = client.get(listed["Location"])
+    dashboard = client.get(f"{URL}?{query}")
+    summary, figures = listed.context["summary"], dashboard.context["figures"]
+    assert figures["projects"] == summary["projects"]
+    assert figures["esf_grant_sum"] == summary["esf_grant"]
+    assert figures["total_budget_sum"] == summary["total_budget"]
+    assert figures["participants_sum"] == summary["participants"]
+
+
+def test_region_bar_links_to_the_list_with_the_other_filters_kept(client, mixed):
+    response = client.get(URL, {"programme": "2014-2020", "region": ["SE21", "SE33"]})
+    money = charts_of(response)["region-money"]
+    links = {
+        label: data[0]
+        for label, data in zip(money["data"][0]["y"], money["data"][0]["customdata"], strict=True)
+    }
+    assert links["Övre Norrland"] == f"{LIST_URL}?programme=2014-2020&region=SE33"
+    assert f'href="{LIST_URL}?programme=2014-2020&amp;region=SE33"' in response.content.decode()
+
+
+def test_links_keep_the_english_prefix(client, mixed):
+    with translation.override("en"):
+        english = reverse("projects:dashboard")
+    response = client.get(english)
+    money = charts_of(response)["region-money"]
+    assert all(
+        url is None or url.startswith("/en/projects/?region=")
+        for url, _count in money["data"][0]["customdata"]
+    )
+
+
+def test_range_links_stay_inside_the_chosen_range():
+    from django.http import QueryDict
+
+    links = ListLinks(
+        QueryDict("esf_grant_min=3000000&start_year_min=2018&page=3"),
+        {"esf_grant": slice(3_000_000, None), "start_year": slice(2018, None)},
+    )
+    assert links.grant_size(1_000_000, 5_000_000) == (
+        f"{LIST_URL}?esf_grant_min=3000000&start_year_min=2018&esf_grant_max=4999999"
+    )
+    assert links.grant_size(0, 1_000_000) is None  # nothing of that bucket is in the range
+    assert links.start_year(2020) == (
+        f"{LIST_URL}?esf_grant_min=3000000&start_year_min=2020&start_year_max=2020"
+    )
+
+
+def test_bad_parameters_are_reported_and_the_rest_applies(client, mixed):
+    response = client.get(URL, {"region": ["SE21", "XX"], "esf_grant_min": "abc"})
+    html = response.content.decode()
+    assert 'class="notice" role="status"' in html
+    assert "XX" in html
+    assert response.context["figures"]["projects"] == sum(
+        1 for p in mixed if p.region and p.region.code == "SE21"
+    )
+
+
+def test_active_filters_show_as_chips_that_remove_themselves(client, mixed):
+    response = client.get(URL, {"region": ["SE21", "SE33"], "q": "Projekt", "status": "ongoing"})
+    chips = dict(response.context["chips"])
+    assert chips["Region: Övre Norrland"] == "?region=SE21&q=Projekt&status=ongoing"
+    assert chips["Sök: ”Projekt”"] == "?region=SE21&region=SE33&status=ongoing"
+    assert "Status i dag: Pågående" in chips
+
+
+def test_compact_form_keeps_the_other_filters_as_hidden_fields(client, mixed):
+    response = client.get(URL, {"region": "SE21", "q": "Projekt", "esf_grant_min": "100"})
+    html = response.content.decode()
+    assert '<input type="hidden" name="q" value="Projekt">' in html
+    assert '<input type="hidden" name="esf_grant_min" value="100">' in html
+    assert 'name="region" value="SE21" checked' in html
+    assert f'action="{URL}"' in html
+
+
+def test_cost_per_participant_says_how_many_projects_are_left_out(client, mixed):
+    response = client.get(URL)
+    left_out = sum(1 for p in mixed if not p.planned_participants or p.esf_grant is None)
+    assert left_out  # the fixture has some
+    assert f"{left_out} projekt utan planerade deltagare" in response.content.decode()
+
+
+@pytest.mark.parametrize("n_projects", [1, 40])
+def test_query_count_does_not_grow_with_projects(client, django_assert_num_queries, n_projects):
+    ProjectFactory.create_batch(n_projects)
+    DecisionFactory.create_batch(3)
+    cache.clear()  # the footer's date is cached between requests; count it every time
+    # 5 reference lists (programmes, regions, areas, objectives, interventions),
+    # 1 portfolio GROUP BY (region × programme × area × objective × intervention type),
+    # 1 size bucket × rate GROUP BY, 1 programme × start year × end year GROUP BY,
+    # 1 decisions per year, 1 top owners by grant + 1 their names, 1 footer date.
+    with django_assert_num_queries(12):
+        response = client.get(URL, {"region": "SE21", "status": "finished"})
+    assert response.status_code == 200
+
+
+def test_empty_set_stops_after_the_first_aggregate(client, django_assert_num_queries):
+    cache.clear()
+    # 5 reference lists, 1 portfolio GROUP BY (empty: no more aggregates), 1 footer date
+    with django_assert_num_queries(7):
+        client.get(URL)

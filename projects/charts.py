@@ -73,11 +73,12 @@ def millions(amount) -> float:
 
 def mnkr(placeholder: str) -> str:
     """'%{x:,.1f} mnkr' in Swedish; the translation decides where the unit goes ('SEK … m')."""
-    return _("%(amount)s\xa0mnkr") % {"amount": placeholder}
+    # The unit keeps to its number: spaces become no-break spaces after translation.
+    return (_("%(amount)s mnkr") % {"amount": placeholder}).replace(" ", "\xa0")
 
 
 def kr(placeholder: str) -> str:
-    return _("%(amount)s\xa0kr") % {"amount": placeholder}
+    return (_("%(amount)s kr") % {"amount": placeholder}).replace(" ", "\xa0")
 
 
 def short(text: str, width: int = 30) -> str:

@@ -34,3 +34,12 @@ def test_every_ui_string_of_the_list_is_translated(client):
     english = client.get("/en/projects/?region=SE21&esf_grant_min=x").content.decode()
     for swedish in ["Filtrera", "Sortering", "Visar ", "Per sida", "ignorerades", "Programområde"]:
         assert swedish not in english, swedish
+
+
+def test_the_english_dashboard_and_exports_links_are_translated(client):
+    ProjectFactory()
+    english = client.get("/en/dashboard/").content.decode()
+    for swedish in ["Visa som tabell", "Över tid", "Kostnad per deltagare", "mnkr"]:
+        assert swedish not in english, swedish
+    listing = client.get("/en/projects/").content.decode()
+    assert "CSV for Swedish Excel" in listing

@@ -86,3 +86,23 @@ def test_pages_work_at_200_percent_zoom(page, demo_data):
         page.goto(url)
         assert page.evaluate("document.documentElement.scrollWidth") <= 640, url
         expect(page.locator("main h1")).to_be_visible()
+
+
+def test_analyst_downloads_the_filtered_csv_from_the_list(page, demo_data):
+    import csv
+    import io
+    from pathlib import Path
+
+    page.goto("/projects/?region=SE21&programme=2014-2020")
+    summary = page.locator(".summary").inner_text().replace("\xa0", "")
+    count = int(re.match(r"(\d+)", summary).group(1))
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Ladda ner CSV").click()
+    download = download_info.value
+    assert re.match(r"esf-projekt-\d{4}-\d\d-\d\d-.*SE21.*\.csv$", download.suggested_filename)
+    text = Path(download.path()).read_text(encoding="utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows[0][0] == "Diarienummer"
+    assert len(rows) - 1 == count
+    assert all("/" in row[0] for row in rows[1:])  # 2014–2020 diary numbers only

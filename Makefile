@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export DJANGO_SETTINGS_MODULE := esfportal.settings
 
-.PHONY: help setup run test lint demo messages screenshots bench clean
+.PHONY: help setup run test lint demo messages screenshots bench load clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -49,6 +49,9 @@ bench: setup  ## timings at BENCH_N demo projects in DATABASE_URL's database (us
 	$(PY) bench/dashboard.py
 	$(PY) bench/exports.py
 	$(PY) bench/import_operations.py
+
+load: setup  ## wrk 60 s on gunicorn + a concurrent import; DATABASE_URL=postgres://…/esfportal_load (needs wrk)
+	$(PY) bench/load.py
 
 screenshots: setup  ## PNGs of the pages (Chromium), into screenshots/
 	$(PY) -m pytest tests/browser -m browser --screenshots -q

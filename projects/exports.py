@@ -657,7 +657,11 @@ def write_xlsx(export: Export, file, *, count: int) -> None:
         about.column_dimensions["A"].width = 34
         about.column_dimensions["B"].width = 90
         for line in about_lines(export, count=count):
-            about.append(line)
+            # the filter and the ignored parameters echo the query, which may hold control
+            # characters that XML (and so XLSX) cannot store
+            about.append(
+                [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in line]
+            )
         workbook.save(file)
 
 

@@ -56,15 +56,15 @@ class RangeWidget(django_filters.widgets.RangeWidget):
     suffixes = ["min", "max"]
 
 
-def bounded_range(*, label, field_name=None, maximum=10**13, decimals=0):
+def bounded_range(*, label, field_name=None, minimum=0, maximum=10**13, decimals=0):
     """A from–to filter whose bounds are checked, so absurd numbers give a message, not a 500."""
 
     def bound():
         if decimals:
             return forms.DecimalField(
-                min_value=0, max_value=maximum, max_digits=16, decimal_places=decimals
+                min_value=minimum, max_value=maximum, max_digits=16, decimal_places=decimals
             )
-        return forms.IntegerField(min_value=0, max_value=maximum)
+        return forms.IntegerField(min_value=minimum, max_value=maximum)
 
     class Field(django_filters.fields.RangeField):
         def __init__(self, *args, **kwargs):
@@ -125,7 +125,10 @@ class ProjectFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         method="filter_status", choices=Project.Status.choices, label=_("Status i dag")
     )
-    start_year = bounded_range(field_name="start_date__year", label=_("Startår"), maximum=2100)
+    # a __year lookup builds date(year, 1, 1): year 0 would be a ValueError, not a filter
+    start_year = bounded_range(
+        field_name="start_date__year", label=_("Startår"), minimum=1900, maximum=2100
+    )
     total_budget = bounded_range(label=_("Total budget (kr)"))
     esf_grant = bounded_range(label=_("Beviljat ESF-stöd (kr)"))
     participants = bounded_range(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q, Sum
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -209,6 +209,8 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 
 def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    if "\x00" in slug:  # PostgreSQL refuses NUL in text; no slug can contain one
+        raise Http404
     project = get_object_or_404(Project.objects.for_list(), slug=slug)
     decisions = list(project.decisions.order_by("decided_on", "id"))
     running_grant = running_budget = 0

@@ -1,0 +1,139 @@
+"""Check the registry's data invariants in a few set-based queries; exit 1 when any is broken.
+
+The database's constraints already refuse ESF above budget and an end before the start, but the
+rule that a project's money and end date follow from its decisions lives in `services.py` only:
+a raw UPDATE, a restored dump or a bug elsewhere can break it. Run this after an import, a
+restore, or nightly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncDate
+
+from projects.models import Decision, Project
+
+LISTED_PER_CHECK = 20
+
+
+@dataclass(frozen=True)
+class Violation:
+    check: str
+    diary_number: str
+    detail: str
+
+
+def decision_sums() -> QuerySet:
+    """Projects whose ESF grant or total budget differs from the SUM of their decisions.
+
+    SUM over no (or only NULL) changes is NULL, which must match a NULL on the project, so NULL
+    against a number is a mismatch in both directions; two numbers are compared with < and >.
+    """
+    sums = Project.objects.values("pk", "diary_number", "esf_grant", "total_budget").annotate(
+        grant_sum=Sum("decisions__esf_grant_change"),
+        budget_sum=Sum("decisions__total_budget_change"),
+    )
+
+    def differs(field: str, total: str) -> Q:
+        return (
+            Q(**{f"{field}__isnull": True, f"{total}__isnull": False})
+            | Q(**{f"{field}__isnull": False, f"{total}__isnull": True})
+            | Q(**{f"{total}__lt": F(field)})
+            | Q(**{f"{total}__gt": F(field)})
+        )
+
+    return sums.filter(
+        differs("esf_grant", "grant_sum") | differs("total_budget", "budget_sum")
+    ).order_by("diary_number")
+
+
+def latest_end_dates() -> QuerySet:
+    """Projects whose end date is not the new end date of their latest decision that sets one.
+
+    "Latest" as `services.decision_totals` orders: by decision date (an undated snapshot by the
+    day it was recorded), then by recording order (id).
+    """
+    latest = (
+        Decision.objects.filter(project=OuterRef("pk"), new_end_date__isnull=False)
+        .order_by(Coalesce("decided_on", TruncDate("created_at")).desc(), "-id")
+        .values("new_end_date")[:1]
+    )
+    return (
+        Project.objects.annotate(latest_end=Subquery(latest))
+        .filter(Q(end_date__lt=F("latest_end")) | Q(end_date__gt=F("latest_end")))
+        .values("diary_number", "end_date", "latest_end")
+        .order_by("diary_number")
+    )
+
+
+def violations() -> Iterator[tuple[str, int, list[Violation]]]:
+    """(check, number of violations, the first few of them) for every invariant, one query each
+    (two for a check with violations: the count and the listed rows)."""
+    over_budget = (
+        Project.objects.filter(esf_grant__gt=F("total_budget"))
+        .values("diary_number", "esf_grant", "total_budget")
+        .order_by("diary_number")
+    )
+    yield _listed(
+        "esf_within_budget",
+        over_budget,
+        lambda row: f"ESF {row['esf_grant']} > budget {row['total_budget']}",
+    )
+    backwards = (
+        Project.objects.filter(end_date__lt=F("start_date"))
+        .values("diary_number", "start_date", "end_date")
+        .order_by("diary_number")
+    )
+    yield _listed(
+        "end_after_start",
+        backwards,
+        lambda row: f"end {row['end_date']} < start {row['start_date']}",
+    )
+    yield _listed(
+        "money_is_sum_of_decisions",
+        decision_sums(),
+        lambda row: (
+            f"ESF {row['esf_grant']} vs decisions {row['grant_sum']}, "
+            f"budget {row['total_budget']} vs decisions {row['budget_sum']}"
+        ),
+    )
+    yield _listed(
+        "end_date_is_latest_decisions",
+        latest_end_dates(),
+        lambda row: f"end {row['end_date']} vs latest decision {row['latest_end']}",
+    )
+
+
+def _listed(check: str, rows: QuerySet, describe) -> tuple[str, int, list[Violation]]:
+    listed = list(rows[: LISTED_PER_CHECK + 1])
+    count = len(listed) if len(listed) <= LISTED_PER_CHECK else rows.count()
+    found = [Violation(check, row["diary_number"], describe(row)) for row in listed]
+    return check, count, found[:LISTED_PER_CHECK]
+
+
+class Command(BaseCommand):
+    help = (
+        "Check data invariants: ESF <= budget, end >= start, a project's ESF grant and budget "
+        "are the sums of its decisions, its end date is its latest decision's. Exits 1 on any "
+        "violation."
+    )
+
+    def handle(self, *args, **options):
+        total = 0
+        for check, count, found in violations():
+            total += count
+            if not count:
+                self.stdout.write(f"ok    {check}")
+                continue
+            self.stdout.write(self.style.ERROR(f"FAIL  {check}: {count} project(s)"))
+            for violation in found:
+                self.stdout.write(f"      {violation.diary_number}: {violation.detail}")
+            if count > len(found):
+                self.stdout.write(f"      … and {count - len(found)} more")
+        if total:
+            raise CommandError(f"{total} invariant violation(s)", returncode=1)
+        self.stdout.write(self.style.SUCCESS("All invariants hold."))

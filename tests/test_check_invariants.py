@@ -1,0 +1,132 @@
+"""`manage.py check_invariants`: the registry's rules checked in SQL, violations listed, exit 1."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.models import F
+
+from projects import demo, services
+from projects.models import Decision, Project
+from tests.factories import DecisionFactory, OrganisationFactory, ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def check_invariants() -> tuple[int, str]:
+    out = io.StringIO()
+    try:
+        call_command("check_invariants", stdout=out)
+    except CommandError as error:
+        return error.returncode, out.getvalue() + str(error)
+    return 0, out.getvalue()
+
+
+@pytest.fixture
+def demo_registry():
+    demo.generate(projects=150, seed=1)
+    return Project.objects.order_by("diary_number")
+
+
+def test_generated_demo_data_passes(demo_registry):
+    code, output = check_invariants()
+    assert code == 0, output
+    assert "All invariants hold." in output
+    assert output.count("ok    ") == 4
+
+
+def test_projects_and_decisions_entered_through_the_services_pass():
+    project = services.create_project(
+        project=ProjectFactory.build(diary_number="2020/00152", owner=OrganisationFactory()),
+        grant=Decision(
+            kind=Decision.Kind.GRANT,
+            decided_on=datetime.date(2020, 6, 10),
+            esf_grant_change=1_000_000,
+            total_budget_change=2_000_000,
+        ),
+    )
+    services.apply_decision(
+        decision=Decision(
+            project=project,
+            kind=Decision.Kind.EXTENSION,
+            decided_on=datetime.date(2022, 6, 1),
+            esf_grant_change=-100_000,
+            new_end_date=datetime.date(2023, 6, 30),
+        )
+    )
+    # An undated snapshot counts from the day it was recorded: later than both decisions.
+    services.apply_decision(
+        decision=Decision(
+            project=project, kind=Decision.Kind.SNAPSHOT, new_end_date=datetime.date(2023, 3, 31)
+        )
+    )
+    # A project without any decision and without money is consistent too.
+    ProjectFactory(total_budget=None, esf_grant=None)
+
+    code, output = check_invariants()
+    assert code == 0, output
+
+
+def test_a_grant_changed_behind_the_services_back_is_reported(demo_registry):
+    project = demo_registry.filter(esf_grant__gt=0).first()
+    Project.objects.filter(pk=project.pk).update(esf_grant=F("esf_grant") - 1)
+
+    code, output = check_invariants()
+
+    assert code == 1
+    assert "FAIL  money_is_sum_of_decisions: 1 project(s)" in output
+    assert f"{project.diary_number}: ESF {project.esf_grant - 1} vs decisions" in output
+    assert "1 invariant violation(s)" in output
+
+
+def test_a_budget_set_where_the_decisions_state_none_is_reported():
+    decision = DecisionFactory(total_budget_change=None, esf_grant_change=None)
+    project = decision.project
+    Project.objects.filter(pk=project.pk).update(esf_grant=None, total_budget=5)
+
+    code, output = check_invariants()
+
+    assert code == 1
+    assert f"{project.diary_number}: ESF None vs decisions None, budget 5 vs decisions None" in (
+        output
+    )
+
+
+def test_a_budget_missing_where_the_decisions_state_one_is_reported():
+    decision = DecisionFactory(esf_grant_change=None, total_budget_change=3_000_000)
+    Project.objects.filter(pk=decision.project.pk).update(esf_grant=None, total_budget=None)
+
+    code, output = check_invariants()
+
+    assert code == 1
+    assert "budget None vs decisions 3000000" in output
+
+
+def test_an_end_date_that_is_not_the_latest_decisions_is_reported(demo_registry):
+    project = demo_registry.exclude(decisions__new_end_date=None).first()
+    Project.objects.filter(pk=project.pk).update(end_date=F("end_date") + datetime.timedelta(1))
+
+    code, output = check_invariants()
+
+    assert code == 1
+    assert "FAIL  end_date_is_latest_decisions: 1 project(s)" in output
+    assert project.diary_number in output
+
+
+def test_many_violations_are_counted_and_the_first_listed(demo_registry):
+    Project.objects.filter(esf_grant__gt=0).update(esf_grant=F("esf_grant") - 1)
+    broken = Project.objects.filter(esf_grant__gte=0).count()
+
+    code, output = check_invariants()
+
+    assert code == 1
+    assert f"money_is_sum_of_decisions: {broken} project(s)" in output
+    assert f"… and {broken - 20} more" in output
+
+
+def test_the_check_is_four_queries_when_the_data_is_clean(demo_registry, django_assert_num_queries):
+    # grant > budget, end < start, sums of decisions per project, latest end date per project
+    with django_assert_num_queries(4):
+        assert check_invariants()[0] == 0

@@ -42,6 +42,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     VIRTUAL_ENV=/opt/venv \
     PATH=/opt/venv/bin:$PATH \
     DJANGO_STATIC_ROOT=/app/staticfiles \
+    CACHE_URL=file:///tmp/esfportal-cache \
     WEB_CONCURRENCY=3
 RUN useradd --system --no-create-home --uid 10001 --user-group esf
 COPY --from=build /opt/venv /opt/venv

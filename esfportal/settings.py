@@ -113,6 +113,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def cache_config(url: str) -> dict:
+    """The default cache from CACHE_URL: `locmem://` (the default: per process),
+    `file:///var/cache/esfportal` (shared by the workers of one host) or `redis://host:6379/0`
+    (shared by hosts; needs the `redis` package). Cached figures are dropped on every registry
+    change, which reaches other workers only through a shared cache."""
+    scheme, separator, rest = url.partition("://")
+    if scheme == "locmem" and separator:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if scheme == "file" and rest.startswith("/"):
+        return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": rest}
+    if scheme in ("redis", "rediss"):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    raise ImproperlyConfigured(
+        f"CACHE_URL {url!r}: use locmem://, file:///absolute/path or redis://host:port/db"
+    )
+
+
+CACHES = {"default": cache_config(os.environ.get("CACHE_URL", "locmem://").strip())}
+
 # Axes first: it refuses a locked-out username+address before any password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

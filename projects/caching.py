@@ -1,25 +1,96 @@
-"""Short-lived caches of registry-wide figures, dropped whenever registry data changes.
+"""Caches of registry figures, dropped whenever registry data changes.
 
-Every page shows the footer date and the landing page sums the whole registry; both change only
-when a project, decision or organisation does. Saves and deletes through the ORM clear them by
-signal; bulk writes that bypass signals (generate_demo) call `invalidate()` themselves.
+Every page shows the footer date, the landing page sums the whole registry, the list and the
+dashboard count and sum the filtered set and show the code lists; all of it changes only when
+a project, decision, organisation or code changes. Aggregates of a filtered set are cached
+under a key made of the *registry version* and the SQL of the filtered queryset, so two
+addresses that select the same projects share one entry and an invalidation makes every
+earlier entry unreachable at once.
+
+Saves and deletes through the ORM invalidate by signal, at once and again when the
+transaction commits (so a page rendered between the save and the commit cannot keep the old
+figures). Bulk writes that bypass signals (generate_demo, the importers) call `invalidate()`.
+
+The cache must be shared by all worker processes for an invalidation to reach them: settings
+read `CACHE_URL` (file:// or redis://). With the per-process default, entries expire after
+`TIMEOUT` seconds, which bounds how stale another worker's figures can be.
 """
 
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
+from django.db import transaction
+from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 
 UPDATED_KEY = "registry-updated"
 LANDING_KEY = "registry-landing"
+VERSION_KEY = "registry-version"
 TIMEOUT = 300
+
+T = TypeVar("T")
+_MISSING = object()
+
+
+def _clear() -> None:
+    cache.delete_many([VERSION_KEY, UPDATED_KEY, LANDING_KEY])
 
 
 def invalidate(**kwargs) -> None:
-    cache.delete_many([UPDATED_KEY, LANDING_KEY])
+    """Forget every cached figure, now and again when the current transaction commits."""
+    _clear()
+    transaction.on_commit(_clear)
+
+
+def registry_version() -> str:
+    """A token that changes with every invalidation; new when none is cached."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(VERSION_KEY, "")
+    return version
+
+
+def aggregate(kind: str, projects: QuerySet, compute: Callable[[], T], *extra: Hashable) -> T:
+    """`compute()`, cached per kind, filtered set and `extra` (e.g. the date status counts
+    depend on) until the registry changes.
+
+    The key is the SQL of the set, not the address: `?region=SE21&size=200` and `?region=SE21`
+    select the same projects and share one entry, and a parameter the filter ignores cannot
+    make a stale entry look valid.
+    """
+    try:
+        sql, params = projects.order_by().query.sql_with_params()
+    except EmptyResultSet:
+        return compute()
+    digest = hashlib.blake2b(repr((sql, params, extra)).encode(), digest_size=16).hexdigest()
+    key = f"aggregate:{registry_version()}:{kind}:{digest}"
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(key, value, timeout=TIMEOUT)
+    return value
 
 
 def connect() -> None:
-    from .models import Decision, Organisation, Project
+    from .models import (
+        Decision,
+        InterventionField,
+        Organisation,
+        Programme,
+        ProgrammeArea,
+        Project,
+        Region,
+        SpecificObjective,
+    )
 
-    for model in (Project, Decision, Organisation):
+    code_lists = (Programme, ProgrammeArea, SpecificObjective, Region, InterventionField)
+    for model in (Project, Decision, Organisation, *code_lists):
         post_save.connect(invalidate, sender=model, dispatch_uid=f"invalidate-{model.__name__}")
         post_delete.connect(invalidate, sender=model, dispatch_uid=f"invalidate-d-{model.__name__}")

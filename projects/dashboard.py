@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from . import aggregates, charts, queries
+from . import aggregates, caching, charts, queries
 from .filters import ProjectFilter
 from .models import LegalForm, Project
 from .views import lang
@@ -164,26 +164,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     selected = filterset.selected()
     links = ListLinks(request.GET, selected)
 
-    # 1: the portfolio GROUP BY; the other four aggregates and the owners' names only when the
-    # set is not empty (an empty set shows a message, not empty charts).
-    portfolio = aggregates.portfolio_rows(projects)
+    rows = caching.aggregate("dashboard", projects, lambda: dashboard_rows(projects))
+    portfolio, distribution = rows["portfolio"], rows["distribution"]
     sections: list[Section] = []
-    distribution: list[dict] = []
     if portfolio:
-        distribution = aggregates.distribution_rows(projects)
-        years = aggregates.year_rows(projects)
-        decisions = aggregates.decision_year_rows(projects)
-        owners = aggregates.top_organisations(projects)
-        sections = build_sections(
-            portfolio=portfolio,
-            distribution=distribution,
-            years=years,
-            decisions=decisions,
-            owners=owners,
-            reference=reference,
-            language=language,
-            links=links,
-        )
+        sections = build_sections(**rows, reference=reference, language=language, links=links)
     figures = aggregates.key_figures(portfolio, distribution)
     # The mkr filter cuts decimals off rather than rounding (number_format does); amounts
     # rounded to 0.1 mnkr show the right figure either way.
@@ -206,6 +191,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "form": filter_form(filterset, params, language),
         },
     )
+
+
+def dashboard_rows(projects) -> dict[str, list]:
+    """The rows of every aggregate: the portfolio GROUP BY first, and the other four and the
+    owners' names only when the set is not empty (an empty set shows a message, not charts)."""
+    portfolio = aggregates.portfolio_rows(projects)
+    if not portfolio:
+        return {"portfolio": [], "distribution": [], "years": [], "decisions": [], "owners": []}
+    return {
+        "portfolio": portfolio,
+        "distribution": aggregates.distribution_rows(projects),
+        "years": aggregates.year_rows(projects),
+        "decisions": aggregates.decision_year_rows(projects),
+        "owners": aggregates.top_organisations(projects),
+    }
 
 
 def period_labels(reference: queries.ReferenceLists) -> dict[str, str]:

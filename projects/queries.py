@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
+from . import caching
 from .models import (
     InterventionField,
     LegalForm,
@@ -27,7 +29,7 @@ from .models import (
 
 @dataclass
 class ReferenceLists:
-    """The code lists a filter form and its facets show, loaded once per request (5 queries)."""
+    """The code lists a filter form and its facets show (5 queries when not cached)."""
 
     programmes: list[Programme]
     regions: list[Region]
@@ -50,6 +52,13 @@ class ReferenceLists:
 
 
 def reference_lists() -> ReferenceLists:
+    """The code lists, cached until the registry or a code list changes."""
+    return cache.get_or_set(
+        f"reference:{caching.registry_version()}", _load_reference_lists, timeout=caching.TIMEOUT
+    )
+
+
+def _load_reference_lists() -> ReferenceLists:
     return ReferenceLists(
         programmes=list(Programme.objects.order_by("first_year")),
         regions=list(Region.objects.order_by("is_national", "code")),
@@ -178,20 +187,18 @@ def facet_counts(
 
 
 def facets(
-    projects: QuerySet[Project],
+    counts: dict[str, dict],
     *,
     reference: ReferenceLists,
     selected: dict[str, list[str]],
     labels: dict[str, str],
     lang: str,
-    totals: dict[str, int],
 ) -> list[Facet]:
     """Every choice of every facet with its count in the filtered set, in reference order.
 
     Choices with no projects are listed too when selected (so they can be unticked) and for the
     small lists (programme, region, status); long lists hide empty choices.
     """
-    counts = facet_counts(projects, reference=reference, totals=totals)
     result = []
     for name in ["programme", "region", "programme_area", "specific_objective",
                  "intervention_field"]:  # fmt: skip

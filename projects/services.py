@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from . import validators
+from . import caching, validators
 from .models import Decision, Project
 
 
@@ -260,6 +260,7 @@ def create_projects(
         grant.project = project
         decisions.append(grant)
     insert_with_history(Decision, decisions, batch_size=batch_size)
+    caching.invalidate()  # bulk inserts send no post_save
     return projects
 
 
@@ -306,6 +307,7 @@ def update_projects(*, updates: Sequence[ProjectUpdate], batch_size: int = 1000)
     bulk_update_with_history(
         [update.project for update in updates], Project, sorted(fields), batch_size=batch_size
     )
+    caching.invalidate()  # bulk updates send no post_save
 
 
 def insert_with_history(model, objs: list, *, batch_size: int = 1000) -> list:

@@ -138,7 +138,9 @@ def project_list(request: HttpRequest) -> HttpResponse:
     projects = filterset.qs
     problems += filterset.problems()
     today = timezone.localdate()
-    summary = queries.summary(projects, today=today)
+    summary = caching.aggregate(
+        "summary", projects, lambda: queries.summary(projects, today=today), today
+    )
 
     size = _int_param(request, "size", DEFAULT_PAGE_SIZE, problems)
     if size not in PAGE_SIZES:
@@ -156,13 +158,18 @@ def project_list(request: HttpRequest) -> HttpResponse:
         )
     page = paginator.page(shown)
 
-    facets = queries.facets(
+    counts = caching.aggregate(
+        "facets",
         projects,
+        lambda: queries.facet_counts(projects, reference=reference, totals=summary),
+        today,
+    )
+    facets = queries.facets(
+        counts,
         reference=reference,
         selected=filterset.selected(),
         labels=filterset.labels(),
         lang=lang(),
-        totals=summary,
     )
     params = request.GET.copy()
     params.pop("page", None)

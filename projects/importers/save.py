@@ -36,7 +36,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from projects import services
+from projects import caching, services
 from projects.models import (
     Decision,
     InterventionField,
@@ -144,6 +144,7 @@ def save_records(records: list[ImportRecord], *, report: ImportReport) -> Import
             for record in records:
                 saver.save(record)
             saver.flush()
+            caching.invalidate()  # new codes and organisations too, saved in bulk
             if report.strict and report.rejected:
                 raise _RollBack
     except _RollBack:

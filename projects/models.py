@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchVector
@@ -605,7 +605,8 @@ class Project(models.Model):
         """ESF grant as percent of the total budget, one decimal."""
         if self.esf_grant is None or not self.total_budget:
             return None
-        return (Decimal(self.esf_grant) * 100 / self.total_budget).quantize(Decimal("0.1"))
+        share = Decimal(self.esf_grant) * 100 / self.total_budget
+        return share.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 class Decision(models.Model):

@@ -70,7 +70,7 @@ def test_stdout_by_default(portfolio, capfdbinary):
     call_command("export_projects", "--filter", "region=SE33")
     out, err = capfdbinary.readouterr()
     assert out.startswith(b"\xef\xbb\xbfDiarienummer,")
-    assert out.count(b"\r\n") == 2
+    assert out.count(b"\n") == 2
     assert b"1 projects written to standard output" in err
 
 
@@ -84,4 +84,4 @@ def test_invalid_filter_values_are_reported_and_skipped(portfolio, tmp_path, cap
     call_command("export_projects", "--filter", "region=XX", "--filter", "region=SE33",
                  "-o", str(path))  # fmt: skip
     assert "XX" in capsys.readouterr().err
-    assert path.read_bytes().count(b"\r\n") == 2
+    assert path.read_bytes().count(b"\n") == 2

@@ -80,23 +80,30 @@ def _plain(projects: QuerySet[Project]) -> QuerySet[Project]:
 
 
 # --- the queries ---------------------------------------------------------------------------
+def _sorted(rows: QuerySet, keys: Sequence[str]) -> list[dict]:
+    """The grouped rows in key order, NULLs last, sorted here rather than by the database.
+
+    An ORDER BY on a GROUP BY makes PostgreSQL's planner, which cannot tell that a CASE or a
+    rate has few distinct values, sort every project (on disk at 100 000) to group them; without
+    it, it hashes them: the size distribution took 496 ms sorted and 69 ms hashed.
+    """
+    return sorted(
+        rows.order_by(), key=lambda row: [(row[key] is None, row[key] or 0) for key in keys]
+    )
+
+
 def portfolio_rows(projects: QuerySet[Project]) -> list[dict]:
     """Sums per (region, programme, area, objective, intervention type): one GROUP BY."""
-    return list(
-        _plain(projects)
-        .values(*PORTFOLIO_KEYS)
-        .annotate(**MEASURES)
-        .order_by(*(F(key).asc(nulls_last=True) for key in PORTFOLIO_KEYS))
-    )
+    return _sorted(_plain(projects).values(*PORTFOLIO_KEYS).annotate(**MEASURES), PORTFOLIO_KEYS)
 
 
 def year_rows(projects: QuerySet[Project]) -> list[dict]:
     """Projects and ESF grant per (programme, start year, end year): one GROUP BY."""
-    return list(
+    return _sorted(
         _plain(projects)
         .values("programme", start_year=ExtractYear("start_date"), end_year=ExtractYear("end_date"))
-        .annotate(projects=Count("id"), esf_grant_sum=Sum("esf_grant", default=0))
-        .order_by("programme", "start_year", "end_year")
+        .annotate(projects=Count("id"), esf_grant_sum=Sum("esf_grant", default=0)),
+        ["programme", "start_year", "end_year"],
     )
 
 
@@ -113,11 +120,11 @@ def size_bucket() -> Case:
 
 def distribution_rows(projects: QuerySet[Project]) -> list[dict]:
     """Projects and ESF grant per (size bucket, co-financing rate): one GROUP BY."""
-    return list(
+    return _sorted(
         _plain(projects)
         .values(bucket=size_bucket(), rate=F("cofinancing_rate"))
-        .annotate(projects=Count("id"), esf_grant_sum=Sum("esf_grant", default=0))
-        .order_by("bucket", F("rate").asc(nulls_last=True))
+        .annotate(projects=Count("id"), esf_grant_sum=Sum("esf_grant", default=0)),
+        ["bucket", "rate"],
     )
 
 
@@ -130,10 +137,11 @@ def decision_year_rows(projects: QuerySet[Project]) -> list[dict]:
     if projects.query.has_filters():
         # Unfiltered, every decision counts and the semi-join would only cost time.
         decisions = decisions.filter(project__in=_plain(projects).values("pk"))
-    return list(
-        decisions.values(year=ExtractYear("decided_on"))
-        .annotate(esf_grant_sum=Sum("esf_grant_change", default=0), decisions=Count("id"))
-        .order_by("year")
+    return _sorted(
+        decisions.values(year=ExtractYear("decided_on")).annotate(
+            esf_grant_sum=Sum("esf_grant_change", default=0), decisions=Count("id")
+        ),
+        ["year"],
     )
 
 

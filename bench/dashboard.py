@@ -7,9 +7,10 @@ Reads only; run it against a migrated database that already holds projects, e.g.
 
 For each filter below it times (median of --runs runs, after one warm-up run):
 - `db`: the aggregate queries of `aggregates.py` alone (what the view asks the database), and
-- `page`: the whole view through Django's test Client (reference lists, aggregates, figures,
-  template), with the number of SQL queries the page ran (the footer's date is cached, as
-  between real requests; a text search adds the two queries of `ProjectQuerySet.search`).
+- `cold`: the whole view through Django's test Client right after a registry change, so nothing
+  is cached (reference lists, footer date, aggregates, figures, template), with its number of
+  SQL queries (a text search adds the two queries of `ProjectQuerySet.search`), and
+- `cached`: the same page again, its aggregates cached (`projects/caching.py`).
 
 PostgreSQL's planner needs table statistics: on a server with autovacuum off (like a freshly
 restored dump) the script says when the project table has never been analysed, because the
@@ -39,7 +40,7 @@ from django.http import QueryDict  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 
-from projects import aggregates, queries  # noqa: E402
+from projects import aggregates, caching, queries  # noqa: E402
 from projects.filters import ProjectFilter  # noqa: E402
 from projects.models import Project  # noqa: E402
 
@@ -107,7 +108,10 @@ def main() -> None:
     plain_storage = {
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     }
-    print(f"{'filter':18} {'projects':>9} {'db ms':>8} {'page ms':>8} {'queries':>8}")
+    print(
+        f"{'filter':18} {'projects':>9} {'db ms':>8} {'cold ms':>8} {'queries':>8} "
+        f"{'cached':>8} {'queries':>8}"
+    )
     with override_settings(
         ALLOWED_HOSTS=["testserver"], STORAGES={**django.conf.settings.STORAGES, **plain_storage}
     ):
@@ -116,17 +120,23 @@ def main() -> None:
             db = median_ms(lambda query=query: database_work(query), args.runs)
 
             def page(query=query):
-                # The footer's "last changed" date stays cached between requests (caching.py),
-                # as in production; the warm-up run fills the cache.
                 response = client.get(f"/dashboard/?{query}")
                 assert response.status_code == 200, response.status_code
 
-            page_ms = median_ms(page, args.runs)
+            def cold_page(query=query):
+                caching.invalidate()  # as after a registry change: nothing cached
+                page(query)
+
+            cold_ms = median_ms(cold_page, args.runs)
+            with CaptureQueriesContext(connection) as captured:
+                cold_page()
+            cold_queries = len(captured.captured_queries)
+            cached_ms = median_ms(page, args.runs)
             with CaptureQueriesContext(connection) as captured:
                 page()
             print(
-                f"{name:18} {matched:>9,} {db:>8.0f} {page_ms:>8.0f} "
-                f"{len(captured.captured_queries):>8}"
+                f"{name:18} {matched:>9,} {db:>8.0f} {cold_ms:>8.0f} {cold_queries:>8} "
+                f"{cached_ms:>8.0f} {len(captured.captured_queries):>8}"
             )
 
 

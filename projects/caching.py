@@ -7,6 +7,9 @@ under a key made of the *registry version* and the SQL of the filtered queryset,
 addresses that select the same projects share one entry and an invalidation makes every
 earlier entry unreachable at once.
 
+The list and the dashboard pages themselves are cached too, for visitors without a session
+(`page`): a repeated address is then one cache read.
+
 Saves and deletes through the ORM invalidate by signal, at once and again when the
 transaction commits (so a page rendered between the save and the commit cannot keep the old
 figures). Bulk writes that bypass signals (generate_demo, the importers) call `invalidate()`.
@@ -21,13 +24,18 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Callable, Hashable
+from functools import wraps
 from typing import TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import get_language
 
 UPDATED_KEY = "registry-updated"
 LANDING_KEY = "registry-landing"
@@ -76,6 +84,33 @@ def aggregate(kind: str, projects: QuerySet, compute: Callable[[], T], *extra: H
         value = compute()
         cache.set(key, value, timeout=TIMEOUT)
     return value
+
+
+def page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Cache a public page's HTML per address, language and day until the registry changes.
+
+    For visitors without a session only (the page is then the same for everyone: no user,
+    no CSRF token, no messages), and only answers 200; headers that middleware adds (CSP,
+    security) are added to the cached answer as to a fresh one. The day is in the key because
+    a project's status (upcoming, ongoing, finished) depends on it.
+    """
+
+    @wraps(view)
+    def cached_view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return view(request, *args, **kwargs)
+        address = f"{get_language()} {timezone.localdate()} {request.get_full_path()}"
+        digest = hashlib.blake2b(address.encode(), digest_size=16).hexdigest()
+        key = f"page:{registry_version()}:{view.__name__}:{digest}"
+        if (cached := cache.get(key)) is not None:
+            content, content_type = cached
+            return HttpResponse(content, content_type=content_type)
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming:
+            cache.set(key, (response.content, response["Content-Type"]), timeout=TIMEOUT)
+        return response
+
+    return cached_view
 
 
 def connect() -> None:

@@ -156,6 +156,7 @@ class ListLinks:
 
 
 # --- the view --------------------------------------------------------------------------------
+@caching.page
 def dashboard(request: HttpRequest) -> HttpResponse:
     reference = queries.reference_lists()
     filterset = ProjectFilter(request.GET, queryset=Project.objects.all(), reference=reference)

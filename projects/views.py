@@ -126,6 +126,7 @@ def canonical_query(params: QueryDict) -> QueryDict | None:
     return None if clean.urlencode() == params.urlencode() else clean
 
 
+@caching.page
 def project_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     if query and (project := diary_number_jump(query)):

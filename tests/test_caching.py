@@ -40,11 +40,32 @@ def projects():
             for n in range(1, 4)]  # fmt: skip
 
 
-def test_a_repeated_list_page_reads_only_its_rows(client, projects):
+def test_a_repeated_list_page_is_read_from_the_cache(client, projects):
+    first, page = queries(client, f"{LIST}?region=SE21")
+    again, same = queries(client, f"{LIST}?region=SE21")
+    assert first > 1 and again == 0
+    assert same == page
+
+
+def test_with_a_session_only_the_figures_are_cached(client, projects, settings):
+    client.cookies[settings.SESSION_COOKIE_NAME] = "someone"
     first, _ = queries(client, f"{LIST}?region=SE21")
     again, _ = queries(client, f"{LIST}?region=SE21")
     assert first > again
     assert again == 1  # the page of rows; counts, facets, code lists and footer date are cached
+
+
+def test_a_cached_page_gets_the_security_headers(client, projects):
+    fresh = client.get(LIST)
+    cached = client.get(LIST)
+    for header in ("Content-Security-Policy", "X-Content-Type-Options", "Content-Type"):
+        assert cached[header] == fresh[header]
+
+
+def test_each_language_has_its_own_cached_page(client, projects):
+    assert 'lang="sv"' in queries(client, LIST)[1]
+    assert 'lang="en"' in queries(client, f"/en{LIST}")[1]
+    assert 'lang="sv"' in queries(client, LIST)[1]
 
 
 def test_addresses_that_select_the_same_projects_share_the_counts(client, projects):

@@ -369,6 +369,8 @@ class DemoBuilder:
         project["esf_grant"] = sum(d["esf_grant_change"] for d in decisions)
         project["total_budget"] = sum(d["total_budget_change"] for d in decisions)
         project["end_date"] = end
+        project["decision_count"] = len(decisions)
+        project["last_decision_date"] = max(d["decided_on"] for d in decisions)
         return project, decisions
 
 
@@ -466,7 +468,7 @@ PROJECT_COLUMNS = [
     "intervention_field", "planned_participants", "participant_goal", "contact_name",
     "contact_email", "postcode", "city", "country", "child_poverty_theme",
     "strategic_importance", "description", "is_demo", "created_at", "updated_at",
-    "owner_unit", "address", "source_url",
+    "owner_unit", "address", "source_url", "decision_count", "last_decision_date",
 ]  # fmt: skip
 DECISION_COLUMNS = [
     "project", "kind", "decided_on", "decided_by", "esf_grant_change", "total_budget_change",

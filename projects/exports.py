@@ -62,9 +62,10 @@ row and column widths, and a sheet "Om data" with the filter, the export time an
 XLSX cannot be streamed, so it is refused above `XLSX_ROW_LIMIT` rows (HTTP 400, with a link to the
 CSV of the same filter); use CSV for larger sets.
 
-Rows come from one query (projects with the owner joined, decisions counted in the same query)
-read through a server-side cursor, `iterator(chunk_size=…)`, so memory stays flat for any size;
-the five small code lists are the ones `ProjectFilter` already loaded, looked up in memory.
+Rows come from one query (projects with the owner joined; the decision count and date are
+kept on each project) read through a server-side cursor, `iterator(chunk_size=…)`, so memory
+stays flat for any size; the five small code lists are the ones `ProjectFilter` already loaded,
+looked up in memory. On PostgreSQL the CSV rows come from COPY instead (`copy_chunks`).
 """
 
 from __future__ import annotations
@@ -83,15 +84,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.models import (
     Case,
-    Count,
     DecimalField,
     ExpressionWrapper,
     F,
     Func,
     IntegerField,
-    Max,
-    OuterRef,
-    Subquery,
     TextField,
     Value,
     When,
@@ -114,7 +111,6 @@ from django.utils.translation import gettext as _
 
 from .filters import DEFAULT_SORT, RELEVANCE, ProjectFilter
 from .models import (
-    Decision,
     InterventionField,
     Programme,
     ProgrammeArea,
@@ -134,7 +130,7 @@ class Column(NamedTuple):
 
 # The one column spec for CSV, JSON and XLSX. `owner.x` is read through the join, `<code list>.x`
 # from the code lists in memory (reference_value); status, ESF share and url are derived per row
-# (RowCompiler); decision_count and last_decision_date are DECISION_ANNOTATIONS.
+# (RowCompiler); decision_count and last_decision_date are kept on the project by services.
 COLUMNS: list[Column] = [
     Column("Diarienummer", "Diary number", "diary_number"),
     Column("Projektnamn", "Project name", "name"),
@@ -204,10 +200,6 @@ REFERENCE_MODELS = {
     "programme_area": ProgrammeArea,
     "specific_objective": SpecificObjective,
     "intervention_field": InterventionField,
-}
-DECISION_ANNOTATIONS = {
-    "decision_count": Count("decisions"),
-    "last_decision_date": Max("decisions__decided_on"),
 }
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_CODES = sorted(ord(start) for start in FORMULA_STARTS)  # for SQL's ascii()
@@ -312,8 +304,8 @@ class Export:
 
     # --- rows ------------------------------------------------------------------------------
     def queryset(self):
-        """The filtered, sorted projects with their decision count and last decision date."""
-        return self.filterset.qs.annotate(**DECISION_ANNOTATIONS)
+        """The filtered projects in the list's order."""
+        return self.filterset.qs
 
     def count(self) -> int:
         return self.filterset.qs.count()
@@ -665,19 +657,9 @@ class CopyCompiler:
         self.decimal_comma = export.delimiter == ";"
 
     def queryset(self):
-        """The list's projects with one SQL expression per column, in the list's order.
-
-        The decision count and last date come from correlated subqueries (index lookups by
-        project) rather than the join and GROUP BY of `Export.queryset`: grouping by 35
-        computed cells made PostgreSQL sort every row by all of them first.
-        """
-        decisions = Decision.objects.filter(project=OuterRef("pk")).order_by().values("project")
-        projects = self.export.filterset.qs.annotate(
-            decision_count=Coalesce(Subquery(decisions.annotate(n=Count("id")).values("n")), 0),
-            last_decision_date=Subquery(decisions.annotate(last=Max("decided_on")).values("last")),
-        )
+        """The list's projects with one SQL expression per column, in the list's order."""
         cells = {f"c{index}": self.cell(column) for index, column in enumerate(COLUMNS)}
-        return projects.annotate(**cells).values_list(*cells)
+        return self.export.queryset().annotate(**cells).values_list(*cells)
 
     def cell(self, column: Column):
         key, kind = column.key, column.kind

@@ -404,6 +404,12 @@ class Project(models.Model):
     total_budget = models.BigIntegerField(
         _("total projektbudget (kr)"), null=True, blank=True, validators=[MinValueValidator(0)]
     )
+    # Kept by services from the decisions, like esf_grant and total_budget: listed and exported
+    # for every project, where counting the decisions per row would cost a lookup each.
+    decision_count = models.PositiveIntegerField(_("antal beslut"), default=0, editable=False)
+    last_decision_date = models.DateField(
+        _("senaste beslutsdatum"), null=True, blank=True, editable=False
+    )
     esf_grant = models.BigIntegerField(
         _("beviljat ESF-stöd (kr)"), null=True, blank=True, validators=[MinValueValidator(0)]
     )

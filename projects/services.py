@@ -29,6 +29,8 @@ class Totals:
     esf_grant: int | None
     total_budget: int | None
     end_date: datetime.date | None
+    decision_count: int = 0
+    last_decision_date: datetime.date | None = None  # of the dated decisions
 
 
 def _effective_date(decision: Decision) -> datetime.date:
@@ -61,6 +63,8 @@ def decision_totals(decisions: Iterable[Decision]) -> Totals:
         esf_grant=_sum_or_none(d.esf_grant_change for d in decisions),
         total_budget=_sum_or_none(d.total_budget_change for d in decisions),
         end_date=dated[-1][2] if dated else None,
+        decision_count=len(decisions),
+        last_decision_date=max((d.decided_on for d in decisions if d.decided_on), default=None),
     )
 
 
@@ -104,11 +108,17 @@ def check_totals(project: Project, totals: Totals) -> None:
         raise ValidationError(errors)
 
 
-def _apply_totals(project: Project, totals: Totals) -> Project:
+def _set_totals(project: Project, totals: Totals) -> None:
     project.esf_grant = totals.esf_grant
     project.total_budget = totals.total_budget
     if totals.end_date:
         project.end_date = totals.end_date
+    project.decision_count = totals.decision_count
+    project.last_decision_date = totals.last_decision_date
+
+
+def _apply_totals(project: Project, totals: Totals) -> Project:
+    _set_totals(project, totals)
     project.full_clean(validate_unique=False, validate_constraints=True)
     project.save()
     return project
@@ -123,6 +133,8 @@ def recompute_project(*, project_id: int) -> Project:
         project.total_budget != totals.total_budget
         or project.esf_grant != totals.esf_grant
         or (totals.end_date and totals.end_date != project.end_date)
+        or project.decision_count != totals.decision_count
+        or project.last_decision_date != totals.last_decision_date
     ):
         _apply_totals(project, totals)
     return project
@@ -250,6 +262,8 @@ def create_projects(
         if grant.new_end_date is None:
             grant.new_end_date = project.end_date
         project.end_date = grant.new_end_date
+        project.decision_count = 1
+        project.last_decision_date = grant.decided_on
         project.slug = validators.diary_number_to_slug(project.diary_number)
         grant.clean()
     projects = insert_with_history(
@@ -297,9 +311,10 @@ def update_projects(*, updates: Sequence[ProjectUpdate], batch_size: int = 1000)
             update.decision.full_clean(exclude=["project"], validate_constraints=False)
             totals = decision_totals([*saved.get(project.pk, []), update.decision])
             check_totals(project, totals)
-            project.esf_grant, project.total_budget = totals.esf_grant, totals.total_budget
-            project.end_date = totals.end_date or project.end_date
-            fields.update(("esf_grant", "total_budget", "end_date"))
+            _set_totals(project, totals)
+            fields.update(
+                ("esf_grant", "total_budget", "end_date", "decision_count", "last_decision_date")
+            )
             decisions.append(update.decision)
         check_project(project)
         project.updated_at = now

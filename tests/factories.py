@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
+from django.db.models import Count, Max
 from factory.django import DjangoModelFactory
 
 from projects import demo
@@ -50,6 +51,17 @@ class DecisionFactory(DjangoModelFactory):
     decided_by = "Strukturfondspartnerskapet Småland och Öarna"
     esf_grant_change = 1_000_000
     total_budget_change = 2_000_000
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """Save the decision and, as services do, its project's decision count and latest date
+        (not its money: tests set that themselves)."""
+        decision = super()._create(model_class, *args, **kwargs)
+        project = decision.project
+        facts = project.decisions.aggregate(count=Count("id"), last=Max("decided_on"))
+        project.decision_count, project.last_decision_date = facts["count"], facts["last"]
+        project.save(update_fields=["decision_count", "last_decision_date"])
+        return decision
 
 
 PASSWORD = "lösenord-för-test"

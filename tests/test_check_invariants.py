@@ -34,7 +34,7 @@ def test_generated_demo_data_passes(demo_registry):
     code, output = check_invariants()
     assert code == 0, output
     assert "All invariants hold." in output
-    assert output.count("ok    ") == 4
+    assert output.count("ok    ") == 5
 
 
 def test_projects_and_decisions_entered_through_the_services_pass():
@@ -104,6 +104,18 @@ def test_a_budget_missing_where_the_decisions_state_one_is_reported():
     assert "budget None vs decisions 3000000" in output
 
 
+def test_a_decision_count_or_date_behind_the_decisions_is_reported(demo_registry):
+    counted, dated = demo_registry[0], demo_registry[1]
+    Project.objects.filter(pk=counted.pk).update(decision_count=F("decision_count") + 1)
+    Project.objects.filter(pk=dated.pk).update(last_decision_date=None)
+
+    code, output = check_invariants()
+
+    assert code == 1
+    assert "FAIL  decision_count_and_date: 2 project(s)" in output
+    assert counted.diary_number in output and dated.diary_number in output
+
+
 def test_an_end_date_that_is_not_the_latest_decisions_is_reported(demo_registry):
     project = demo_registry.exclude(decisions__new_end_date=None).first()
     Project.objects.filter(pk=project.pk).update(end_date=F("end_date") + datetime.timedelta(1))
@@ -126,7 +138,7 @@ def test_many_violations_are_counted_and_the_first_listed(demo_registry):
     assert f"… and {broken - 20} more" in output
 
 
-def test_the_check_is_four_queries_when_the_data_is_clean(demo_registry, django_assert_num_queries):
-    # grant > budget, end < start, sums of decisions per project, latest end date per project
-    with django_assert_num_queries(4):
+def test_the_check_is_five_queries_when_the_data_is_clean(demo_registry, django_assert_num_queries):
+    # grant > budget, end < start, sums of decisions, their count and date, latest end date
+    with django_assert_num_queries(5):
         assert check_invariants()[0] == 0

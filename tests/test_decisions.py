@@ -59,6 +59,7 @@ def test_extension_adds_money_and_moves_the_end_date():
     assert project.esf_grant == 41_000_000
     assert project.total_budget == 84_000_000
     assert project.end_date == datetime.date(2021, 10, 31)
+    assert (project.decision_count, project.last_decision_date) == (2, datetime.date(2020, 10, 12))
     assert services.aggregate_decisions(project) == {
         "esf_grant": 41_000_000,
         "total_budget": 84_000_000,
@@ -142,6 +143,8 @@ def test_deleting_a_decision_recomputes_the_project():
     services.delete_decision(decision=extension)
     project.refresh_from_db()
     assert (project.esf_grant, project.end_date) == (24_000_000, datetime.date(2020, 8, 31))
+    assert project.decision_count == 1
+    assert project.last_decision_date == project.decisions.get().decided_on
 
 
 def test_deleting_the_decision_that_holds_the_budget_up_is_refused():

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncDate
 
 from projects.models import Decision, Project
@@ -48,6 +48,20 @@ def decision_sums() -> QuerySet:
 
     return sums.filter(
         differs("esf_grant", "grant_sum") | differs("total_budget", "budget_sum")
+    ).order_by("diary_number")
+
+
+def decision_facts() -> QuerySet:
+    """Projects whose decision count or last decision date is not their decisions'."""
+    facts = Project.objects.values(
+        "pk", "diary_number", "decision_count", "last_decision_date"
+    ).annotate(counted=Count("decisions"), latest=Max("decisions__decided_on"))
+    return facts.filter(
+        ~Q(decision_count=F("counted"))
+        | Q(last_decision_date__isnull=True, latest__isnull=False)
+        | Q(last_decision_date__isnull=False, latest__isnull=True)
+        | Q(last_decision_date__lt=F("latest"))
+        | Q(last_decision_date__gt=F("latest"))
     ).order_by("diary_number")
 
 
@@ -99,6 +113,14 @@ def violations() -> Iterator[tuple[str, int, list[Violation]]]:
         lambda row: (
             f"ESF {row['esf_grant']} vs decisions {row['grant_sum']}, "
             f"budget {row['total_budget']} vs decisions {row['budget_sum']}"
+        ),
+    )
+    yield _listed(
+        "decision_count_and_date",
+        decision_facts(),
+        lambda row: (
+            f"{row['decision_count']} decision(s), last {row['last_decision_date']} vs "
+            f"{row['counted']}, last {row['latest']}"
         ),
     )
     yield _listed(

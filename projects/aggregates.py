@@ -43,18 +43,20 @@ WITH_PARTICIPANTS = Q(planned_participants__gt=0, esf_grant__isnull=False)
 # the budget, and counting their grant against nothing would inflate the share.
 WITH_BUDGET = Q(esf_grant__isnull=False, total_budget__gt=0)
 
-# The additive measures every portfolio row carries; a roll-up is the sum of its rows'.
+# The additive measures every portfolio row carries; a roll-up is the sum of its rows'. They
+# count `*` or a column the filter makes non-null, never `id`: then every column they read is in
+# project_portfolio_idx and PostgreSQL sums from that index alone.
 MEASURES = {
-    "projects": Count("id"),
+    "projects": Count("*"),
     "esf_grant_sum": Sum("esf_grant", default=0),
     "total_budget_sum": Sum("total_budget", default=0),
     "budget_known": Count("total_budget"),
     "participants_sum": Sum("planned_participants", default=0),
     "participant_goal_sum": Sum("participant_goal", default=0),
-    "with_participants": Count("id", filter=WITH_PARTICIPANTS),
+    "with_participants": Count("planned_participants", filter=WITH_PARTICIPANTS),
     "grant_with_participants": Sum("esf_grant", filter=WITH_PARTICIPANTS, default=0),
     "participants_with_grant": Sum("planned_participants", filter=WITH_PARTICIPANTS, default=0),
-    "with_budget": Count("id", filter=WITH_BUDGET),
+    "with_budget": Count("total_budget", filter=WITH_BUDGET),
     "grant_with_budget": Sum("esf_grant", filter=WITH_BUDGET, default=0),
     "budget_with_grant": Sum("total_budget", filter=WITH_BUDGET, default=0),
 }
@@ -102,7 +104,7 @@ def year_rows(projects: QuerySet[Project]) -> list[dict]:
     return _sorted(
         _plain(projects)
         .values("programme", start_year=ExtractYear("start_date"), end_year=ExtractYear("end_date"))
-        .annotate(projects=Count("id"), esf_grant_sum=Sum("esf_grant", default=0)),
+        .annotate(projects=Count("*"), esf_grant_sum=Sum("esf_grant", default=0)),
         ["programme", "start_year", "end_year"],
     )
 
@@ -123,7 +125,7 @@ def distribution_rows(projects: QuerySet[Project]) -> list[dict]:
     return _sorted(
         _plain(projects)
         .values(bucket=size_bucket(), rate=F("cofinancing_rate"))
-        .annotate(projects=Count("id"), esf_grant_sum=Sum("esf_grant", default=0)),
+        .annotate(projects=Count("*"), esf_grant_sum=Sum("esf_grant", default=0)),
         ["bucket", "rate"],
     )
 
@@ -150,7 +152,7 @@ def top_organisations(projects: QuerySet[Project], *, limit: int = TOP_ORGANISAT
     rows = list(
         _plain(projects)
         .values("owner")
-        .annotate(esf_grant_sum=Sum("esf_grant", default=0), projects=Count("id"))
+        .annotate(esf_grant_sum=Sum("esf_grant", default=0), projects=Count("*"))
         .order_by("-esf_grant_sum", "owner")[:limit]
     )
     names = {}

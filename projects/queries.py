@@ -83,14 +83,15 @@ def summary(projects: QuerySet[Project], *, today: datetime.date | None = None) 
     and finished at `today`, for a filtered set, in one query."""
     today = today or timezone.localdate()
     return projects.order_by().aggregate(
-        projects=Count("id"),
+        projects=Count("*"),
         total_budget=Sum("total_budget", default=0),
         esf_grant=Sum("esf_grant", default=0),
         participants=Sum("planned_participants", default=0),
         participant_goal=Sum("participant_goal", default=0),
-        upcoming=Count("id", filter=Q(start_date__gt=today)),
-        ongoing=Count("id", filter=Q(start_date__lte=today, end_date__gte=today)),
-        finished=Count("id", filter=Q(end_date__lt=today)),
+        # start_date is never NULL: the columns read are all in project_portfolio_idx
+        upcoming=Count("start_date", filter=Q(start_date__gt=today)),
+        ongoing=Count("start_date", filter=Q(start_date__lte=today, end_date__gte=today)),
+        finished=Count("start_date", filter=Q(end_date__lt=today)),
     )
 
 

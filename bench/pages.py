@@ -3,7 +3,8 @@
     DATABASE_URL=postgres://…/esfportal_dev .venv/bin/python bench/pages.py [runs]
 
 Run it on a database filled with `generate_demo --projects 100000`. Prints one line per URL:
-status, SQL queries, median milliseconds for the whole request through Django's test client.
+status, then SQL queries and median milliseconds for the whole request through Django's test
+client, cold (right after a registry change, nothing cached) and cached.
 """
 
 import os
@@ -31,6 +32,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from projects import caching  # noqa: E402
 from projects.models import Organisation, Project  # noqa: E402
 
 URLS = [
@@ -53,17 +55,24 @@ def main(runs: int = 5) -> None:
     urls = [*URLS, project.get_absolute_url(), organisation.get_absolute_url()]
     client = Client(HTTP_HOST="127.0.0.1")
     print(f"{Project.objects.count()} projects on {connection.vendor}; median of {runs} runs")
+    print("status, then cold (right after a registry change: nothing cached) and cached")
     for url in urls:
         client.get(url)
-        times = []
+        cold, cached = [], []
         for _ in range(runs):
-            with CaptureQueriesContext(connection) as queries:
+            caching.invalidate()
+            with CaptureQueriesContext(connection) as cold_queries:
                 started = time.perf_counter()
                 response = client.get(url)
-                times.append(time.perf_counter() - started)
+                cold.append(time.perf_counter() - started)
+            with CaptureQueriesContext(connection) as cached_queries:
+                started = time.perf_counter()
+                client.get(url)
+                cached.append(time.perf_counter() - started)
         print(
-            f"{response.status_code} {len(queries):3d} queries "
-            f"{statistics.median(times) * 1000:7.1f} ms  {url}"
+            f"{response.status_code} cold {len(cold_queries):3d} queries "
+            f"{statistics.median(cold) * 1000:7.1f} ms, cached {len(cached_queries):2d} queries "
+            f"{statistics.median(cached) * 1000:6.1f} ms  {url}"
         )
 
 

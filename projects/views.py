@@ -234,6 +234,7 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@caching.page
 def organisation_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     organisations = Organisation.objects.annotate(

@@ -549,6 +549,11 @@ class Project(models.Model):
                 ],
                 name="project_portfolio_idx",
             ),  # fmt: skip
+            # The footer's "registry updated": MAX(updated_at) of the real (non-demo) projects,
+            # one probe of this index instead of a scan of every project.
+            models.Index(
+                fields=["updated_at"], condition=Q(is_demo=False), name="project_real_updated_idx"
+            ),
         ]
 
     def __str__(self) -> str:

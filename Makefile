@@ -42,9 +42,10 @@ demo: setup  ## 100 000 demo projects (replaces earlier demo rows)
 	$(PY) manage.py generate_demo --projects 100000 --seed 1
 
 BENCH_N ?= 100000
-bench: setup  ## timings at BENCH_N demo projects in DATABASE_URL's database (use PostgreSQL)
-	$(PY) manage.py migrate --no-input
-	$(PY) manage.py generate_demo --projects $(BENCH_N) --seed 1
+bench: setup  ## portal vs Datasette (wrk), query plans, timings: BENCH_N projects in DATABASE_URL (PostgreSQL; wrk)
+	$(PY) -m pip install -q -e ".[dev,bench]"
+	$(PY) bench/compare.py --projects $(BENCH_N)
+	$(PY) bench/plans.py
 	$(PY) bench/pages.py
 	$(PY) bench/dashboard.py
 	$(PY) bench/exports.py

@@ -36,28 +36,10 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from bench.harness import OPERATIONS_HEADERS  # noqa: E402
 from projects.importers.projectbank import luhn_valid  # noqa: E402
 from projects.models import Decision, Organisation, Project  # noqa: E402
 
-HEADERS = [
-    "Diarienummer / Operation ID",
-    "Stödmottagare / Beneficiary",
-    "Projektägare organisationsnummer / Beneficiary ID",
-    "Projektägare ort / Beneficiary city",
-    "Stödmottagarens land / Beneficiary country",
-    "Namn på insatsen / Operation Name",
-    "Programområde / Priority",
-    "Specifikt mål / Specific objective concerned",
-    "Interventionsområde / Intervention field",
-    "Total projektbudget / Total budget SEK",
-    "Unionens medfinansieringsgrad / Union co-financing rate",
-    "EU-stöd i SEK / EU contribution SEK",
-    "Sammanfattning / Summary",
-    "Startdatum / Start date",
-    "Slutdatum / End date",
-    "EU-fond / EU fund",
-    "Program CCI / Program CCI",
-]
 CODES = {
     "2014": [("1", "1.1", "117"), ("2", "2.1", "102"), ("2", "2.3", "109"), ("2", "2.1", "112")],
     "2021": [("A", "A1", "134"), ("A", "A2A", "140"), ("A", "A2", "138"), ("B", "", "152")],
@@ -120,7 +102,7 @@ def rows(count: int, *, seed: int, changed: int = 0) -> list[list[str]]:
 def write(path: Path, data: list[list[str]]) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(HEADERS)
+    writer.writerow(OPERATIONS_HEADERS)
     writer.writerows(data)
     path.write_bytes(b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"))
 

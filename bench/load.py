@@ -25,10 +25,6 @@ import json
 import os
 import random
 import re
-import secrets
-import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -39,25 +35,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-HEADERS = [
-    "Diarienummer / Operation ID",
-    "Stödmottagare / Beneficiary",
-    "Projektägare organisationsnummer / Beneficiary ID",
-    "Projektägare ort / Beneficiary city",
-    "Stödmottagarens land / Beneficiary country",
-    "Namn på insatsen / Operation Name",
-    "Programområde / Priority",
-    "Specifikt mål / Specific objective concerned",
-    "Interventionsområde / Intervention field",
-    "Total projektbudget / Total budget SEK",
-    "Unionens medfinansieringsgrad / Union co-financing rate",
-    "EU-stöd i SEK / EU contribution SEK",
-    "Sammanfattning / Summary",
-    "Startdatum / Start date",
-    "Slutdatum / End date",
-    "EU-fond / EU fund",
-    "Program CCI / Program CCI",
-]
+from bench.harness import (  # noqa: E402
+    OPERATIONS_HEADERS,
+    manage,
+    parse_result,
+    production_env,
+    require_wrk,
+    start_gunicorn,
+    wait_ready,
+    wrk_command,
+)
+
 CODES = [("A", "A1", "134"), ("A", "A2A", "140"), ("A", "A2", "138"), ("B", "", "152")]
 TOWNS = ["STOCKHOLM", "GÖTEBORG", "MALMÖ", "KALMAR", "UMEÅ", "ÖSTERSUND", "VÄXJÖ", "FALUN"]
 OWNER_PREFIX = "Lastorganisation "
@@ -148,26 +136,9 @@ def operations(count: int, *, seed: int) -> list[list[str]]:
 def write_csv(path: Path, rows: list[list[str]]) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(HEADERS)
+    writer.writerow(OPERATIONS_HEADERS)
     writer.writerows(rows)
     path.write_bytes(b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def manage(*args: str, env: dict, check: bool = True) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        check=check,
-        capture_output=True,
-        text=True,
-    )
 
 
 def urls(rng: random.Random) -> list[str]:
@@ -245,20 +216,11 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=4, help="threads per process")
     args = parser.parse_args()
 
-    if not shutil.which("wrk"):
-        sys.exit("wrk not found: apt-get install wrk")
+    require_wrk()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("set DATABASE_URL to a PostgreSQL database of its own (see the docstring)")
     workdir = Path(tempfile.mkdtemp(prefix="esf-load-"))
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_STATIC_ROOT": str(workdir / "static"),
-        "DJANGO_LOG_LEVEL": "WARNING",
-        "DJANGO_SETTINGS_MODULE": "esfportal.settings",
-    }
+    env = production_env(workdir)
     os.environ.update(env)
     import django
 
@@ -294,42 +256,16 @@ def main() -> int:
     script.write_text(LUA % {"paths": "{" + ", ".join(json.dumps(p) for p in paths) + "}"})
     connection.close()
 
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "esfportal.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
-            "--worker-class",
-            "gthread",
-            "--threads",
-            str(args.threads),
-            "--timeout",
-            "60",
-            "--access-logfile",
-            str(workdir / "access.log"),
-            "--access-logformat",
-            "%(U)s %(s)s %(M)s",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=open(workdir / "gunicorn.log", "w"),  # noqa: SIM115
+    server = start_gunicorn(
+        env,
+        workdir=workdir,
+        workers=args.workers,
+        threads=args.threads,
+        access_log=workdir / "access.log",
     )
+    base = server.base
     try:
-        for _ in range(100):
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.2)
+        wait_ready(server)
         for path in paths[::25]:  # warm every worker's caches a little
             urllib.request.urlopen(base + path, timeout=60).read()
 
@@ -337,21 +273,13 @@ def main() -> int:
             f"{len(paths)} URLs in the mix; wrk {args.duration} s, {args.connections} connections"
         )
         wrk = subprocess.Popen(
-            [
-                "wrk",
-                "-t",
-                "2",
-                "-c",
-                str(args.connections),
-                "-d",
-                f"{args.duration}s",
-                "--timeout",
-                "30s",
-                "--latency",
-                "-s",
-                str(script),
+            wrk_command(
                 base,
-            ],
+                script=script,
+                duration=args.duration,
+                connections=args.connections,
+                threads=2,
+            ),
             stdout=subprocess.PIPE,
             text=True,
         )
@@ -371,11 +299,10 @@ def main() -> int:
         import_seconds = time.monotonic() - started
         wrk_output = wrk.communicate()[0]
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=60)
+        server.stop(timeout=60)
 
     print(wrk_output)
-    result = json.loads(re.search(r"^RESULT (.*)$", wrk_output, re.MULTILINE).group(1))
+    result = parse_result(wrk_output)
     summary = import_output.strip().splitlines()[-1] if import_output.strip() else ""
     print(f"import of {len(rows)} rows: exit {imported.returncode} in {import_seconds:.1f} s "
           f"while wrk ran ({summary})")  # fmt: skip
@@ -403,7 +330,7 @@ def main() -> int:
         print(f"{'ok  ' if ok else 'FAIL'} {name}")
     if not checks["check_invariants"]:
         print(invariants.stdout + invariants.stderr)
-    print(f"gunicorn log: {workdir / 'gunicorn.log'}")
+    print(f"gunicorn log: {server.log}")
     return 0 if all(checks.values()) else 1
 
 

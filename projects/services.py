@@ -257,13 +257,9 @@ def create_projects(
     runs here. History rows are written as `save()` would (an object's `_change_reason` is used).
     """
     for project, grant in items:
-        project.esf_grant = grant.esf_grant_change
-        project.total_budget = grant.total_budget_change
         if grant.new_end_date is None:
             grant.new_end_date = project.end_date
-        project.end_date = grant.new_end_date
-        project.decision_count = 1
-        project.last_decision_date = grant.decided_on
+        _set_totals(project, decision_totals([grant]))
         project.slug = validators.diary_number_to_slug(project.diary_number)
         grant.clean()
     projects = insert_with_history(

@@ -27,25 +27,27 @@ class Violation:
     detail: str
 
 
-def decision_sums() -> QuerySet:
-    """Projects whose ESF grant or total budget differs from the SUM of their decisions.
+def differs(field: str, total: str) -> Q:
+    """The project's `field` is not the `total` computed from its decisions.
 
-    SUM over no (or only NULL) changes is NULL, which must match a NULL on the project, so NULL
-    against a number is a mismatch in both directions; two numbers are compared with < and >.
+    An aggregate over no (or only NULL) values is NULL, which must match a NULL on the project,
+    so NULL against a value is a mismatch in both directions; two values are compared with <
+    and >.
     """
+    return (
+        Q(**{f"{field}__isnull": True, f"{total}__isnull": False})
+        | Q(**{f"{field}__isnull": False, f"{total}__isnull": True})
+        | Q(**{f"{total}__lt": F(field)})
+        | Q(**{f"{total}__gt": F(field)})
+    )
+
+
+def decision_sums() -> QuerySet:
+    """Projects whose ESF grant or total budget differs from the SUM of their decisions."""
     sums = Project.objects.values("pk", "diary_number", "esf_grant", "total_budget").annotate(
         grant_sum=Sum("decisions__esf_grant_change"),
         budget_sum=Sum("decisions__total_budget_change"),
     )
-
-    def differs(field: str, total: str) -> Q:
-        return (
-            Q(**{f"{field}__isnull": True, f"{total}__isnull": False})
-            | Q(**{f"{field}__isnull": False, f"{total}__isnull": True})
-            | Q(**{f"{total}__lt": F(field)})
-            | Q(**{f"{total}__gt": F(field)})
-        )
-
     return sums.filter(
         differs("esf_grant", "grant_sum") | differs("total_budget", "budget_sum")
     ).order_by("diary_number")
@@ -57,11 +59,7 @@ def decision_facts() -> QuerySet:
         "pk", "diary_number", "decision_count", "last_decision_date"
     ).annotate(counted=Count("decisions"), latest=Max("decisions__decided_on"))
     return facts.filter(
-        ~Q(decision_count=F("counted"))
-        | Q(last_decision_date__isnull=True, latest__isnull=False)
-        | Q(last_decision_date__isnull=False, latest__isnull=True)
-        | Q(last_decision_date__lt=F("latest"))
-        | Q(last_decision_date__gt=F("latest"))
+        differs("decision_count", "counted") | differs("last_decision_date", "latest")
     ).order_by("diary_number")
 
 

@@ -65,6 +65,12 @@ def registry_version() -> str:
     return version
 
 
+def _key(prefix: str, kind: str, identity: str) -> str:
+    """A cache key valid until the next invalidation, with a digest of what identifies it."""
+    digest = hashlib.blake2b(identity.encode(), digest_size=16).hexdigest()
+    return f"{prefix}:{registry_version()}:{kind}:{digest}"
+
+
 def aggregate(kind: str, projects: QuerySet, compute: Callable[[], T], *extra: Hashable) -> T:
     """`compute()`, cached per kind, filtered set and `extra` (e.g. the date status counts
     depend on) until the registry changes.
@@ -77,8 +83,7 @@ def aggregate(kind: str, projects: QuerySet, compute: Callable[[], T], *extra: H
         sql, params = projects.order_by().query.sql_with_params()
     except EmptyResultSet:
         return compute()
-    digest = hashlib.blake2b(repr((sql, params, extra)).encode(), digest_size=16).hexdigest()
-    key = f"aggregate:{registry_version()}:{kind}:{digest}"
+    key = _key("aggregate", kind, repr((sql, params, extra)))
     value = cache.get(key, _MISSING)
     if value is _MISSING:
         value = compute()
@@ -100,8 +105,7 @@ def page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
             return view(request, *args, **kwargs)
         address = f"{get_language()} {timezone.localdate()} {request.get_full_path()}"
-        digest = hashlib.blake2b(address.encode(), digest_size=16).hexdigest()
-        key = f"page:{registry_version()}:{view.__name__}:{digest}"
+        key = _key("page", view.__name__, address)
         if (cached := cache.get(key)) is not None:
             content, content_type = cached
             return HttpResponse(content, content_type=content_type)

@@ -2,10 +2,12 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +45,47 @@ def add_errors(form: forms.BaseForm, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages_)
     else:
         form.add_error(None, error)
+
+
+def _object_id(value: str) -> str:
+    """An id from an admin URL: digits, else 404 (a bad id must not reach the database)."""
+    if not value.isascii() or not value.isdigit():
+        raise Http404
+    return value
+
+
+class RegistryHistoryAdmin(SimpleHistoryAdmin):
+    """History for reading: who changed what and when, and old versions shown read-only.
+
+    django-simple-history's version page saves the old version on POST for anyone who may view
+    it, bypassing `services` (the money fields come back without being recomputed). Nothing is
+    written from a history page here: an old version is shown with every field read-only and a
+    POST is refused for everyone. A change is made on the object's own page, through the rules.
+    """
+
+    def history_view(self, request, object_id, extra_context=None):
+        return super().history_view(request, _object_id(object_id), extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method not in ("GET", "HEAD"):
+            raise PermissionDenied
+        request.esf_history_version = True
+        return super().history_form_view(
+            request, _object_id(object_id), _object_id(version_id), extra_context
+        )
+
+    def revert_disabled(self, request, obj=None) -> bool:
+        return True
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if getattr(request, "esf_history_version", False):
+            return readonly + [
+                field
+                for field in flatten_fieldsets(self.get_fieldsets(request, obj))
+                if field not in readonly
+            ]
+        return readonly
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -166,7 +209,7 @@ class ProjectAddForm(forms.ModelForm):
 
 
 @admin.register(Project)
-class ProjectAdmin(ImportAdminMixin, SimpleHistoryAdmin):
+class ProjectAdmin(ImportAdminMixin, RegistryHistoryAdmin):
     list_display = [
         "diary_number",
         "name",
@@ -289,7 +332,7 @@ class ProjectAdmin(ImportAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(SimpleHistoryAdmin):
+class DecisionAdmin(RegistryHistoryAdmin):
     form = DecisionForm
     list_display = [
         "project",
@@ -319,7 +362,7 @@ class DecisionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(RegistryHistoryAdmin):
     list_display = ["name", "org_number", "legal_form", "project_count"]
     list_filter = ["legal_form"]
     search_fields = ["name", "org_number"]
@@ -345,18 +388,18 @@ class RegionAliasInline(admin.TabularInline):
 
 
 @admin.register(Region)
-class RegionAdmin(SimpleHistoryAdmin):
+class RegionAdmin(RegistryHistoryAdmin):
     list_display = ["code", "name_sv", "name_en", "is_national"]
     search_fields = ["code", "name_sv", "name_en", "aliases__alias"]
     inlines = [RegionAliasInline]
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(RegistryHistoryAdmin):
     list_display = ["code", "name_sv", "period", "cci", "fund"]
 
 
-class CodeListAdmin(SimpleHistoryAdmin):
+class CodeListAdmin(RegistryHistoryAdmin):
     search_fields = ["code", "name_sv", "name_en"]
     list_filter = ["programme"]
     list_display = ["code", "name_sv", "name_en"]

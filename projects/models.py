@@ -87,6 +87,7 @@ class Programme(NamedCode):
     fund = models.CharField(_("fond"), max_length=4, choices=Fund.choices)
     first_year = models.PositiveSmallIntegerField(_("första år"))
     last_year = models.PositiveSmallIntegerField(_("sista år"))
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("program")
@@ -154,6 +155,7 @@ class RegionAlias(models.Model):
         Region, models.CASCADE, related_name="aliases", verbose_name=_("region")
     )
     alias = models.CharField(_("alternativt namn"), max_length=200)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("alternativt regionnamn")
@@ -699,6 +701,13 @@ class Decision(models.Model):
             models.CheckConstraint(
                 condition=Q(kind__in=["grant", "extension", "change", "withdrawal", "snapshot"]),
                 name="decision_kind_known",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="grant")
+                | Q(esf_grant_change__isnull=True)
+                | Q(esf_grant_change__gte=0),
+                name="decision_grant_not_negative",
+                violation_error_message=_("Ett beviljande kan inte minska stödet; välj Ändring."),
             ),
         ]
         indexes = [models.Index(fields=["decided_on"], name="decision_decided_on_idx")]

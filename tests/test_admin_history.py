@@ -1,0 +1,188 @@
+"""History pages are for reading: nobody writes through them, whatever their rights."""
+
+import io
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.urls import reverse
+
+from projects import permissions, services
+from projects.models import Decision, Organisation, Project, Region
+from tests.factories import OrganisationFactory, ProjectFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def staff(group: str | None):
+    if group is None:
+        return UserFactory(is_superuser=True)
+    user = UserFactory()
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def extended_project() -> Project:
+    """A project with a grant and an extension: two versions of its money to go back between."""
+    project = ProjectFactory()
+    Decision.objects.create(
+        project=project,
+        kind=Decision.Kind.GRANT,
+        decided_on=project.start_date,
+        esf_grant_change=project.esf_grant,
+        total_budget_change=project.total_budget,
+        new_end_date=project.end_date,
+    )
+    services.recompute_project(project_id=project.pk)
+    services.apply_decision(
+        decision=Decision(
+            project=project,
+            kind=Decision.Kind.EXTENSION,
+            decided_on=project.start_date.replace(year=project.start_date.year + 1),
+            esf_grant_change=1_000_000,
+            total_budget_change=2_000_000,
+        )
+    )
+    project.refresh_from_db()
+    return project
+
+
+def oldest_version(obj):
+    return obj.history.order_by("history_date", "history_id").first()
+
+
+def version_url(obj, version) -> str:
+    opts = obj._meta
+    return reverse(
+        f"admin:{opts.app_label}_{opts.model_name}_simple_history",
+        args=[obj.pk, version.history_id],
+    )
+
+
+def post_of_the_old_version(client, obj, version, **changes):
+    """What the history form would send: the old version's fields, with some changed."""
+    url = version_url(obj, version)
+    data = {**changes, "_save": "Återställ"}
+    return client.post(url, data)
+
+
+ROLES = [permissions.READER, permissions.CASEWORKER, None]  # None: a superuser
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_nobody_renames_a_project_through_its_history(client, role):
+    project = extended_project()
+    original_name, grant, budget = project.name, project.esf_grant, project.total_budget
+    client.force_login(staff(role))
+
+    response = post_of_the_old_version(
+        client,
+        project,
+        oldest_version(project),
+        name="Omdöpt via historiken",
+        diary_number=project.diary_number,
+        programme=project.programme_id,
+        owner=project.owner_id,
+        start_date=project.start_date.isoformat(),
+    )
+
+    assert response.status_code == 403
+    project.refresh_from_db()
+    assert (project.name, project.esf_grant, project.total_budget) == (original_name, grant, budget)
+    call_command("check_invariants", stdout=io.StringIO())
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_nobody_changes_a_decisions_amount_through_its_history(client, role):
+    project = extended_project()
+    decision = project.decisions.get(kind=Decision.Kind.EXTENSION)
+    services.apply_decision(decision=decision)  # a second version of the decision
+    client.force_login(staff(role))
+
+    response = post_of_the_old_version(
+        client,
+        decision,
+        oldest_version(decision),
+        project=project.pk,
+        kind="extension",
+        decided_on=decision.decided_on.isoformat(),
+        esf_grant_change="9000000",
+    )
+
+    assert response.status_code == 403
+    decision.refresh_from_db()
+    project.refresh_from_db()
+    assert decision.esf_grant_change == 1_000_000
+    assert project.esf_grant == 29_815_599 // 2 + 1_000_000
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_nobody_renames_an_organisation_or_a_region_through_their_history(client, role):
+    organisation = OrganisationFactory(name="Växjö kommun")
+    organisation.name = "Växjö kommun, Arbetsmarknad"
+    organisation.save()
+    region = Region.objects.get(code="SE21")
+    region_name = region.name_sv
+    region.save()  # a version to open
+    client.force_login(staff(role))
+
+    for obj, data in [
+        (organisation, {"name": "Omdöpt", "org_number": organisation.org_number}),
+        (region, {"code": "SE21", "name_sv": "Omdöpt"}),
+    ]:
+        response = post_of_the_old_version(client, obj, oldest_version(obj), **data)
+        assert response.status_code == 403, obj
+
+    assert Organisation.objects.get(pk=organisation.pk).name == "Växjö kommun, Arbetsmarknad"
+    assert Region.objects.get(pk=region.pk).name_sv == region_name
+
+
+@pytest.mark.parametrize("role", [permissions.READER, permissions.CASEWORKER])
+def test_an_old_version_is_shown_read_only(client, role):
+    project = extended_project()
+    client.force_login(staff(role))
+
+    response = client.get(version_url(project, oldest_version(project)))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert project.name in page
+    assert 'name="_save"' not in page  # no "Återställ" (revert) button
+    assert 'name="name"' not in page  # and no field to type into
+    assert 'name="diary_number"' not in page
+
+
+def test_the_history_list_still_shows_who_changed_what(client):
+    project = extended_project()
+    client.force_login(staff(permissions.READER))
+
+    response = client.get(reverse("admin:projects_project_history", args=[project.pk]))
+
+    assert response.status_code == 200
+    assert version_url(project, oldest_version(project)) in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/projects/project/abc/history/",
+        "/admin/projects/project/1%00/history/",
+        "/admin/projects/project/{pk}/history/abc/",
+        "/admin/projects/project/{pk}/history/1%00/",
+        "/admin/projects/decision/-1/history/",
+        "/admin/projects/organisation/{pk}/history/99999999/",
+        "/admin/projects/region/١/history/",  # an Arabic-Indic digit is no id either
+    ],
+)
+def test_bad_ids_in_history_addresses_are_404(client, path):
+    project = ProjectFactory()
+    client.force_login(staff(permissions.READER))
+
+    response = client.get(path.format(pk=project.pk))
+
+    assert response.status_code == 404

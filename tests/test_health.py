@@ -299,3 +299,14 @@ def test_gunicorn_survives_a_postgresql_restart():
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
         subprocess.run(["pg_dropcluster", "--stop", *OUTAGE_CLUSTER], capture_output=True)
+
+
+def test_healthz_answers_after_an_english_page_on_the_same_thread(client, project):
+    """A worker thread keeps the language of its last request; the probe must not depend on it."""
+    assert client.get("/en/").status_code == 200
+    assert client.get("/en/projects/").status_code == 200
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert json.loads(response.content)["status"] == "ok"

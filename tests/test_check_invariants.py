@@ -34,7 +34,7 @@ def test_generated_demo_data_passes(demo_registry):
     code, output = check_invariants()
     assert code == 0, output
     assert "All invariants hold." in output
-    assert output.count("ok    ") == 5
+    assert output.count("ok    ") == 6
 
 
 def test_projects_and_decisions_entered_through_the_services_pass():
@@ -138,7 +138,22 @@ def test_many_violations_are_counted_and_the_first_listed(demo_registry):
     assert f"… and {broken - 20} more" in output
 
 
-def test_the_check_is_five_queries_when_the_data_is_clean(demo_registry, django_assert_num_queries):
-    # grant > budget, end < start, sums of decisions, their count and date, latest end date
-    with django_assert_num_queries(5):
+def test_the_check_is_six_queries_when_the_data_is_clean(demo_registry, django_assert_num_queries):
+    # grant > budget, end < start, sums of decisions, their count and date, latest end date,
+    # organisation numbers
+    with django_assert_num_queries(6):
         assert check_invariants()[0] == 0
+
+
+def test_an_organisation_number_with_a_wrong_check_digit_is_reported():
+    right = OrganisationFactory(name="Växjö kommun", org_number="8025185011")
+    wrong = OrganisationFactory(name="Felaktiga kommunen")
+    type(wrong).objects.filter(pk=wrong.pk).update(org_number="8025185012")
+    assert right.org_number == "8025185011"
+
+    code, output = check_invariants()
+
+    assert code == 1
+    assert "org_number_checksum: 1 organisation(s)" in output
+    assert "Felaktiga kommunen: 8025185012 fails the Luhn check" in output
+    assert "Växjö kommun" not in output

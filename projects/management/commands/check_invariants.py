@@ -15,7 +15,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncDate
 
-from projects.models import Decision, Project
+from projects import validators
+from projects.models import Decision, Organisation, Project
 
 LISTED_PER_CHECK = 20
 
@@ -23,7 +24,7 @@ LISTED_PER_CHECK = 20
 @dataclass(frozen=True)
 class Violation:
     check: str
-    diary_number: str
+    subject: str  # a project's diary number, or an organisation's name
     detail: str
 
 
@@ -126,6 +127,26 @@ def violations() -> Iterator[tuple[str, int, list[Violation]]]:
         latest_end_dates(),
         lambda row: f"end {row['end_date']} vs latest decision {row['latest_end']}",
     )
+    yield org_number_checksums()
+
+
+def org_number_checksums() -> tuple[str, int, list[Violation]]:
+    """Organisation numbers whose check digit is wrong (Luhn).
+
+    The database holds them to ten digits; the check digit is arithmetic no constraint here
+    expresses, so it is checked in Python, one pass over the numbers (no rows are changed).
+    """
+    rows = (
+        Organisation.objects.exclude(org_number=None)
+        .values_list("name", "org_number")
+        .order_by("name", "id")
+    )
+    wrong = [
+        Violation("org_number_checksum", name, f"{number} fails the Luhn check")
+        for name, number in rows.iterator(chunk_size=10_000)
+        if not validators.luhn_valid(number)
+    ]
+    return "org_number_checksum", len(wrong), wrong[:LISTED_PER_CHECK]
 
 
 def _listed(check: str, rows: QuerySet, describe) -> tuple[str, int, list[Violation]]:
@@ -138,8 +159,8 @@ def _listed(check: str, rows: QuerySet, describe) -> tuple[str, int, list[Violat
 class Command(BaseCommand):
     help = (
         "Check data invariants: ESF <= budget, end >= start, a project's ESF grant and budget "
-        "are the sums of its decisions, its end date is its latest decision's. Exits 1 on any "
-        "violation."
+        "are the sums of its decisions, its end date is its latest decision's, organisation "
+        "numbers pass the Luhn check. Exits 1 on any violation."
     )
 
     def handle(self, *args, **options):
@@ -149,9 +170,10 @@ class Command(BaseCommand):
             if not count:
                 self.stdout.write(f"ok    {check}")
                 continue
-            self.stdout.write(self.style.ERROR(f"FAIL  {check}: {count} project(s)"))
+            unit = "organisation(s)" if check.startswith("org_") else "project(s)"
+            self.stdout.write(self.style.ERROR(f"FAIL  {check}: {count} {unit}"))
             for violation in found:
-                self.stdout.write(f"      {violation.diary_number}: {violation.detail}")
+                self.stdout.write(f"      {violation.subject}: {violation.detail}")
             if count > len(found):
                 self.stdout.write(f"      … and {count - len(found)} more")
         if total:

@@ -1,0 +1,87 @@
+"""Rules that span tables hold in the database itself, whatever writes to it."""
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from projects.models import (
+    Decision,
+    InterventionField,
+    ProgrammeArea,
+    Project,
+    SpecificObjective,
+)
+from tests.factories import ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def refused(write) -> bool:
+    try:
+        with transaction.atomic():
+            write()
+    except IntegrityError:
+        return True
+    return False
+
+
+@pytest.fixture
+def project():
+    return ProjectFactory(diary_number="2020/00152")
+
+
+def other_programmes_area(project) -> ProgrammeArea:
+    return ProgrammeArea.objects.exclude(programme=project.programme).first()
+
+
+def test_a_programme_area_of_the_other_programme_is_refused(project):
+    area = other_programmes_area(project)
+    assert refused(lambda: Project.objects.filter(pk=project.pk).update(programme_area=area))
+    with connection.cursor() as cursor:
+        statement = "UPDATE projects_project SET programme_area_id = %s WHERE id = %s"
+        assert refused(lambda: cursor.execute(statement, [area.pk, project.pk]))
+    project.refresh_from_db()
+    assert project.programme_area.programme_id == project.programme_id
+
+
+def test_an_intervention_field_of_the_other_programme_is_refused(project):
+    field = InterventionField.objects.exclude(programme=project.programme).first()
+    own = InterventionField.objects.filter(programme=project.programme).first()
+    assert refused(lambda: Project.objects.filter(pk=project.pk).update(intervention_field=field))
+    assert not refused(lambda: Project.objects.filter(pk=project.pk).update(intervention_field=own))
+
+
+def test_a_specific_objective_of_another_area_is_refused(project):
+    elsewhere = SpecificObjective.objects.exclude(programme_area=project.programme_area).first()
+    own = SpecificObjective.objects.filter(programme_area=project.programme_area).first()
+    update = Project.objects.filter(pk=project.pk).update
+    assert refused(lambda: update(specific_objective=elsewhere))
+    assert not refused(lambda: update(specific_objective=own))
+
+
+def test_the_diary_number_must_have_the_format_of_the_projects_programme(project):
+    update = Project.objects.filter(pk=project.pk).update
+    assert refused(lambda: update(diary_number="22-005-S01"))  # an ESF+ number
+    assert not refused(lambda: update(diary_number="2019/00419"))
+    assert refused(lambda: ProjectFactory(diary_number="22-005-S02"))  # 2014–2020 programme
+
+
+def test_a_code_row_cannot_move_to_another_programme_while_projects_use_it(project):
+    area = project.programme_area
+    other = other_programmes_area(project).programme
+    assert refused(lambda: ProgrammeArea.objects.filter(pk=area.pk).update(programme=other))
+    unused = ProgrammeArea.objects.filter(programme=project.programme).exclude(pk=area.pk).first()
+    assert not refused(lambda: ProgrammeArea.objects.filter(pk=unused.pk).update(programme=other))
+
+
+def test_a_grant_decision_cannot_reduce_the_grant(project):
+    def negative_grant():
+        Decision.objects.create(
+            project=project, kind="grant", decided_on="2020-01-15", esf_grant_change=-1
+        )
+
+    assert refused(negative_grant)
+    assert not refused(
+        lambda: Decision.objects.create(
+            project=project, kind="change", decided_on="2020-06-01", esf_grant_change=-1
+        )
+    )

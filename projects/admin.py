@@ -4,12 +4,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
-from django.db.models import Count
+from django.db import IntegrityError, models, transaction
+from django.db.models import Count, Subquery
 from django.forms.models import BaseInlineFormSet
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -88,6 +90,107 @@ class RegistryHistoryAdmin(SimpleHistoryAdmin):
         return readonly
 
 
+class RefusalsAsMessages:
+    """A write the rules refuse after the form was valid is a message on the page, not a 500.
+
+    The forms check what the services check, under the project's lock, so this is rare: a
+    constraint another writer broke in between, or a rule only the database knows. Nothing is
+    saved (the admin's view is one transaction); the user sees why and the page again.
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (ValidationError, IntegrityError) as error:
+            return self._refused(request, error)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except (ValidationError, IntegrityError) as error:
+            change = reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[object_id]
+            )
+            return self._refused(request, error, redirect_to=change)
+
+    def _refused(self, request, error, *, redirect_to: str | None = None):
+        self.message_user(request, refusal_text(error), messages.ERROR)
+        return HttpResponseRedirect(redirect_to or request.get_full_path())
+
+
+def refusal_text(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return _("Inget sparades: %(reasons)s") % {"reasons": " ".join(error.messages)}
+    return _(
+        "Inget sparades: ändringen bryter mot en regel i registret (%(rule)s). Ladda om sidan "
+        "och försök igen; någon annan kan ha ändrat samma uppgifter samtidigt."
+    ) % {"rule": str(error).splitlines()[0][:200]}
+
+
+def current_version(obj) -> int | None:
+    """The object's latest history row: every write through the ORM, the services and the
+    importers records one, so it changes whenever the object does."""
+    return (
+        obj.history.order_by("-history_id").values_list("history_id", flat=True).first()
+        if obj.pk
+        else None
+    )
+
+
+class VersionedForm(forms.ModelForm):
+    """Optimistic locking: refuse to save over a change made since the form was opened.
+
+    The form carries the version it was opened at; saving compares it with the object's version
+    now, with the row locked until the admin's transaction ends, so two saves cannot both pass.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    conflict_message = _(
+        "Uppgifterna har ändrats sedan du öppnade sidan (%(when)s, %(who)s). Inget sparades. "
+        "Öppna sidan igen för att se ändringen och gör om din ändring där."
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if "version" in self.fields and self.instance.pk and not self.is_bound:
+            self.fields["version"].initial = current_version(self.instance)
+
+    def clean(self):
+        cleaned = super().clean()
+        if "version" not in self.fields or not self.instance.pk:
+            return cleaned
+        type(self.instance).objects.select_for_update().filter(pk=self.instance.pk).exists()
+        latest = self.instance.history.order_by("-history_id").first()
+        opened = cleaned.get("version")
+        if latest is not None and opened != latest.history_id:
+            who = latest.history_user or _("en import eller ett annat system")
+            when = timezone.localtime(latest.history_date).strftime("%Y-%m-%d %H:%M")
+            raise ValidationError(
+                self.conflict_message % {"when": when, "who": who}, code="changed_since_opened"
+            )
+        return cleaned
+
+
+class VersionedAdmin(RefusalsAsMessages):
+    """Puts the form's hidden version into the first fieldset for those who may change."""
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        wants = (
+            obj is not None
+            and self.has_change_permission(request, obj)
+            and not getattr(request, "esf_history_version", False)
+        )
+        fieldsets = [
+            (title, {**opts, "fields": [f for f in opts["fields"] if f != "version"]})
+            for title, opts in fieldsets
+        ]
+        if wants:
+            (title, opts), *rest = fieldsets
+            fieldsets = [(title, {**opts, "fields": [*opts["fields"], "version"]}), *rest]
+        return fieldsets
+
+
 class StatusFilter(admin.SimpleListFilter):
     title = _("status")
     parameter_name = "status"
@@ -106,8 +209,13 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset
 
 
-class DecisionForm(forms.ModelForm):
-    """A decision form that checks what the decision does to its project's totals."""
+class DecisionForm(VersionedForm):
+    """A decision form that checks what the decision does to its project's totals.
+
+    The project is locked while the form is checked, so the totals checked are the totals the
+    decision is saved against: of two caseworkers adding money at once, the second waits and
+    gets the error on the field if the sum no longer fits.
+    """
 
     class Meta:
         model = Decision
@@ -126,7 +234,7 @@ class DecisionForm(forms.ModelForm):
         super()._post_clean()
         if self.errors or not self.instance.project_id:
             return
-        project = self.instance.project
+        project = Project.objects.select_for_update().get(pk=self.instance.project_id)
         try:
             services.check_totals(
                 project, services.prospective_totals(project, adding=[self.instance])
@@ -142,6 +250,7 @@ class DecisionInlineFormSet(BaseInlineFormSet):
         super().clean()
         if any(self.errors) or not self.instance.pk:
             return
+        Project.objects.select_for_update().filter(pk=self.instance.pk).exists()
         saving = [
             form.instance
             for form in self.forms
@@ -158,9 +267,16 @@ class DecisionInlineFormSet(BaseInlineFormSet):
 
 
 class DecisionInline(admin.TabularInline):
+    """The project's latest decisions, editable; all of them are under *Beslut*.
+
+    Every decision is some ten form fields: with all of them inline, a project with about a
+    hundred decisions could no longer be saved (Django refuses more than 1 000 fields).
+    """
+
     model = Decision
     formset = DecisionInlineFormSet
     extra = 1
+    shown = 20
     fields = [
         "kind",
         "decided_on",
@@ -178,6 +294,20 @@ class DecisionInline(admin.TabularInline):
     }
 
 
+# The admin narrows these to the fields of its fieldsets.
+PROJECT_FORM_FIELDS = [
+    field.name
+    for field in Project._meta.get_fields()
+    if getattr(field, "editable", False) and not field.auto_created and field.concrete
+]
+
+
+class ProjectChangeForm(VersionedForm):
+    class Meta:
+        model = Project
+        fields = PROJECT_FORM_FIELDS
+
+
 class ProjectAddForm(forms.ModelForm):
     """Creating a project records its first decision, so the form asks for that decision too."""
 
@@ -191,11 +321,7 @@ class ProjectAddForm(forms.ModelForm):
 
     class Meta:
         model = Project
-        fields = [  # the admin narrows this to the fields of its fieldsets
-            field.name
-            for field in Project._meta.get_fields()
-            if getattr(field, "editable", False) and not field.auto_created and field.concrete
-        ]
+        fields = PROJECT_FORM_FIELDS
 
     def grant(self) -> Decision:
         return Decision(
@@ -209,7 +335,7 @@ class ProjectAddForm(forms.ModelForm):
 
 
 @admin.register(Project)
-class ProjectAdmin(ImportAdminMixin, RegistryHistoryAdmin):
+class ProjectAdmin(VersionedAdmin, ImportAdminMixin, RegistryHistoryAdmin):
     list_display = [
         "diary_number",
         "name",
@@ -234,7 +360,7 @@ class ProjectAdmin(ImportAdminMixin, RegistryHistoryAdmin):
     date_hierarchy = "start_date"
     list_per_page = 50
     show_full_result_count = False  # a second COUNT(*) over 100 000+ rows is not worth it
-    readonly_fields = ["slug", "created_at", "updated_at"]
+    readonly_fields = ["slug", "created_at", "updated_at", "all_decisions"]
     inlines = [DecisionInline]
     fieldsets = [
         (None, {"fields": ["diary_number", "programme", "name", "owner", "owner_unit"]}),
@@ -277,15 +403,43 @@ class ProjectAdmin(ImportAdminMixin, RegistryHistoryAdmin):
     money_fields = ["end_date", "total_budget", "esf_grant"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        if obj is None:
-            kwargs["form"] = ProjectAddForm
+        kwargs["form"] = ProjectAddForm if obj is None else ProjectChangeForm
         return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, DecisionInline) and obj is not None and obj.pk:
+            latest = (
+                Decision.objects.filter(project=obj)
+                .order_by("-decided_on", "-id")
+                .values("pk")[: inline.shown]
+            )
+            kwargs["queryset"] = kwargs["queryset"].filter(pk__in=Subquery(latest))
+        return kwargs
+
+    @admin.display(description=_("beslut"))
+    def all_decisions(self, obj) -> str:
+        url = reverse("admin:projects_decision_changelist") + f"?project__id__exact={obj.pk}"
+        if obj.decision_count > DecisionInline.shown:
+            text = _("%(count)s beslut; de %(shown)s senaste visas nedan.") % {
+                "count": obj.decision_count,
+                "shown": DecisionInline.shown,
+            }
+        else:
+            text = _("%(count)s beslut, alla nedan.") % {"count": obj.decision_count}
+        return format_html('{} <a href="{}">{}</a>', text, url, _("Visa alla beslut"))
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None:
             return fieldsets
         hidden = {"decided_on", "decided_by"}
+        fieldsets = [
+            (title, {**opts, "fields": [*opts["fields"], "all_decisions"]})
+            if "esf_grant" in opts["fields"]
+            else (title, opts)
+            for title, opts in fieldsets
+        ]
         money_note = _(
             "Slutdatum, total budget och ESF-stöd räknas fram ur besluten längre ned: "
             "summan av beloppen och slutdatumet i det senaste beslutet som anger ett."
@@ -332,7 +486,7 @@ class ProjectAdmin(ImportAdminMixin, RegistryHistoryAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(RegistryHistoryAdmin):
+class DecisionAdmin(VersionedAdmin, RegistryHistoryAdmin):
     form = DecisionForm
     list_display = [
         "project",
@@ -350,6 +504,12 @@ class DecisionAdmin(RegistryHistoryAdmin):
     date_hierarchy = "decided_on"
     show_full_result_count = False
 
+    def get_readonly_fields(self, request, obj=None):
+        # A decision stays with its project: moving it would leave the old project's totals
+        # behind. A decision entered on the wrong project is deleted and entered again.
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly + ["project"] if obj is not None and "project" not in readonly else readonly
+
     def save_model(self, request, obj, form, change):
         services.apply_decision(decision=obj)
 
@@ -357,8 +517,22 @@ class DecisionAdmin(RegistryHistoryAdmin):
         services.delete_decision(decision=obj)
 
     def delete_queryset(self, request, queryset):
-        for decision in queryset:
-            services.delete_decision(decision=decision)
+        """Delete the decisions the rules allow; say which were kept and why."""
+        for decision in queryset.select_related("project"):
+            try:
+                with transaction.atomic():
+                    services.delete_decision(decision=decision)
+            except ValidationError as error:
+                self.message_user(
+                    request,
+                    _("%(decision)s på %(project)s togs inte bort: %(reasons)s")
+                    % {
+                        "decision": decision,
+                        "project": decision.project.diary_number,
+                        "reasons": " ".join(error.messages),
+                    },
+                    messages.ERROR,
+                )
 
 
 @admin.register(Organisation)

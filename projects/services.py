@@ -151,6 +151,7 @@ def apply_decisions(
     """
     save, delete = list(save), list(delete)
     project = Project.objects.select_for_update().get(pk=project_id)
+    _refuse_moves(project, save)
     for decision in save:
         decision.project = project
         decision.full_clean()
@@ -160,6 +161,24 @@ def apply_decisions(
     for decision in save:
         decision.save()
     return recompute_project(project_id=project.pk)
+
+
+def _refuse_moves(project: Project, decisions: Sequence[Decision]) -> None:
+    """A saved decision stays with its project: moving it would leave the first project's
+    totals counting it. One query, for edited decisions only."""
+    edited = [decision.pk for decision in decisions if decision.pk]
+    if not edited:
+        return
+    stored = Decision.objects.filter(pk__in=edited).exclude(project_id=project.pk)
+    if stored.exists():
+        raise ValidationError(
+            {
+                "project": _(
+                    "Ett beslut kan inte flyttas till ett annat projekt. Ta bort det och lägg "
+                    "in det på rätt projekt."
+                )
+            }
+        )
 
 
 def apply_decision(*, decision: Decision) -> Project:

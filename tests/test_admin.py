@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from projects.admin import current_version
 from projects.models import Decision, Organisation, Programme, Project, Region
 from projects.permissions import CASEWORKER, READER
 from tests.factories import DecisionFactory, OrganisationFactory, ProjectFactory, UserFactory
@@ -93,6 +94,7 @@ def change_form(project: Project, decisions: list[dict]) -> dict:
     )
     for derived in ("decided_on", "decided_by", "end_date", "total_budget", "esf_grant"):
         data.pop(derived)
+    data["version"] = current_version(project)  # the version the form was opened at
     return data | inline_management(project, decisions)
 
 

@@ -134,6 +134,35 @@ def cache_config(url: str) -> dict:
 
 CACHES = {"default": cache_config(os.environ.get("CACHE_URL", "locmem://").strip())}
 
+
+def env_positive(name: str, default: int, *, minimum: int = 1) -> int:
+    value = env_int(name, default)
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+# Bounds on /projects/export.* (projects/export_limits.py, docs/operations.md "Exports").
+# XLSX is built in one piece by pure-Python openpyxl (1 000–4 000 rows/s): above this many rows
+# it is refused with a link to the CSV of the same filter, which streams any size.
+ESF_XLSX_MAX_ROWS = env_positive("ESF_XLSX_MAX_ROWS", 20_000)
+# Exports built at once per process; beyond that 503 with Retry-After, so that a few large
+# exports cannot take every thread and the CPU from the ordinary pages.
+ESF_EXPORT_CONCURRENCY = env_positive("ESF_EXPORT_CONCURRENCY", 2)
+# Finished export files are kept gzip-compressed per registry version, filter, format and
+# language, up to this many bytes each (0: none), and this many per process.
+ESF_EXPORT_CACHE_MAX_BYTES = env_positive("ESF_EXPORT_CACHE_MAX_BYTES", 50 * 1024 * 1024, minimum=0)
+ESF_EXPORT_CACHE_ENTRIES = env_positive("ESF_EXPORT_CACHE_ENTRIES", 8)
+# Export files are large: they get a cache of their own in each process, with few entries, so
+# that they never crowd the figures out of the default cache or hold more memory than
+# ESF_EXPORT_CACHE_ENTRIES × ESF_EXPORT_CACHE_MAX_BYTES. Its keys hold the registry version from
+# the default cache, so a registry change reaches it as it reaches every other cached figure.
+CACHES["exports"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "esf-exports",
+    "OPTIONS": {"MAX_ENTRIES": ESF_EXPORT_CACHE_ENTRIES},
+}
+
 # Axes first: it refuses a locked-out username+address before any password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -71,6 +71,11 @@ def _key(prefix: str, kind: str, identity: str) -> str:
     return f"{prefix}:{registry_version()}:{kind}:{digest}"
 
 
+def registry_key(prefix: str, kind: str, identity: str) -> str:
+    """`_key` for caches kept elsewhere (the export files): unreachable after a change."""
+    return _key(prefix, kind, identity)
+
+
 def aggregate(kind: str, projects: QuerySet, compute: Callable[[], T], *extra: Hashable) -> T:
     """`compute()`, cached per kind, filtered set and `extra` (e.g. the date status counts
     depend on) until the registry changes.

@@ -59,8 +59,13 @@ column becomes `name_sv` and `name_en`.
 
 XLSX: one sheet "Projekt" with typed cells (numbers, dates, yes/no as booleans), a frozen header
 row and column widths, and a sheet "Om data" with the filter, the export time and the source.
-XLSX cannot be streamed, so it is refused above `XLSX_ROW_LIMIT` rows (HTTP 400, with a link to the
-CSV of the same filter); use CSV for larger sets.
+A workbook is a zip that must be complete before its first byte, so the web export builds it
+into a temporary file and then sends it in pieces, and refuses it above `ESF_XLSX_MAX_ROWS` rows
+(setting, default 20 000: 5–15 s of building) with HTTP 400 and links to the CSV of the same
+filter; use CSV for larger sets. `export_projects` allows up to `XLSX_ROW_LIMIT` (200 000).
+
+Every export is built in one of a few slots per process and kept, compressed, until the
+registry changes (`export_limits`: 503 with `Retry-After` when the slots are taken).
 
 Rows come from one query (projects with the owner joined; the decision count and date are
 kept on each project) read through a server-side cursor, `iterator(chunk_size=…)`, so memory
@@ -79,6 +84,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from itertools import islice
 from typing import Any, NamedTuple
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
@@ -96,7 +102,6 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Concat, NullIf, Replace, Round
 from django.db.models.lookups import In
 from django.http import (
-    FileResponse,
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
@@ -109,6 +114,8 @@ from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from . import export_limits
+from .export_limits import ExportStream
 from .filters import DEFAULT_SORT, RELEVANCE, ProjectFilter
 from .models import (
     InterventionField,
@@ -206,9 +213,11 @@ FORMULA_CODES = sorted(ord(start) for start in FORMULA_STARTS)  # for SQL's asci
 CHUNK_SIZE = 2000  # rows per FETCH from the server-side cursor, and per piece of the response
 COPY_PIECE = 64 * 1024  # bytes per piece of a CSV response that PostgreSQL writes
 # openpyxl writes about 40 000 cells/s here (pure-Python XML without lxml): 100 000 rows took
-# 90 s of CPU on the shared development VM. The workbook is built before the first byte, so the
-# limit bounds the wait; CSV streams any size.
+# 90 s of CPU on the shared development VM. The workbook is built before the first byte, so a
+# limit bounds the wait; CSV streams any size. This one bounds `export_projects --format xlsx`
+# (a scheduled job has time); the web export's far lower one is `ESF_XLSX_MAX_ROWS`.
 XLSX_ROW_LIMIT = 200_000
+XLSX_SPOOL_BYTES = 8 * 1024 * 1024  # a workbook of ESF_XLSX_MAX_ROWS rows is about 5 MB
 SEPARATORS = {"comma": ",", ",": ",", "semicolon": ";", ";": ";"}
 
 
@@ -863,47 +872,74 @@ def _describe(response: HttpResponse, export: Export) -> HttpResponse:
     return response
 
 
-def export_csv(request: HttpRequest) -> StreamingHttpResponse:
+@export_limits.bounded("csv")
+def export_csv(request: HttpRequest, stream: ExportStream) -> StreamingHttpResponse:
     export = export_from_request(request)
-    response = StreamingHttpResponse(csv_chunks(export), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        stream.wrap(csv_chunks(export)), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{export.filename("csv")}"'
     return _describe(response, export)
 
 
-def export_json(request: HttpRequest) -> StreamingHttpResponse:
+@export_limits.bounded("json")
+def export_json(request: HttpRequest, stream: ExportStream) -> StreamingHttpResponse:
     export = export_from_request(request)
     response = StreamingHttpResponse(
-        json_chunks(export), content_type="application/json; charset=utf-8"
+        stream.wrap(json_chunks(export)), content_type="application/json; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{export.filename("json")}"'
     return _describe(response, export)
 
 
-def export_xlsx(request: HttpRequest) -> HttpResponse:
+def xlsx_max_rows() -> int:
+    """Rows above which the web export refuses XLSX (`ESF_XLSX_MAX_ROWS`, default 20 000)."""
+    return settings.ESF_XLSX_MAX_ROWS
+
+
+@export_limits.bounded("xlsx")
+def export_xlsx(request: HttpRequest, stream: ExportStream) -> HttpResponse:
+    """The workbook, built in its slot into a spooled temporary file (memory up to
+    XLSX_SPOOL_BYTES, then disk; openpyxl's write-only sheets are on disk already) and then
+    sent from it in pieces; above `xlsx_max_rows()` rows the refusal of `too_many_rows`."""
     export = export_from_request(request)
     count = export.count()
-    if count > XLSX_ROW_LIMIT:
+    if count > xlsx_max_rows():
         return _describe(too_many_rows(request, export, count), export)
-    file = tempfile.TemporaryFile()  # FileResponse closes it
+    file = tempfile.SpooledTemporaryFile(max_size=XLSX_SPOOL_BYTES)
     try:
         write_xlsx(export, file, count=count)
+        size = file.tell()
+        file.seek(0)
     except BaseException:
         file.close()
         raise
-    file.seek(0)
-    response = FileResponse(
-        file, as_attachment=True, filename=export.filename("xlsx"), content_type=XLSX_TYPE
+    pieces = iter(lambda: file.read(COPY_PIECE), b"")
+    response = StreamingHttpResponse(
+        stream.wrap(pieces, on_close=[file.close]), content_type=XLSX_TYPE
     )
+    response["Content-Length"] = str(size)
+    response["Content-Disposition"] = f'attachment; filename="{export.filename("xlsx")}"'
     return _describe(response, export)
 
 
 def too_many_rows(request: HttpRequest, export: Export, count: int) -> HttpResponse:
-    """HTTP 400 with a short page: too many rows for Excel, and a link to the same CSV."""
+    """HTTP 400 with a short page: too many rows for Excel, and links to the same CSV.
+
+    400, not 413: 413 means the request's own content is too large, and this request is a
+    short address. The exports answer 400 for nothing else (invalid parameters are ignored),
+    so 400 here always means "narrow the filter or take the CSV", which the page says.
+    """
     csv_url = reverse("projects:export_csv") + "?" + export.query_string
+    semicolon_url = (
+        reverse("projects:export_csv")
+        + "?"
+        + "&".join(part for part in ("sep=semicolon", export.query_string) if part)
+    )
     with translation.override(export.lang):
         body = format_html(
             '<!doctype html><html lang="{}"><meta charset="utf-8"><title>{}</title>'
-            '<h1>{}</h1><p>{}</p><p><a href="{}">{}</a></p></html>',
+            '<h1>{}</h1><p>{}</p><p><a href="{}">{}</a></p><p><a href="{}">{}</a></p></html>',
             export.lang,
             _("För många rader för Excel"),
             _("För många rader för Excel"),
@@ -914,9 +950,11 @@ def too_many_rows(request: HttpRequest, export: Export, count: int) -> HttpRespo
             )
             % {
                 "count": number_format(count, force_grouping=True),
-                "limit": number_format(XLSX_ROW_LIMIT, force_grouping=True),
+                "limit": number_format(xlsx_max_rows(), force_grouping=True),
             },
             csv_url,
             _("Ladda ner CSV"),
+            semicolon_url,
+            _("CSV för svenska Excel"),
         )
     return HttpResponseBadRequest(body)

@@ -26,3 +26,14 @@ def _swedish_by_default():
     translation.activate("sv")
     yield
     translation.activate("sv")
+
+
+@pytest.fixture(autouse=True)
+def _free_export_slots(monkeypatch, settings):
+    """Each test starts with every export slot free, whatever an earlier test left open."""
+    import threading
+
+    from projects import export_limits
+
+    slots = threading.BoundedSemaphore(settings.ESF_EXPORT_CONCURRENCY)
+    monkeypatch.setattr(export_limits, "EXPORT_SLOTS", slots)

@@ -76,8 +76,8 @@ def test_rows_and_order_are_those_of_the_list(client, portfolio, query):
     assert diaries == list_order(client, query)
 
 
-def test_above_the_row_limit_it_refuses_and_points_to_the_csv(client, portfolio, monkeypatch):
-    monkeypatch.setattr(exports, "XLSX_ROW_LIMIT", 2)
+def test_above_the_row_limit_it_refuses_and_points_to_the_csv(client, portfolio, settings):
+    settings.ESF_XLSX_MAX_ROWS = 2
     response = client.get(f"{URL}?region=SE21&sort=name&sep=semicolon")
     assert response.status_code == 400
     html = response.content.decode()
@@ -87,8 +87,10 @@ def test_above_the_row_limit_it_refuses_and_points_to_the_csv(client, portfolio,
     assert read_xlsx(client.get(f"{URL}?region=SE33"))["Projekt"].max_row == 2
 
 
-def test_the_limit_is_documented():
-    assert exports.XLSX_ROW_LIMIT == 200_000
+def test_the_limits_are_documented(settings):
+    assert settings.ESF_XLSX_MAX_ROWS == 20_000
+    assert "ESF_XLSX_MAX_ROWS" in exports.__doc__
+    assert exports.XLSX_ROW_LIMIT == 200_000  # export_projects
     assert "XLSX_ROW_LIMIT" in exports.__doc__
 
 

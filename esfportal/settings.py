@@ -170,14 +170,24 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Each with its own limit in LOCKOUT_LIMITS (projects/lockout.py): a username from one address,
+# any username from one address, a username from any address.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address", "username"]
+LOCKOUT_LIMITS = [AXES_FAILURE_LIMIT, 20, 10]
+AXES_HANDLER = "projects.lockout.LockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # no start-up banner on every manage.py command
-AXES_LOCKOUT_CALLABLE = "projects.middleware.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "projects.middleware.client_ip"
+AXES_LOCKOUT_CALLABLE = "projects.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "projects.lockout.client_ip"
 # How many proxies in front of the app append to X-Forwarded-For (0: use the peer address).
 # Behind one TLS proxy set 1, or every login would share the proxy's address.
 TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+# X-Forwarded-For is believed only from these peers (the proxies' addresses or networks): a
+# client reaching gunicorn directly cannot pick the address it is counted under.
+TRUSTED_PROXIES = env_list(
+    "DJANGO_TRUSTED_PROXIES",
+    "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7",
+)
 
 # The admin's URL prefix, e.g. "forvaltning/"; reverse("admin:…") follows it.
 ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip()

@@ -1,5 +1,5 @@
 """Production plumbing: the health probe, security headers, a 503 page while the database is
-down, the admin's login lockout page, and the log line format.
+down, a 400 for input no page can use, and the log line format.
 
 Content-Security-Policy: the public pages run only our own scripts and styles (no inline
 script anywhere; `json_script` blocks are data, which CSP does not execute). Two kinds of page
@@ -19,7 +19,6 @@ import json
 import logging
 import sys
 
-from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.template import loader
@@ -176,33 +175,6 @@ def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpR
     if isinstance(exception, DATABASE_ERRORS):
         return unavailable_response(request, exception)
     return HttpResponseServerError(loader.render_to_string(template_name))
-
-
-def lockout_response(request: HttpRequest, original_response=None, credentials=None):
-    """django-axes' answer to a locked-out login: a Swedish page, 429, and when to retry."""
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    context = {
-        "status": 429,
-        "heading": _("För många inloggningsförsök"),
-        "message": _(
-            "Inloggningen är spärrad i %(minutes)s minuter efter %(limit)s misslyckade försök "
-            "med samma användarnamn från den här adressen. Försök igen senare."
-        )
-        % {"minutes": minutes, "limit": settings.AXES_FAILURE_LIMIT},
-    }
-    response = HttpResponse(loader.render_to_string("503.html", context), status=429)
-    response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
-    return response
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The client address for the login lockout: the peer, or what the trusted proxies saw."""
-    count = settings.TRUSTED_PROXY_COUNT
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    forwarded = [part for part in forwarded if part]
-    if count > 0 and len(forwarded) >= count:
-        return forwarded[-count]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 # --- logs ------------------------------------------------------------------------------------

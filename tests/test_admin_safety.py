@@ -62,6 +62,57 @@ def test_five_wrong_passwords_lock_the_username_from_that_address_for_15_minutes
     assert "_auth_user_id" not in client.session
 
 
+def test_one_address_trying_many_usernames_is_locked_after_20_failures(client):
+    users = [user_in(permissions.CASEWORKER) for _ in range(21)]
+    for user in users[:19]:
+        assert log_in(Client(), user.username, "fel").status_code == 200
+
+    assert log_in(Client(), users[19].username, "fel").status_code == 429
+    # The address is locked, for every username, the right password included.
+    assert log_in(Client(), users[20].username, PASSWORD).status_code == 429
+    # Another address is not.
+    assert log_in(Client(), users[20].username, PASSWORD, address="203.0.113.9").status_code == 302
+
+
+def test_one_username_tried_from_many_addresses_is_locked_after_10_failures(client):
+    user = user_in(permissions.CASEWORKER)
+    for number in range(9):
+        assert (
+            log_in(Client(), user.username, "fel", address=f"198.51.100.{number}").status_code
+            == 200
+        )
+
+    assert log_in(Client(), user.username, "fel", address="198.51.100.9").status_code == 429
+    assert log_in(Client(), user.username, PASSWORD, address="203.0.113.9").status_code == 429
+    other = user_in(permissions.CASEWORKER)
+    assert log_in(Client(), other.username, PASSWORD, address="203.0.113.9").status_code == 302
+
+
+def test_a_client_reaching_gunicorn_directly_cannot_choose_its_address(client, settings):
+    """X-Forwarded-For counts only from a trusted proxy, not from a peer on the internet."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    user = user_in(permissions.CASEWORKER)
+    for number in range(5):
+        client.post(
+            LOGIN,
+            {"username": user.username, "password": "fel"},
+            REMOTE_ADDR="198.51.100.7",  # the attacker itself, not a proxy
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{number}",  # a new made-up address each time
+        )
+
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"198.51.100.7"}
+    assert log_in(Client(), user.username, PASSWORD).status_code == 429
+
+
+def test_logging_in_to_ones_own_account_does_not_reset_an_addresss_other_failures(client):
+    insider, target = user_in(permissions.CASEWORKER), user_in(permissions.CASEWORKER)
+    for _attempt in range(4):
+        log_in(Client(), target.username, "fel")
+    assert log_in(Client(), insider.username, PASSWORD).status_code == 302
+
+    assert log_in(Client(), target.username, "fel").status_code == 429  # the fifth
+
+
 def test_the_lockout_is_per_username_and_address(client):
     user = user_in(permissions.CASEWORKER)
     other = user_in(permissions.CASEWORKER)

@@ -7,18 +7,26 @@ JSON shape (`ImportReport.as_dict`, written by `--report FILE`)::
 
     {
       "counts": {"created": 3, "changed": 0, "unchanged": 0, "skipped": 2, "rejected": 0},
-      "strict": false,
-      "rolled_back": false,            <- true when --strict undid the whole run
+      "partial": false,                <- true with --partial (save the good records anyway)
+      "strict": true,                  <- the opposite of "partial", for older readers
+      "rolled_back": false,            <- true when nothing was saved (see "errors", "rejections")
       "records": [{"source": "…", "line": null, "diary_number": "2020/00152",
                    "outcome": "created", "fields": []}],
       "rejections": [{"source": "…", "line": 14, "field": "Total projektbudget",
                       "value": "12 3x4", "reason": "Ogiltigt belopp: …"}],
-      "skipped": [{"source": "…", "reason": "Inte en projektsida: …"}],
+      "skipped": [{"source": "…", "reason": "Inte en projektsida: …", "error": false}],
       "warnings": [{"source": "…", "message": "…"}],
-      "unknown_labels": [{"source": "…", "label": "Okänt fält", "value": "…"}]
+      "unknown_labels": [{"source": "…", "label": "Okänt fält", "value": "…"}],
+      "errors": []                     <- what stopped the run: another import, a database error
     }
 
 `records[].fields` names the project fields a "changed" record changed (`esf_grant`, `name` …).
+A record that would have been created or changed in a run that was rolled back has the outcome
+"not_saved", so the counts never claim a saved project that is not there.
+
+A skipped file is either not a project page (`error: false`: a news text in the folder, reported
+and otherwise ignored) or a file that could not be read (`error: true`: empty, binary, too large,
+undecodable). The second kind fails the run like a rejected record does.
 """
 
 from __future__ import annotations
@@ -34,6 +42,7 @@ CREATED = "created"
 CHANGED = "changed"
 UNCHANGED = "unchanged"
 REJECTED = "rejected"
+NOT_SAVED = "not_saved"
 
 MAX_LISTED = 100
 """The command prints at most this many rejections and warnings; the JSON report has them all."""
@@ -56,6 +65,8 @@ class ImportRecord:
 class Skipped:
     source: str
     reason: str
+    error: bool = True
+    """True when the file could not be read; False when it was read and is not a project page."""
 
 
 @dataclass(frozen=True)
@@ -86,8 +97,12 @@ class Outcome:
 
 @dataclass
 class ImportReport:
-    strict: bool = False
+    partial: bool = False
+    """Save the records that pass even when others are rejected (default: all or nothing)."""
     rolled_back: bool = False
+    busy: bool = False
+    """The run did not start: another import holds the lock."""
+    errors: list[str] = field(default_factory=list)
     rejected: int = 0
     """Records (pages, CSV rows, whole files) refused; one record may have several rejections."""
     records: list[Outcome] = field(default_factory=list)
@@ -106,8 +121,22 @@ class ImportReport:
             first = rejections[0]
             self.records.append(Outcome(first.source, first.line, diary_number, REJECTED))
 
-    def skip(self, source: str, reason: str) -> None:
-        self.skipped.append(Skipped(source, reason))
+    def skip(self, source: str, reason: str, *, error: bool = True) -> None:
+        self.skipped.append(Skipped(source, reason, error))
+
+    def error(self, message: str) -> None:
+        """Something stopped the whole run (the run is rolled back)."""
+        self.errors.append(message)
+
+    def roll_back(self) -> None:
+        """Nothing of the run was saved: records it would have written become "not_saved"."""
+        self.rolled_back = True
+        self.records = [
+            Outcome(r.source, r.line, r.diary_number, NOT_SAVED, r.fields)
+            if r.outcome in (CREATED, CHANGED)
+            else r
+            for r in self.records
+        ]
 
     def warn(self, source: str, message: str) -> None:
         self.warnings.append(Note(source, message))
@@ -126,6 +155,31 @@ class ImportReport:
 
     # --- reading -----------------------------------------------------------------------------
 
+    @property
+    def strict(self) -> bool:
+        return not self.partial
+
+    @property
+    def unreadable(self) -> list[Skipped]:
+        """Skipped files that could not be read (as opposed to texts that are not project pages)."""
+        return [item for item in self.skipped if item.error]
+
+    @property
+    def failed(self) -> bool:
+        """Whether the run should end with a non-zero exit code."""
+        return bool(self.rejected or self.unreadable or self.errors)
+
+    def not_saved_reasons(self) -> list[str]:
+        """Why a rolled-back run saved nothing, e.g. ["2 records rejected"], in English."""
+        reasons = list(self.errors)
+        if self.rejected:
+            reasons.append(_plural(self.rejected, "record was rejected", "records were rejected"))
+        if self.unreadable:
+            reasons.append(
+                _plural(len(self.unreadable), "file could not be read", "files could not be read")
+            )
+        return reasons
+
     def count(self, outcome: str) -> int:
         return sum(1 for record in self.records if record.outcome == outcome)
 
@@ -139,12 +193,23 @@ class ImportReport:
         }
 
     def summary(self) -> str:
-        """One line, e.g. "3 created, 0 changed, 0 unchanged, 2 skipped, 0 rejected"."""
-        return ", ".join(f"{number} {name}" for name, number in self.counts().items())
+        """One line, e.g. "3 created, 0 changed, 0 unchanged, 2 skipped, 0 rejected".
+
+        A rolled-back run says so: "0 created, … 1 rejected; nothing was saved: 1 record was
+        rejected".
+        """
+        text = ", ".join(f"{number} {name}" for name, number in self.counts().items())
+        if self.rolled_back:
+            reasons = "; ".join(self.not_saved_reasons())
+            text += f"; nothing was saved: {reasons}" if reasons else "; nothing was saved"
+        elif self.errors:
+            text += "; " + "; ".join(self.errors)
+        return text
 
     def as_dict(self) -> dict:
         return {
             "counts": self.counts(),
+            "partial": self.partial,
             "strict": self.strict,
             "rolled_back": self.rolled_back,
             "records": [
@@ -154,6 +219,7 @@ class ImportReport:
             "skipped": [asdict(skipped) for skipped in self.skipped],
             "warnings": [asdict(warning) for warning in self.warnings],
             "unknown_labels": [asdict(label) for label in self.unknown_labels],
+            "errors": list(self.errors),
         }
 
     def write_json(self, path: str | Path) -> None:
@@ -162,30 +228,49 @@ class ImportReport:
         )
 
     def text_lines(self, *, limit: int = MAX_LISTED) -> list[str]:
-        """The summary table, then rejections, skips and warnings, for a terminal."""
+        """The summary table, then errors, rejections, skips and warnings, for a terminal.
+
+        Every rejection and every file that could not be read is listed; warnings and unknown
+        labels are cut at `limit` (the JSON report has them all).
+        """
         lines = [f"{'':2}{name:<10} {number:>7}" for name, number in self.counts().items()]
         if self.rolled_back:
-            lines.append(
-                f"--strict: {self.rejected} record(s) rejected, so the whole run was rolled "
-                "back; nothing was saved."
-            )
+            reasons = "; ".join(self.not_saved_reasons())
+            lines.append(f"Nothing was saved: {reasons}." if reasons else "Nothing was saved.")
+            if self.rejected or self.unreadable:
+                lines.append("  (--partial saves the records that pass and reports the rest)")
         sections = [
-            ("Rejected", [_rejection_text(rejection) for rejection in self.rejections]),
-            ("Skipped", [f"{item.source}: {item.reason}" for item in self.skipped]),
-            ("Warnings", [f"{item.source}: {item.message}" for item in self.warnings]),
+            ("Errors", self.errors, None),
+            ("Rejected", [_rejection_text(rejection) for rejection in self.rejections], None),
+            (
+                "Could not be read",
+                [f"{item.source}: {item.reason}" for item in self.skipped if item.error],
+                None,
+            ),
+            (
+                "Skipped, not project pages",
+                [f"{item.source}: {item.reason}" for item in self.skipped if not item.error],
+                limit,
+            ),
+            ("Warnings", [f"{item.source}: {item.message}" for item in self.warnings], limit),
             (
                 "Unknown labels",
                 [f"{item.source}: {item.label!r} = {item.value!r}" for item in self.unknown_labels],
+                limit,
             ),
         ]
-        for title, items in sections:
+        for title, items, cut in sections:
             if not items:
                 continue
             lines.append(f"{title} ({len(items)}):")
-            lines.extend(f"  {item}" for item in items[:limit])
-            if len(items) > limit:
-                lines.append(f"  … and {len(items) - limit} more (see --report FILE)")
+            lines.extend(f"  {item}" for item in items[:cut])
+            if cut is not None and len(items) > cut:
+                lines.append(f"  … and {len(items) - cut} more (see --report FILE)")
         return lines
+
+
+def _plural(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
 
 
 def _at_line(line: int | None, message: str) -> str:

@@ -21,8 +21,14 @@ Both importers end here. In one `transaction.atomic()` per run, for each record:
    are queued and done in bulk (`services.create_projects`, `services.update_projects`), since
    one `apply_decision` per changed project costs some 40 queries.
 
-A refused record is reported with its field (as the source labels it), value and reason. With
-`strict`, any rejection (also from parsing) rolls back the whole run.
+A refused record is reported with its field (as the source labels it), value and reason. By
+default a run is all or nothing: any rejection (also from parsing) or any file that could not be
+read rolls back the whole run, and the report says that nothing was saved. With `partial`, the
+records that pass are saved and the rest are reported.
+
+Only one import runs at a time (`lock.import_lock`, taken first in the transaction): a second
+one is refused with `ImportBusy` in the report. A database integrity error (a row another writer
+added meanwhile) rolls the run back and is reported as an error, not raised.
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from simple_history.utils import bulk_create_with_history
 
 from projects import caching, services
@@ -50,8 +56,9 @@ from projects.models import (
     legal_form_of,
 )
 
+from .lock import ImportBusy, import_lock
 from .operations_csv import OperationsFile
-from .projectbank import MAX_VALUE_CHARS, ParseResult, ProjectPage, Rejection
+from .projectbank import MAX_VALUE_CHARS, SKIP_NOT_PROJECT, ParseResult, ProjectPage, Rejection
 from .report import CHANGED, CREATED, UNCHANGED, ImportRecord, ImportReport, UnknownLabel
 
 # Project field -> the project-bank page label, for rejections found while saving a page.
@@ -101,13 +108,17 @@ FLUSH_EVERY = 2000
 # --- Entry points -----------------------------------------------------------------------------
 
 
-def import_pages(results: Iterable[ParseResult], *, strict: bool = False) -> ImportReport:
-    """Save parsed project-bank pages; skipped and rejected pages are reported."""
-    report = ImportReport(strict=strict)
+def import_pages(results: Iterable[ParseResult], *, partial: bool = False) -> ImportReport:
+    """Save parsed project-bank pages; skipped and rejected pages are reported.
+
+    A text that is not a project page (a news item beside the pages) is skipped without failing
+    the run; a file that could not be read fails it.
+    """
+    report = ImportReport(partial=partial)
     records = []
     for result in results:
         if result.skipped:
-            report.skip(result.source, result.skipped)
+            report.skip(result.source, result.skipped, error=result.skipped != SKIP_NOT_PROJECT)
         elif result.rejections:
             report.reject(result.rejections)
         elif result.page is not None:
@@ -115,9 +126,9 @@ def import_pages(results: Iterable[ParseResult], *, strict: bool = False) -> Imp
     return save_records(records, report=report)
 
 
-def import_operations(files: Iterable[OperationsFile], *, strict: bool = False) -> ImportReport:
+def import_operations(files: Iterable[OperationsFile], *, partial: bool = False) -> ImportReport:
     """Save parsed list-of-operations files; refused rows and files are reported."""
-    report = ImportReport(strict=strict)
+    report = ImportReport(partial=partial)
     records = []
     for parsed in files:
         for message in parsed.warnings:
@@ -133,22 +144,33 @@ def import_operations(files: Iterable[OperationsFile], *, strict: bool = False) 
 
 
 class _RollBack(Exception):
-    """Raised inside the run's transaction to undo it (strict mode)."""
+    """Raised inside the run's transaction to undo it (all or nothing)."""
 
 
 def save_records(records: list[ImportRecord], *, report: ImportReport) -> ImportReport:
-    """Save the records in one transaction and fill `report`; strict undoes all on a rejection."""
+    """Save the records in one transaction and fill `report`.
+
+    Unless `report.partial`, a rejected record or an unreadable file undoes the whole run.
+    """
     try:
-        with transaction.atomic():
+        with transaction.atomic(), import_lock():
             saver = _Saver(report, records)
             for record in records:
                 saver.save(record)
             saver.flush()
-            caching.invalidate()  # new codes and organisations too, saved in bulk
-            if report.strict and report.rejected:
+            if not report.partial and (report.rejected or report.unreadable):
                 raise _RollBack
+            caching.invalidate()  # new codes and organisations too, saved in bulk
     except _RollBack:
-        report.rolled_back = True
+        report.roll_back()
+    except ImportBusy as busy:
+        report.busy = True
+        report.error(str(busy))
+        report.roll_back()
+    except IntegrityError as error:
+        detail = " ".join(str(error).split())
+        report.error(f"database integrity error, the run was rolled back: {detail}")
+        report.roll_back()
     return report
 
 

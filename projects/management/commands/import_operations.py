@@ -4,20 +4,21 @@ from django.core.management.base import BaseCommand, CommandError
 
 from projects.importers import operations_csv, save
 
-from .import_projectbank import add_common_arguments, finish
+from .import_projectbank import OUTCOME_HELP, add_common_arguments, finish
 
 
 class Command(BaseCommand):
     help = (
-        "Import the ESF council's list of operations (CSV, UTF-8 or Windows-1252, ';' or ','; "
-        "bilingual headers). Idempotent; exits 1 when a row was rejected."
+        "Import the ESF council's list of operations (CSV: UTF-8, UTF-16 such as Excel's "
+        "'Unicode text', or Windows-1252; ';', ',' or tab; bilingual headers). Idempotent. "
+        + OUTCOME_HELP
     )
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", type=Path, help="CSV files or directories")
         add_common_arguments(parser)
 
-    def handle(self, *args, paths: list[Path], strict: bool, report: Path | None, **options):
+    def handle(self, *args, paths: list[Path], partial: bool, report: Path | None, **options):
         self.verbosity = options["verbosity"]
         files = []
         for path in paths:
@@ -25,4 +26,4 @@ class Command(BaseCommand):
                 files.extend(operations_csv.parse_path(path))
             except FileNotFoundError:
                 raise CommandError(f"No such file or directory: {path}") from None
-        finish(self, save.import_operations(files, strict=strict), report_path=report)
+        finish(self, save.import_operations(files, partial=partial), report_path=report)

@@ -5,19 +5,28 @@ from django.core.management.base import BaseCommand, CommandError
 from projects.importers import projectbank, save
 from projects.importers.report import ImportReport
 
+OUTCOME_HELP = (
+    "All or nothing by default: when any record is rejected or any file cannot be read, nothing "
+    "is saved, the summary says so and every rejected record is listed with its reason; "
+    "--partial saves the records that pass. Only one import runs at a time; a second one is "
+    "refused. Exit code 1 when a record was rejected, a file could not be read (empty, binary, "
+    "too large, undecodable) or the run was refused; 0 otherwise."
+)
+
 
 class Command(BaseCommand):
     help = (
-        "Import project-bank pages (text or saved HTML; files or directories) into the registry. "
-        "Idempotent: a second run of the same pages changes nothing. Exits 1 when a page was "
-        "rejected; skipped pages (news items, empty files) do not count."
+        "Import project-bank pages (text or saved HTML, UTF-8, UTF-16 or Windows-1252; files or "
+        "directories) into the registry. Idempotent: a second run of the same pages changes "
+        "nothing. A text that is not a project page (a news item in the folder) is skipped and "
+        "reported without failing the run; a file that cannot be read fails it. " + OUTCOME_HELP
     )
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", type=Path, help="page files or directories")
         add_common_arguments(parser)
 
-    def handle(self, *args, paths: list[Path], strict: bool, report: Path | None, **options):
+    def handle(self, *args, paths: list[Path], partial: bool, report: Path | None, **options):
         self.verbosity = options["verbosity"]
         results = []
         for path in paths:
@@ -25,26 +34,32 @@ class Command(BaseCommand):
                 results.extend(projectbank.parse_path(path))
             except FileNotFoundError:
                 raise CommandError(f"No such file or directory: {path}") from None
-        finish(self, save.import_pages(results, strict=strict), report_path=report)
+        finish(self, save.import_pages(results, partial=partial), report_path=report)
 
 
 def add_common_arguments(parser) -> None:
-    parser.add_argument(
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--partial",
+        action="store_true",
+        help="save the records that pass even when others are rejected (default: save nothing)",
+    )
+    mode.add_argument(
         "--strict",
         action="store_true",
-        help="roll back the whole run when any record is rejected",
+        help="all or nothing; this is the default, the option is kept for older scripts",
     )
     parser.add_argument("--report", type=Path, metavar="FILE", help="write a JSON report")
 
 
 def finish(command: BaseCommand, report: ImportReport, *, report_path: Path | None) -> None:
-    """Print the summary table and the problems, write the JSON report, fail on rejections."""
+    """Print the summary table and the problems, write the JSON report, fail on any problem."""
     if report_path:
         report.write_json(report_path)
     if command.verbosity >= 1:
         for line in report.text_lines():
             command.stdout.write(line)
     summary = report.summary()
-    if report.rejected:
+    if report.failed:
         raise CommandError(summary, returncode=1)
     command.stdout.write(command.style.SUCCESS(summary))

@@ -71,7 +71,7 @@ def parse(data: bytes, source: str = "lista.csv") -> operations_csv.OperationsFi
     return operations_csv.parse_bytes(data, source=source)
 
 
-def run(*items, strict: bool = False):
+def run(*items, partial: bool = False):
     """Parse files (paths) or bytes and save them as the command does; returns the report."""
     files = []
     for item in items:
@@ -79,7 +79,7 @@ def run(*items, strict: bool = False):
             files.append(parse(item))
         else:
             files.extend(operations_csv.parse_path(item))
-    return save.import_operations(files, strict=strict)
+    return save.import_operations(files, partial=partial)
 
 
 def single_page(data: bytes) -> projectbank.ProjectPage:
@@ -376,7 +376,7 @@ def test_a_code_followed_by_its_name_keeps_the_code(text, code):
 def test_an_invalid_row_is_rejected_with_line_field_value_and_reason(column, value, reason):
     good = {**ROW, "Diarienummer / Operation ID": "23-950-S02"}
 
-    report = run(csv_bytes(good, {**ROW, column: value}))
+    report = run(csv_bytes(good, {**ROW, column: value}), partial=True)
 
     assert report.rejected == 1
     (rejection,) = report.rejections
@@ -409,7 +409,7 @@ def test_a_new_project_without_beneficiary_is_rejected_but_an_existing_one_is_up
     update = {**ROW, "EU-stöd i SEK": "450 000"}
     new = {**ROW, "Diarienummer / Operation ID": "23-950-S09", "Organisationsnummer": ""}
 
-    report = run(csv_bytes(update, new, headers=headers))
+    report = run(csv_bytes(update, new, headers=headers), partial=True)
 
     assert [r.outcome for r in report.records] == ["changed", "rejected"]
     assert report.rejections[0].field == "Stödmottagare"
@@ -442,14 +442,36 @@ def test_an_unknown_objective_is_created_unnamed_under_its_area_and_warned():
 # --- Transactions and the command -------------------------------------------------------------
 
 
-def test_strict_rolls_back_every_row_when_one_is_rejected():
+def test_one_rejected_row_rolls_back_every_row_by_default_and_the_counts_say_so():
     bad = {**ROW, "Diarienummer / Operation ID": "23-950-S02", "Total projektbudget": "x"}
 
-    report = run(csv_bytes(ROW, bad), ESF_PLUS, strict=True)
+    report = run(csv_bytes(ROW, bad), ESF_PLUS)
 
     assert report.rolled_back is True
     assert Project.objects.count() == 0
     assert Organisation.objects.count() == 0
+    assert report.counts() == {
+        "created": 0,
+        "changed": 0,
+        "unchanged": 0,
+        "skipped": 0,
+        "rejected": 1,
+    }
+    assert report.summary() == (
+        "0 created, 0 changed, 0 unchanged, 0 skipped, 1 rejected; "
+        "nothing was saved: 1 record was rejected"
+    )
+    assert report.count("not_saved") == 5
+
+
+def test_partial_saves_the_rows_that_pass_and_reports_the_rest():
+    bad = {**ROW, "Diarienummer / Operation ID": "23-950-S02", "Total projektbudget": "x"}
+
+    report = run(csv_bytes(ROW, bad), ESF_PLUS, partial=True)
+
+    assert report.rolled_back is False
+    assert report.summary() == "5 created, 0 changed, 0 unchanged, 0 skipped, 1 rejected"
+    assert Project.objects.count() == 5
 
 
 def test_all_rows_are_saved_in_one_transaction(monkeypatch):
@@ -484,15 +506,62 @@ def test_command_imports_both_fixtures_and_writes_the_report(tmp_path, capsys):
     }
 
 
-def test_command_exits_one_and_strict_saves_nothing_when_a_row_is_rejected(tmp_path):
+def test_command_saves_nothing_by_default_when_a_row_is_rejected_and_lists_every_one(
+    tmp_path, capsys
+):
+    path = tmp_path / "lista.csv"
+    good = [{**ROW, "Diarienummer / Operation ID": f"23-950-S{n:02}"} for n in range(1, 11)]
+    bad = [
+        {**ROW, "Diarienummer / Operation ID": f"23-{n:03}-S01", "Slutdatum": "2020-01-01"}
+        for n in range(100, 250)
+    ]
+    path.write_bytes(csv_bytes(*good, *bad))
+
+    with pytest.raises(CommandError) as raised:
+        call_command("import_operations", str(path))
+
+    assert raised.value.returncode == 1
+    assert str(raised.value) == (
+        "0 created, 0 changed, 0 unchanged, 0 skipped, 150 rejected; "
+        "nothing was saved: 150 records were rejected"
+    )
+    out = capsys.readouterr().out
+    assert "created          0" in out
+    assert "Nothing was saved: 150 records were rejected." in out
+    assert "Rejected (150):" in out
+    for line in range(12, 162):  # every rejected row, not the first 100
+        assert f"{path}:{line}: Slutdatum '2020-01-01': Slutdatum 2020-01-01 ligger före" in out
+    assert "more (see --report FILE)" not in out
+    assert Project.objects.count() == 0
+
+
+@pytest.mark.parametrize("option", [[], ["--strict"]], ids=["default", "strict-alias"])
+def test_command_default_and_the_old_strict_option_are_all_or_nothing(tmp_path, option):
     path = tmp_path / "lista.csv"
     path.write_bytes(csv_bytes(ROW, {**ROW, "Slutdatum": "2020-01-01"}))
 
+    with pytest.raises(CommandError):
+        call_command("import_operations", str(path), *option)
+
+    assert Project.objects.count() == 0
+
+
+def test_command_with_partial_saves_the_good_rows_and_still_exits_one(tmp_path):
+    path = tmp_path / "lista.csv"
+    bad = {**ROW, "Diarienummer / Operation ID": "23-950-S02", "Slutdatum": "2020-01-01"}
+    path.write_bytes(csv_bytes(ROW, bad))
+
     with pytest.raises(CommandError) as raised:
-        call_command("import_operations", str(path), "--strict")
+        call_command("import_operations", str(path), "--partial")
 
     assert raised.value.returncode == 1
-    assert Project.objects.count() == 0
+    assert str(raised.value) == "1 created, 0 changed, 0 unchanged, 0 skipped, 1 rejected"
+    assert list(Project.objects.values_list("diary_number", flat=True)) == ["23-950-S01"]
+
+
+def test_partial_and_strict_cannot_be_combined(tmp_path):
+    with pytest.raises(CommandError, match="not allowed with argument"):
+        call_command("import_operations", str(ESF_PLUS), "--partial", "--strict")
 
 
 def test_a_file_the_csv_reader_cannot_read_is_rejected_whole():

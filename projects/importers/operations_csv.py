@@ -7,11 +7,15 @@ by a normalised name (case, spacing and punctuation ignored) of either language 
 columns are reported once and ignored; a file without the diary-number or name column is refused.
 
 Reading:
-- Encoding: UTF-8 (with or without BOM), else Windows-1252 with a warning (Excel's "CSV" on a
-  Swedish Windows). Empty and binary files are skipped with a reason, as for project pages.
+- Encoding: UTF-16 or UTF-32 when the file starts with that byte order mark (Excel's "Unicode
+  text" is tab-separated UTF-16LE), else UTF-8 (with or without BOM), else Windows-1252 with a
+  warning (Excel's "CSV" on a Swedish Windows). Empty and binary files are skipped with a
+  reason, as for project pages.
 - Delimiter: ";" (Swedish Excel), "," or tab, whichever splits the header line into the most
   known columns. A leading Excel "sep=;" line is allowed.
 - Line numbers are the file's physical lines (1 = header), also for cells with line breaks.
+- The file is streamed: one pass checks the encoding chunk by chunk, a second reads it row by
+  row, so memory holds the parsed records but never the whole file or its text.
 
 Values (the project-bank parser's value parsers are reused, so both sources agree):
 - Amounts are whole kronor: "1 234 567", "1234567", "1 234 567 kr"; zero decimals as Excel
@@ -29,24 +33,32 @@ Pure Python (no Django), like projectbank.py; `save.py` stores the records.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import html
 import io
+import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import TypeVar
+from typing import BinaryIO, TypeVar
 
 from .projectbank import (
     MAX_VALUE_CHARS,
+    SKIP_BAD_UNICODE,
+    SKIP_BINARY,
+    SKIP_EMPTY,
+    WARN_CP1252,
+    HtmlTooDeep,
     ProjectPage,
     Rejection,
-    _decode,
     _html_to_text,
     _looks_like_html,
     _Skip,
+    bom_encoding,
+    control_characters,
     parse_amount,
     parse_count,
     parse_date,
@@ -197,48 +209,26 @@ def field_of(header: str) -> str | None:
 # --- File level -------------------------------------------------------------------------------
 
 
+CHUNK_BYTES = 1024 * 1024
+
+
 def parse_bytes(data: bytes, *, source: str) -> OperationsFile:
-    """Parse one list-of-operations file as read from disk or an upload."""
+    """Parse one list-of-operations file held in memory."""
+    return parse_file(io.BytesIO(data), source=source)
+
+
+def parse_file(stream: BinaryIO, *, source: str) -> OperationsFile:
+    """Parse one list-of-operations file from a seekable binary stream (a file, an upload)."""
     try:
-        text, warnings = _decode(data)
+        encoding, start, warnings = _sniff(stream)
     except _Skip as skip:
         return OperationsFile(source, skipped=str(skip))
-    result = OperationsFile(source, warnings=list(warnings))
-    lines = text.splitlines()
-    header_index = next(
-        (i for i, line in enumerate(lines) if line.strip() and not _is_sep_line(line)), None
-    )
-    if header_index is None:
-        result.skipped = SKIP_NO_ROWS
-        return result
-    delimiter = _delimiter(lines[header_index])
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    columns: list[Column] | None = None
-    width = 0
-    previous_line = 0
+    stream.seek(start)
+    text = io.TextIOWrapper(stream, encoding=encoding, newline="")
     try:
-        for cells in reader:
-            first_line, previous_line = previous_line + 1, reader.line_num
-            if columns is None:
-                if first_line <= header_index:
-                    continue  # blank lines and "sep=;" before the header
-                columns, width = _columns(cells, result, first_line), len(cells)
-                if columns is None:
-                    return result
-                continue
-            if not any(cell.strip() for cell in cells):
-                continue
-            _row(cells, columns, first_line, result, width=width)
-    except csv.Error as exc:  # e.g. a cell longer than csv.field_size_limit()
-        reason = f"CSV-filen kunde inte läsas vid rad {previous_line + 1}: {exc}."
-        result.records, result.rejected = (
-            [],
-            [RejectedRow("", [Rejection(result.source, previous_line + 1, "", "", reason)])],
-        )
-        return result
-    if columns is not None and not result.records and not result.rejected:
-        result.skipped = SKIP_NO_ROWS
-    return result
+        return _parse_text(text, OperationsFile(source, warnings=warnings))
+    finally:
+        text.detach()  # the caller closes its stream
 
 
 def parse_path(path: Path) -> list[OperationsFile]:
@@ -253,12 +243,100 @@ def parse_path(path: Path) -> list[OperationsFile]:
     results = []
     for file in files:
         try:
-            data = file.read_bytes()
+            with file.open("rb") as stream:
+                results.append(parse_file(stream, source=str(file)))
         except OSError as exc:
             results.append(OperationsFile(str(file), skipped=f"Filen kunde inte läsas: {exc}."))
-            continue
-        results.append(parse_bytes(data, source=str(file)))
     return results
+
+
+def _sniff(stream: BinaryIO) -> tuple[str, int, list[str]]:
+    """(codec, offset of the text, warnings): the file decoded once, chunk by chunk.
+
+    Raises _Skip for an empty, binary or undecodable file, with the same reasons as pages get.
+    """
+    stream.seek(0)
+    marked = bom_encoding(stream.read(4))
+    if marked:
+        codec, name, start = marked
+        candidates = [(codec, start)]
+    else:
+        candidates = [("utf-8-sig", 0), ("cp1252", 0)]
+    for codec, start in candidates:
+        stream.seek(start)
+        decoder = codecs.getincrementaldecoder(codec)()
+        length = controls = 0
+        blank = True
+        try:
+            while True:
+                chunk = stream.read(CHUNK_BYTES)
+                if not marked and b"\x00" in chunk:
+                    raise _Skip(SKIP_BINARY)
+                text = decoder.decode(chunk, final=not chunk)
+                if marked and "\x00" in text:
+                    raise _Skip(SKIP_BINARY)
+                length += len(text)
+                controls += control_characters(text)
+                blank = blank and (not text or text.isspace())
+                if not chunk:
+                    break
+        except UnicodeDecodeError as exc:
+            if marked:
+                raise _Skip(SKIP_BAD_UNICODE.format(encoding=name, detail=exc.reason)) from None
+            continue  # not UTF-8: try Windows-1252; not that either: binary
+        if blank:
+            raise _Skip(SKIP_EMPTY)
+        if controls > length * 0.05:
+            raise _Skip(SKIP_BINARY)
+        return codec, start, [WARN_CP1252] if codec == "cp1252" else []
+    raise _Skip(SKIP_BINARY)
+
+
+def _parse_text(text: io.TextIOWrapper, result: OperationsFile) -> OperationsFile:
+    before_header = 0
+    for line in iter(text.readline, ""):
+        if line.strip() and not _is_sep_line(line):
+            header_line = line
+            break
+        before_header += 1  # blank lines and "sep=;" before the header
+    else:
+        result.skipped = SKIP_NO_ROWS
+        return result
+    delimiter = _delimiter(header_line.rstrip("\r\n"))
+    lines: Iterator[str] = itertools.chain([header_line], text)
+    reader = csv.reader(lines, delimiter=delimiter)
+    columns: list[Column] | None = None
+    labels: dict[str, str] = {}
+    width = 0
+    previous_line = before_header
+    try:
+        for cells in reader:
+            first_line, previous_line = previous_line + 1, before_header + reader.line_num
+            if columns is None:
+                columns, width = _columns(cells, result, first_line), len(cells)
+                if columns is None:
+                    return result
+                labels = {
+                    **_DEFAULT_LABELS,
+                    **{
+                        _MODEL_FIELDS.get(column.field_id, column.field_id): column.label
+                        for column in columns
+                    },
+                }
+                continue
+            if not any(cell.strip() for cell in cells):
+                continue
+            _row(cells, columns, first_line, result, width=width, labels=labels)
+    except csv.Error as exc:  # e.g. a cell longer than csv.field_size_limit()
+        reason = f"CSV-filen kunde inte läsas vid rad {previous_line + 1}: {exc}."
+        result.records, result.rejected = (
+            [],
+            [RejectedRow("", [Rejection(result.source, previous_line + 1, "", "", reason)])],
+        )
+        return result
+    if not result.records and not result.rejected:
+        result.skipped = SKIP_NO_ROWS
+    return result
 
 
 def _is_sep_line(line: str) -> bool:
@@ -380,7 +458,13 @@ class _Row:
 
 
 def _row(
-    cells: list[str], columns: list[Column], line: int, result: OperationsFile, *, width: int
+    cells: list[str],
+    columns: list[Column],
+    line: int,
+    result: OperationsFile,
+    *,
+    width: int,
+    labels: dict[str, str],
 ) -> None:
     row = _Row(cells, columns, line, result.source, width=width)
     diary, period = "", ""
@@ -402,6 +486,11 @@ def _row(
             f"Beviljat stöd ({grant} kr) är större än total projektbudget ({total} kr).",
         )
     rate = row.convert("cofinancing_rate", lambda value: _rate(value, row.warnings))
+    try:
+        description = _summary(row.raw.get("description", ""))
+    except HtmlTooDeep as exc:
+        row.reject("description", str(exc), value=row.text("description")[:MAX_VALUE_CHARS])
+        description = ""
     page = ProjectPage(
         source=result.source,
         period=period,
@@ -426,17 +515,13 @@ def _row(
         country=row.text("country"),
         fund=row.text("fund"),
         programme_cci=row.text("programme_cci"),
-        description=_summary(row.raw.get("description", "")),
+        description=description,
         warnings=row.warnings,
     )
     if row.rejections:
         result.rejected.append(RejectedRow(diary, row.rejections))
         return
-    labels = {
-        **_DEFAULT_LABELS,
-        **{_MODEL_FIELDS.get(column.field_id, column.field_id): column.label for column in columns},
-    }
-    result.records.append(ImportRecord(page, line=line, labels=labels))
+    result.records.append(ImportRecord(page, line=line, labels=labels))  # one dict per file
 
 
 # --- Values -----------------------------------------------------------------------------------

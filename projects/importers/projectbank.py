@@ -12,7 +12,11 @@ A project page, as text, looks like this::
 
     Free-text description ...          <- paragraphs after the field block
 
-Saved HTML pages are first turned into the same text shape. The parser relies only on that
+Saved HTML pages are first turned into the same text shape. A file is read as UTF-16 or UTF-32
+when it starts with that byte order mark (Excel's "Unicode text"), else as UTF-8 (with or without
+BOM), else as Windows-1252. A file above `MAX_PAGE_BYTES` is refused unread, and HTML nested
+deeper than `MAX_HTML_DEPTH` elements is refused before it is parsed, so that no upload can tie up
+a worker for long. The parser relies only on that
 structure, never on the values of particular pages, so that it works on any page of the two
 formats. It is pure Python (no Django) so it can run in scripts, tests and management commands.
 
@@ -20,16 +24,19 @@ Nothing is guessed: a value that cannot be read is a `Rejection` (the record mus
 a doubtful one is a warning, and labels the parser does not know are kept in `unknown_labels`.
 """
 
+import codecs
 import re
-import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import TypeVar
 
 from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4.builder import HTMLTreeBuilder
 from bs4.element import PreformattedString
 
 PERIOD_2014 = "2014-2020"
@@ -43,11 +50,44 @@ MAX_URL_CHARS = 500
 MAX_LABEL_CHARS = 60
 """A "Label:" line is shorter than this; longer lines ending in ":" are description text."""
 
+MAX_PAGE_BYTES = 5 * 1024 * 1024
+"""A project page is some tens of kB; a larger file is refused without being read."""
+MAX_HTML_DEPTH = 512
+"""Elements nested deeper than this (a real page has some tens) refuse the page unparsed."""
+MAX_HTML_TAGS = 100_000
+"""More start and end tags than this (a saved project page has some thousands) refuse the page
+unparsed: parsing costs some 10 s per 100 000 tags."""
+MAX_UNTERMINATED = 16
+"""Unterminated "<", "<!--" or "<![" beyond this refuse the page: Python's HTML parser rescans
+the rest of the document for each one, so thousands of them would take minutes."""
+
 SKIP_NOT_PROJECT = "Inte en projektsida: inga fält som Diarienummer/Projektnummer hittades."
 SKIP_EMPTY = "Filen är tom eller innehåller bara blanktecken."
 SKIP_NO_TEXT = "Filen innehåller ingen läsbar text."
 SKIP_BINARY = "Binär fil: innehållet är inte text."
+SKIP_TOO_LARGE = (
+    "Filen är {size}; större filer än {limit} läses inte (en projektsida är några tiotal kB)."
+)
+SKIP_TOO_DEEP = (
+    "HTML-koden är nästlad djupare än {limit} element och lästes inte (en projektsida har några "
+    "tiotal nivåer)."
+)
+SKIP_TOO_MANY_TAGS = (
+    "HTML-koden har fler än {limit} taggar och lästes inte (en projektsida har några tusen)."
+)
+SKIP_BROKEN_HTML = (
+    "HTML-koden har många oavslutade taggar eller kommentarer ('<' utan '>') och lästes inte."
+)
+SKIP_BAD_UNICODE = "Filen börjar som {encoding} men är inte giltig {encoding}: {detail}."
 WARN_CP1252 = "Filen var inte giltig UTF-8 och avkodades som Windows-1252."
+
+# Byte order marks that name the encoding; UTF-32 first, its LE mark starts like UTF-16's.
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
+)
 
 
 @dataclass(frozen=True)
@@ -197,36 +237,144 @@ class _Skip(Exception):
     """The file is not a project page; the message is the Swedish reason."""
 
 
+def bom_encoding(head: bytes) -> tuple[str, str, int] | None:
+    """(codec, name, BOM length) when `head` starts with a UTF-16 or UTF-32 byte order mark."""
+    for bom, codec, name in BOMS:
+        if head.startswith(bom):
+            return codec, name, len(bom)
+    return None
+
+
+def too_large_reason(size: int) -> str:
+    return SKIP_TOO_LARGE.format(size=_megabytes(size), limit=_megabytes(MAX_PAGE_BYTES))
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
+
+
 def _decode(data: bytes) -> tuple[str, list[str]]:
-    """UTF-8 (BOM optional) first; Windows-1252 is what older Swedish exports fall back to."""
+    """UTF-16/32 by their byte order mark; else UTF-8 (BOM optional); else Windows-1252, which
+    older Swedish exports fall back to."""
     if not data.strip():
         raise _Skip(SKIP_EMPTY)
-    if b"\x00" in data:
-        raise _Skip(SKIP_BINARY)
     warnings: list[str] = []
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    if marked := bom_encoding(data[:4]):
+        codec, name, skip = marked
         try:
-            text = data.decode("cp1252")
+            text = data[skip:].decode(codec)
         except UnicodeDecodeError as exc:
-            raise _Skip(SKIP_BINARY) from exc
-        warnings.append(WARN_CP1252)
+            raise _Skip(SKIP_BAD_UNICODE.format(encoding=name, detail=exc.reason)) from None
+        if "\x00" in text:
+            raise _Skip(SKIP_BINARY)
+    else:
+        if b"\x00" in data:
+            raise _Skip(SKIP_BINARY)
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            try:
+                text = data.decode("cp1252")
+            except UnicodeDecodeError as exc:
+                raise _Skip(SKIP_BINARY) from exc
+            warnings.append(WARN_CP1252)
     if not text.strip():
         raise _Skip(SKIP_EMPTY)
-    if _mostly_control_characters(text):
+    if mostly_control_characters(text):
         raise _Skip(SKIP_BINARY)
     return text, warnings
 
 
-def _mostly_control_characters(text: str) -> bool:
+# C0 and C1 controls other than the whitespace ones, and private-use characters.
+_CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\U000f0000-\U0010ffff]")
+
+
+def control_characters(text: str) -> int:
+    return sum(1 for _ in _CONTROL_RE.finditer(text))
+
+
+def mostly_control_characters(text: str) -> bool:
     """Binary data without NUL bytes still decodes as Windows-1252, but is full of controls."""
-    controls = sum(
-        1
-        for char in text
-        if unicodedata.category(char) in ("Cc", "Co", "Cn") and char not in "\t\n\r\f\v"
-    )
-    return controls > len(text) * 0.05
+    return control_characters(text) > len(text) * 0.05
+
+
+class _TooDeep(Exception):
+    pass
+
+
+class _TooMany(Exception):
+    pass
+
+
+class _DepthScanner(HTMLParser):
+    """Tokenises as BeautifulSoup's "html.parser" does and keeps its stack of open elements,
+    without building a tree; stops at the first element deeper than the limit."""
+
+    VOID = frozenset(HTMLTreeBuilder.DEFAULT_EMPTY_ELEMENT_TAGS or ())
+
+    def __init__(self, limit: int, max_tags: int) -> None:
+        super().__init__(convert_charrefs=False)
+        self.limit = limit
+        self.tags_left = max_tags
+        self.stack: list[str] = []
+        self.open = Counter()
+
+    def handle_starttag(self, tag, attrs) -> None:
+        self.tags_left -= 1
+        if self.tags_left < 0:
+            raise _TooMany
+        if tag in self.VOID:
+            return
+        self.stack.append(tag)
+        self.open[tag] += 1
+        if len(self.stack) > self.limit:
+            raise _TooDeep
+
+    def handle_startendtag(self, tag, attrs) -> None:
+        self.tags_left -= 1  # opened and closed at once
+        if self.tags_left < 0:
+            raise _TooMany
+
+    def handle_endtag(self, tag) -> None:
+        self.tags_left -= 1
+        if self.tags_left < 0:
+            raise _TooMany
+        if not self.open[tag]:
+            return  # a stray end tag closes nothing
+        while self.stack:
+            name = self.stack.pop()
+            self.open[name] -= 1
+            if name == tag:
+                return
+
+
+def html_problem(
+    markup: str,
+    *,
+    depth: int = MAX_HTML_DEPTH,
+    tags: int = MAX_HTML_TAGS,
+) -> str | None:
+    """Why `markup` must not be parsed (the Swedish reason), or None.
+
+    A linear pre-scan: unterminated constructs are counted with a few string searches first
+    (they would make the parser itself quadratic), then the tags are tokenised without a tree.
+    """
+    last_close = markup.rfind(">")
+    if (
+        markup.count("<", last_close + 1) > MAX_UNTERMINATED
+        or markup.count("<!--", markup.rfind("-->") + 1) > MAX_UNTERMINATED
+        or markup.count("<![") > MAX_UNTERMINATED
+    ):
+        return SKIP_BROKEN_HTML
+    scanner = _DepthScanner(depth, tags)
+    try:
+        scanner.feed(markup)
+        scanner.close()
+    except _TooDeep:
+        return SKIP_TOO_DEEP.format(limit=depth)
+    except _TooMany:
+        return SKIP_TOO_MANY_TAGS.format(limit=f"{tags:,}".replace(",", "\u00a0"))
+    return None
 
 
 _HTML_RE = re.compile(
@@ -290,13 +438,24 @@ def _looks_like_html(text: str) -> bool:
     return _HTML_RE.search(text) is not None
 
 
+class HtmlTooDeep(ValueError):
+    """HTML too deep, too large or too broken to parse; the message is the Swedish reason."""
+
+
+def _parse_html(markup: str) -> BeautifulSoup:
+    if problem := html_problem(markup):
+        raise HtmlTooDeep(problem)
+    return BeautifulSoup(markup, "html.parser")
+
+
 def _html_to_text(markup: str) -> str:
     """Render HTML as the text form: blocks become lines, paragraph blocks blank lines.
 
     Label/value pairs (<dt>/<dd>, <th>/<td>, block <div>s) each land on their own line, so the
-    result reads like the site's text export and goes through the same line parser.
+    result reads like the site's text export and goes through the same line parser. Raises
+    `HtmlTooDeep` for markup nested deeper than MAX_HTML_DEPTH (or refused by `html_problem`).
     """
-    return _soup_to_text(BeautifulSoup(markup, "html.parser"))
+    return _soup_to_text(_parse_html(markup))
 
 
 def _canonical_url(soup: BeautifulSoup) -> str:
@@ -314,55 +473,84 @@ def _canonical_url(soup: BeautifulSoup) -> str:
 
 
 def _soup_to_text(soup: BeautifulSoup) -> str:
-    for tag in soup.find_all(_DROPPED_TAGS):
-        if not tag.decomposed:
-            tag.decompose()
-    for tag in soup.find_all(_CHROME_TAGS):
-        if not tag.decomposed and tag.find_parent(("main", "article")) is None:
-            tag.decompose()
+    for tag in _dropped(soup):
+        tag.decompose()
     return _join_pieces(_html_pieces(soup))
 
 
-def _html_pieces(soup: BeautifulSoup) -> list[str | int]:
-    """Text pieces and break levels in document order (iterative: deep nesting is allowed)."""
-    pieces: list[str | int] = []
-    # (node, None) opens a node; (tag, index) closes a tag whose pieces start at index.
-    stack: list[tuple[Tag | NavigableString, int | None]] = [(soup, None)]
+def _dropped(soup: BeautifulSoup) -> list[Tag]:
+    """Head, scripts, navigation, and site header/footer outside <main>/<article>.
+
+    One walk that knows whether it is inside <main>/<article>, instead of asking every header
+    for its parents: the cost stays linear in the size of the page however deep it nests.
+    """
+    dropped: list[Tag] = []
+    # (tag, inside main/article)
+    stack: list[tuple[Tag, bool]] = [(soup, False)]
     while stack:
-        node, opened_at = stack.pop()
+        tag, in_main = stack.pop()
+        for child in tag.contents:
+            if not isinstance(child, Tag):
+                continue
+            if child.name in _DROPPED_TAGS or (child.name in _CHROME_TAGS and not in_main):
+                dropped.append(child)
+                continue
+            stack.append((child, in_main or child.name in ("main", "article")))
+    return dropped
+
+
+def _html_pieces(soup: BeautifulSoup) -> list[str | int]:
+    """Text pieces and break levels in document order (iterative: deep nesting is allowed).
+
+    Whether a node is inside <pre> or a label/value cell is counted on the way down rather than
+    looked up through its parents, so that the walk is linear in the number of nodes.
+    """
+    pieces: list[str | int] = []
+    in_pre = in_cell = 0
+    rows: dict[int, Tag | None] = {}  # id(row) -> its first cell when it is a two-cell row
+    # (node, None, 0) opens a node; (tag, index, level) closes a tag whose pieces start at index.
+    stack: list[tuple[Tag | NavigableString, int | None, int]] = [(soup, None, 0)]
+    while stack:
+        node, opened_at, level = stack.pop()
         if isinstance(node, NavigableString):
             if not isinstance(node, PreformattedString):  # comments, doctype, CDATA
-                pieces.append(_html_text(node))
+                pieces.append(_html_text(node, in_pre=in_pre > 0))
             continue
-        is_label = _is_label_element(node)
-        level = max(_break_level(node), _LINE_BREAK if is_label else 0)
         if opened_at is not None:
-            if is_label:
+            if level < 0:  # a label element: level -1 - its break level
                 _end_with_colon(pieces, opened_at)
+                level = -1 - level
             pieces.append(level)
-        elif node.name == "br":
+            in_pre -= node.name == "pre"
+            in_cell -= node.name in _CELL_TAGS
+            continue
+        if node.name == "br":
             pieces.append(_BR)
-        else:
-            pieces.append(level)
-            stack.append((node, len(pieces)))
-            stack.extend((child, None) for child in reversed(node.contents))
+            continue
+        is_label = _is_label_element(node, rows)
+        level = max(_break_level(node, in_cell=in_cell > 0), _LINE_BREAK if is_label else 0)
+        pieces.append(level)
+        stack.append((node, len(pieces), -1 - level if is_label else level))
+        in_pre += node.name == "pre"
+        in_cell += node.name in _CELL_TAGS
+        stack.extend((child, None, 0) for child in reversed(node.contents))
     return pieces
 
 
-def _html_text(node: NavigableString) -> str:
-    if node.find_parent("pre") is not None:
+def _html_text(node: NavigableString, *, in_pre: bool) -> str:
+    if in_pre:
         return str(node)
     return re.sub(r"[ \t\r\n\f]+", " ", str(node))
 
 
-def _break_level(tag: Tag) -> int:
+def _break_level(tag: Tag, *, in_cell: bool) -> int:
     """Paragraph blocks give a blank line, except inside a label or value cell.
 
     A blank line ends the field block, so `<dd><p>Fortsatt SLA</p></dd>` must only give a
     line break.
     """
     if tag.name in _PARAGRAPH_TAGS:
-        return _LINE_BREAK if tag.find_parent(_CELL_TAGS) else _PARAGRAPH_BREAK
+        return _LINE_BREAK if in_cell else _PARAGRAPH_BREAK
     return _LINE_BREAK if tag.name in _LINE_TAGS else 0
 
 
@@ -376,18 +564,23 @@ def _end_with_colon(pieces: list[str | int], start: int) -> None:
             return
 
 
-def _is_label_element(tag: Tag) -> bool:
+def _is_label_element(tag: Tag, rows: dict[int, Tag | None]) -> bool:
     """<dt>, <label>, class "label"/"…-label"/"…__label", or the first of two cells in a row.
 
     Such an element is a "Label:" line of its own, even when inline (<span class="label">).
+    `rows` remembers each row's answer, so a row of many cells is looked at once.
     """
     if tag.name in ("dt", "label"):
         return True
     if any(_LABEL_CLASS_RE.search(name) for name in tag.get("class") or []):
         return True
     if tag.name in ("th", "td") and tag.parent is not None:
-        cells = tag.parent.find_all(("th", "td"), recursive=False)
-        return len(cells) == 2 and cells[0] is tag and cells[1].name == "td"
+        key = id(tag.parent)
+        if key not in rows:
+            cells = tag.parent.find_all(("th", "td"), recursive=False, limit=3)
+            pair = len(cells) == 2 and cells[1].name == "td"
+            rows[key] = cells[0] if pair else None
+        return rows[key] is tag
     return False
 
 
@@ -1029,9 +1222,14 @@ def parse_bytes(data: bytes, *, source: str) -> ParseResult:
     """Parse one document (text or HTML) as read from disk or the network."""
     source_url = ""
     try:
+        if len(data) > MAX_PAGE_BYTES:
+            raise _Skip(too_large_reason(len(data)))
         text, warnings = _decode(data)
         if _looks_like_html(text):
-            soup = BeautifulSoup(text, "html.parser")
+            try:
+                soup = _parse_html(text)
+            except HtmlTooDeep as exc:
+                raise _Skip(str(exc)) from None
             source_url = _canonical_url(soup)
             text = _soup_to_text(soup)
             if not text.strip():
@@ -1060,8 +1258,18 @@ def parse_path(path: Path) -> list[ParseResult]:
     return [_parse_file(file) for file in files]
 
 
+def parse_upload(upload, *, source: str) -> ParseResult:
+    """Parse an uploaded file (anything with `.size` and `.read()`); a too-large one is not read."""
+    if upload.size > MAX_PAGE_BYTES:
+        return ParseResult(source, None, too_large_reason(upload.size), [])
+    return parse_bytes(upload.read(), source=source)
+
+
 def _parse_file(path: Path) -> ParseResult:
     try:
+        size = path.stat().st_size
+        if size > MAX_PAGE_BYTES:
+            return ParseResult(str(path), None, too_large_reason(size), [])
         data = path.read_bytes()
     except OSError as exc:
         return ParseResult(str(path), None, f"Filen kunde inte läsas: {exc.strerror}.", [])

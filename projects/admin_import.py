@@ -3,24 +3,37 @@
 The uploaded bytes go through the same parsers and `importers.save` as the management commands,
 so the page shows the same report as `import_projectbank` / `import_operations` print. Only users
 who may add and change projects get the page (others get 403); `ProjectAdmin` mixes it in.
+
+As on the command line, an upload is all or nothing unless "Spara de godkända raderna även om
+andra avvisas" is ticked; one import runs at a time (a second gets a message, not an error page).
+A body larger than the limit is refused from its Content-Length before any of it is read, by
+`UploadLimitMiddleware` (ahead of the middleware that reads forms) and again by the view's own
+wrapper, which the CSRF middleware (it reads the form too) does not get ahead of.
 """
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template import loader
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 
 from .importers import operations_csv, projectbank, save
 from .importers.report import CHANGED, CREATED, ImportReport
 
 PERMISSIONS = ("projects.add_project", "projects.change_project")
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MULTIPART_OVERHEAD = 256 * 1024
+"""Room for the form's other fields and the multipart headers on top of the files' bytes."""
 MAX_LISTED_RECORDS = 200
 PROJECTBANK = "projectbank"
 OPERATIONS = "operations"
@@ -58,10 +71,14 @@ class ImportForm(forms.Form):
         label=_("Filer"),
         help_text=_("En eller flera filer, högst 20 MB tillsammans."),
     )
-    strict = forms.BooleanField(
-        label=_("Strikt"),
+    partial = forms.BooleanField(
+        label=_("Spara de godkända raderna även om andra avvisas"),
         required=False,
-        help_text=_("Spara ingenting om någon post avvisas."),
+        initial=False,
+        help_text=_(
+            "Utan markering sparas ingenting om någon rad eller sida avvisas eller någon fil "
+            "inte kan läsas."
+        ),
     )
 
     def clean_files(self):
@@ -79,27 +96,97 @@ class ImportForm(forms.Form):
         return files
 
 
-def run_import(*, source: str, files, strict: bool) -> ImportReport:
-    """Parse the uploaded files and save them as the management commands do."""
+def run_import(*, source: str, files, partial: bool = False) -> ImportReport:
+    """Parse the uploaded files and save them as the management commands do.
+
+    A CSV is read from the upload row by row; a page larger than the page limit is not read.
+    """
     if source == OPERATIONS:
-        parsed = [operations_csv.parse_bytes(upload.read(), source=upload.name) for upload in files]
-        return save.import_operations(parsed, strict=strict)
-    pages = [projectbank.parse_bytes(upload.read(), source=upload.name) for upload in files]
-    return save.import_pages(pages, strict=strict)
+        parsed = []
+        for upload in files:
+            upload.seek(0)
+            stream = getattr(upload, "file", upload)
+            parsed.append(operations_csv.parse_file(stream, source=upload.name))
+        return save.import_operations(parsed, partial=partial)
+    pages = [projectbank.parse_upload(upload, source=upload.name) for upload in files]
+    return save.import_pages(pages, partial=partial)
+
+
+def declared_length(request: HttpRequest) -> int:
+    try:
+        return max(0, int(request.META.get("CONTENT_LENGTH") or 0))
+    except ValueError:
+        return 0
+
+
+def refuse_large_bodies(view):
+    """Answer 413 from the Content-Length header, before the body is read by anything.
+
+    Django reads a multipart body whole (files spooled to disk) as soon as anything touches
+    request.POST, which the CSRF middleware does for every POST; so this wrapper is exempt from
+    the middleware and `view` (the admin_view-wrapped page) still checks the CSRF token itself.
+    """
+
+    @wraps(view)
+    def guarded(request: HttpRequest, *args, **kwargs):
+        if body_too_large(request):
+            return too_large_response(request, declared_length(request))
+        return view(request, *args, **kwargs)
+
+    return csrf_exempt(guarded)
+
+
+def body_too_large(request: HttpRequest) -> bool:
+    return declared_length(request) > MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD
+
+
+class UploadLimitMiddleware:
+    """413 for any request whose declared body is larger than an import may be.
+
+    No page takes more than the import page does, and Django reads a multipart body whole (files
+    spooled to disk) as soon as anything touches request.POST; this runs before anything does.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if body_too_large(request):
+            return too_large_response(request, declared_length(request))
+        return self.get_response(request)
+
+
+def too_large_response(request: HttpRequest, length: int) -> HttpResponse:
+    message = gettext(
+        "Uppladdningen är %(size)s; högst %(limit)s kan importeras åt gången. Ingenting lästes "
+        "eller sparades. Dela upp filerna i flera importer."
+    ) % {"size": filesizeformat(length), "limit": filesizeformat(MAX_UPLOAD_BYTES)}
+    context = {
+        "status": 413,
+        "heading": gettext("För stor uppladdning"),
+        "message": message,
+    }
+    response = HttpResponse(loader.render_to_string("503.html", context), status=413)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def import_view(request: HttpRequest, model_admin) -> TemplateResponse:
     if not request.user.has_perms(PERMISSIONS):
         raise PermissionDenied
     report = None
+    status = 200
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
             report = run_import(
                 source=form.cleaned_data["source"],
                 files=form.cleaned_data["files"],
-                strict=form.cleaned_data["strict"],
+                partial=form.cleaned_data["partial"],
             )
+            if report.busy:
+                messages.error(request, gettext("En annan import pågår. Försök igen om en stund."))
+                report, status = None, 409
     else:
         form = ImportForm()
     context = {
@@ -110,11 +197,17 @@ def import_view(request: HttpRequest, model_admin) -> TemplateResponse:
         "report": report,
     }
     if report is not None:
-        context.update(_report_context(report))
-    return TemplateResponse(request, "admin/projects/import.html", context)
+        context.update(_report_context(report, source=form.cleaned_data["source"]))
+        if report.errors:
+            messages.error(
+                request,
+                gettext("Importen avbröts av ett databasfel och ingenting sparades: %(error)s")
+                % {"error": "; ".join(report.errors)},
+            )
+    return TemplateResponse(request, "admin/projects/import.html", context, status=status)
 
 
-def _report_context(report: ImportReport) -> dict:
+def _report_context(report: ImportReport, *, source: str = PROJECTBANK) -> dict:
     counts = report.counts()
     labels = {
         "created": gettext("Skapade"),
@@ -125,10 +218,52 @@ def _report_context(report: ImportReport) -> dict:
     }
     saved = [record for record in report.records if record.outcome in (CREATED, CHANGED)]
     return {
+        "summary": _summary(report, counts),
+        "not_saved": _not_saved(report, source) if report.rolled_back else "",
         "counts": [(key, labels[key], number) for key, number in counts.items()],
         "saved_records": saved[:MAX_LISTED_RECORDS],
         "more_saved_records": max(0, len(saved) - MAX_LISTED_RECORDS),
     }
+
+
+def _summary(report: ImportReport, counts: dict[str, int]) -> str:
+    """ "2 skapade, 0 ändrade, 0 oförändrade, 1 överhoppad, 0 avvisade" in the page's language."""
+    return (
+        gettext(
+            "%(created)s skapade, %(changed)s ändrade, %(unchanged)s oförändrade, "
+            "%(skipped)s överhoppade, %(rejected)s avvisade"
+        )
+        % counts
+    )
+
+
+def _not_saved(report: ImportReport, source: str) -> str:
+    """ "Inget sparades: 3 rader avvisades." and why, for a run that was rolled back."""
+    reasons = []
+    count = report.rejected
+    if count and source == OPERATIONS:
+        reasons.append(
+            ngettext("%(count)s rad avvisades", "%(count)s rader avvisades", count)
+            % {"count": count}
+        )
+    elif count:
+        reasons.append(
+            ngettext("%(count)s sida avvisades", "%(count)s sidor avvisades", count)
+            % {"count": count}
+        )
+    unreadable = len(report.unreadable)
+    if unreadable:
+        reasons.append(
+            ngettext(
+                "%(count)s fil kunde inte läsas", "%(count)s filer kunde inte läsas", unreadable
+            )
+            % {"count": unreadable}
+        )
+    if report.errors:
+        reasons.append(gettext("databasfel"))
+    if not reasons:
+        return gettext("Inget sparades.")
+    return gettext("Inget sparades: %(reasons)s.") % {"reasons": ", ".join(reasons)}
 
 
 class ImportAdminMixin:
@@ -138,7 +273,7 @@ class ImportAdminMixin:
 
     def get_urls(self):
         name = f"{self.opts.app_label}_{self.opts.model_name}_import"
-        view = self.admin_site.admin_view(self.import_view)
+        view = refuse_large_bodies(self.admin_site.admin_view(self.import_view))
         return [path("import/", view, name=name), *super().get_urls()]
 
     def import_view(self, request: HttpRequest) -> TemplateResponse:

@@ -1,5 +1,7 @@
 """The admin's "Importera" page: access, upload, and the report it shows."""
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
@@ -146,20 +148,91 @@ def test_a_rejected_page_is_listed_with_file_field_value_and_reason(caseworker_c
     assert Project.objects.count() == 0
 
 
-def test_a_strict_upload_saves_nothing_when_one_file_is_rejected(caseworker_client):
+def test_an_upload_saves_nothing_by_default_when_one_file_is_rejected(caseworker_client):
     broken = SIA_HTML.read_text(encoding="utf-8").replace("2023-02-01", "2027-02-01")
 
     response = caseworker_client.post(
         URL,
         {
             "source": "projectbank",
-            "strict": "on",
             "files": [upload(SEED_2014), upload(SIA_HTML, data=broken.encode())],
         },
     )
 
-    assert response.context["report"].rolled_back is True
-    assert "ingenting sparades" in response.content.decode()
+    report = response.context["report"]
+    assert report.rolled_back is True
+    counts = {key: number for key, _label, number in response.context["counts"]}
+    assert (counts["created"], counts["rejected"]) == (0, 1)
+    content = response.content.decode()
+    assert (
+        '<p id="import-summary">0 skapade, 0 ändrade, 0 oförändrade, 0 överhoppade, 1 avvisade'
+        " – Inget sparades: 1 sida avvisades.</p>"
+    ) in content
+    assert 'id="import-not-saved">Inget sparades: 1 sida avvisades.</li>' in content
+    assert 'id="import-records"' not in content  # nothing is listed as created
+    assert "Slutdatum" in content and "<td>002_sia_table.html</td>" in content
+    assert Project.objects.count() == 0
+
+
+def test_rejected_csv_rows_are_named_rows_and_every_one_is_listed(caseworker_client):
+    rows = list(csv.reader(io.StringIO(OPERATIONS.read_text(encoding="utf-8-sig")), delimiter=";"))
+    end = next(i for i, header in enumerate(rows[0]) if header.startswith("Slutdatum"))
+    for row in rows[1:]:
+        row[end] = "2000-01-01"
+    out = io.StringIO()
+    csv.writer(out, delimiter=";").writerows(rows)
+    broken = out.getvalue()
+
+    response = caseworker_client.post(
+        URL, {"source": "operations", "files": [upload(OPERATIONS, data=broken.encode())]}
+    )
+
+    report = response.context["report"]
+    rejected = report.rejected
+    assert rejected >= 2 and report.rolled_back
+    content = response.content.decode()
+    assert f"Inget sparades: {rejected} rader avvisades." in content
+    assert content.count("ligger före startdatum") == len(report.rejections)
+    assert Project.objects.count() == 0
+
+
+def test_the_partial_box_is_off_by_default_and_saves_the_good_files_when_ticked(
+    caseworker_client,
+):
+    form = caseworker_client.get(URL).content.decode()
+    assert "Spara de godkända raderna även om andra avvisas" in form
+    assert (
+        '<input type="checkbox" name="partial" aria-describedby="id_partial_helptext" '
+        'id="id_partial">'
+    ) in form  # not checked
+    broken = SIA_HTML.read_text(encoding="utf-8").replace("2023-02-01", "2027-02-01")
+
+    response = caseworker_client.post(
+        URL,
+        {
+            "source": "projectbank",
+            "partial": "on",
+            "files": [upload(SEED_2014), upload(SIA_HTML, data=broken.encode())],
+        },
+    )
+
+    assert response.context["report"].rolled_back is False
+    assert list(Project.objects.values_list("diary_number", flat=True)) == ["2020/00152"]
+    assert "Inget sparades" not in response.content.decode()
+
+
+def test_the_old_strict_field_is_ignored_and_the_upload_is_all_or_nothing(caseworker_client):
+    broken = SIA_HTML.read_text(encoding="utf-8").replace("2023-02-01", "2027-02-01")
+
+    caseworker_client.post(
+        URL,
+        {
+            "source": "projectbank",
+            "strict": "",
+            "files": [upload(SEED_2014), upload(SIA_HTML, data=broken.encode())],
+        },
+    )
+
     assert Project.objects.count() == 0
 
 

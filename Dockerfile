@@ -56,4 +56,6 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
 # Workers: gunicorn reads WEB_CONCURRENCY (about 2 per core); threaded workers, so that an idle
 # keep-alive or preconnected browser socket does not hold a whole worker until its timeout.
 # Access log: one key=value line per request on stdout, like the app's own log.
-CMD ["gunicorn", "esfportal.wsgi", "--bind", "0.0.0.0:8000", "--worker-class", "gthread", "--threads", "4", "--access-logfile", "-", "--access-logformat", "logger=gunicorn.access remote=%(h)s method=%(m)s path=\"%(U)s\" query=\"%(q)s\" status=%(s)s bytes=%(B)s ms=%(M)s agent=\"%(a)s\""]
+# Each worker is replaced after 1000 (±100) requests, so memory a large request left behind
+# (an import, an export) is given back; the jitter keeps the workers from restarting together.
+CMD ["gunicorn", "esfportal.wsgi", "--bind", "0.0.0.0:8000", "--worker-class", "gthread", "--threads", "4", "--max-requests", "1000", "--max-requests-jitter", "100", "--access-logfile", "-", "--access-logformat", "logger=gunicorn.access remote=%(h)s method=%(m)s path=\"%(U)s\" query=\"%(q)s\" status=%(s)s bytes=%(B)s ms=%(M)s agent=\"%(a)s\""]

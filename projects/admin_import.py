@@ -81,6 +81,18 @@ class ImportForm(forms.Form):
         ),
     )
 
+    prefer_source = forms.BooleanField(
+        label=_("Låt källan gälla före handlagda beslut"),
+        required=False,
+        initial=False,
+        help_text=_(
+            "Utan markering lämnas ett projekt oförändrat och redovisas som en konflikt när "
+            "källans belopp eller slutdatum skiljer sig från beslut som lagts in för hand sedan "
+            "den senaste importen. Med markering sparas källans uppgifter som ett importerat "
+            "beslut som anger vilka beslut det ersätter."
+        ),
+    )
+
     def clean_files(self):
         files = self.cleaned_data["files"]
         total = sum(upload.size for upload in files)
@@ -96,7 +108,9 @@ class ImportForm(forms.Form):
         return files
 
 
-def run_import(*, source: str, files, partial: bool = False) -> ImportReport:
+def run_import(
+    *, source: str, files, partial: bool = False, prefer_source: bool = False
+) -> ImportReport:
     """Parse the uploaded files and save them as the management commands do.
 
     A CSV is read from the upload row by row; a page larger than the page limit is not read.
@@ -107,9 +121,9 @@ def run_import(*, source: str, files, partial: bool = False) -> ImportReport:
             upload.seek(0)
             stream = getattr(upload, "file", upload)
             parsed.append(operations_csv.parse_file(stream, source=upload.name))
-        return save.import_operations(parsed, partial=partial)
+        return save.import_operations(parsed, partial=partial, prefer_source=prefer_source)
     pages = [projectbank.parse_upload(upload, source=upload.name) for upload in files]
-    return save.import_pages(pages, partial=partial)
+    return save.import_pages(pages, partial=partial, prefer_source=prefer_source)
 
 
 def declared_length(request: HttpRequest) -> int:
@@ -183,6 +197,7 @@ def import_view(request: HttpRequest, model_admin) -> TemplateResponse:
                 source=form.cleaned_data["source"],
                 files=form.cleaned_data["files"],
                 partial=form.cleaned_data["partial"],
+                prefer_source=form.cleaned_data["prefer_source"],
             )
             if report.busy:
                 messages.error(request, gettext("En annan import pågår. Försök igen om en stund."))
@@ -213,6 +228,7 @@ def _report_context(report: ImportReport, *, source: str = PROJECTBANK) -> dict:
         "created": gettext("Skapade"),
         "changed": gettext("Ändrade"),
         "unchanged": gettext("Oförändrade"),
+        "conflict": gettext("Konflikter (oförändrade)"),
         "skipped": gettext("Hoppades över"),
         "rejected": gettext("Avvisade"),
     }
@@ -234,6 +250,11 @@ def _summary(report: ImportReport, counts: dict[str, int]) -> str:
             "%(skipped)s överhoppade, %(rejected)s avvisade"
         )
         % counts
+    ) + (
+        ngettext(", %(count)s konflikt", ", %(count)s konflikter", counts["conflict"])
+        % {"count": counts["conflict"]}
+        if "conflict" in counts
+        else ""
     )
 
 

@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 UPDATED_KEY = "registry-updated"
+DEMO_KEY = "registry-demo-projects"
 LANDING_KEY = "registry-landing"
 VERSION_KEY = "registry-version"
 TIMEOUT = 300
@@ -47,7 +48,7 @@ _MISSING = object()
 
 
 def _clear() -> None:
-    cache.delete_many([VERSION_KEY, UPDATED_KEY, LANDING_KEY])
+    cache.delete_many([VERSION_KEY, UPDATED_KEY, LANDING_KEY, DEMO_KEY])
 
 
 def invalidate(**kwargs) -> None:

@@ -17,6 +17,16 @@ class Registry:
         every page shows it and the registry changes a few times a day."""
         return cache.get_or_set(caching.UPDATED_KEY, self._latest, timeout=caching.TIMEOUT)
 
+    @cached_property
+    def has_demo(self) -> bool:
+        """Whether the registry holds demo projects, for the notice every page shows while it
+        does: one probe of a partial index, cached until the registry changes."""
+        return cache.get_or_set(caching.DEMO_KEY, self._has_demo, timeout=caching.TIMEOUT)
+
+    @staticmethod
+    def _has_demo() -> bool:
+        return Project.objects.filter(is_demo=True).exists()
+
     @staticmethod
     def _latest():
         return Project.objects.filter(is_demo=False).aggregate(latest=Max("updated_at"))["latest"]

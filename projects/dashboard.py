@@ -18,7 +18,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from . import aggregates, caching, charts, queries
-from .filters import ProjectFilter
+from .filters import DEMO_CHOICES, ProjectFilter
 from .models import LegalForm, Project
 from .views import lang
 
@@ -729,6 +729,9 @@ def active_filters(filterset: ProjectFilter, params: QueryDict, language: str) -
     if selected.get("status"):
         status = Project.Status(selected["status"]).label
         chips.append((f"{labels['status']}: {status}", _without(params, "status")))
+    if selected.get("demo"):
+        demo = dict(DEMO_CHOICES)[selected["demo"]]
+        chips.append((f"{labels['demo']}: {demo}", _without(params, "demo")))
     for name in RANGE_FILTERS:
         value = selected.get(name)
         if isinstance(value, slice) and (value.start is not None or value.stop is not None):

@@ -209,6 +209,10 @@ class DemoBuilder:
             Organisation.objects.exclude(org_number=None).values_list("org_number", flat=True)
         )
         self.serials: dict[str, int] = {}
+        # Real projects' numbers are never reused, whatever series they are in.
+        self.taken: set[str] = set(
+            Project.objects.filter(is_demo=False).values_list("diary_number", flat=True)
+        )
 
     # --- organisations -------------------------------------------------------------------
     def org_number(self, first_digit: str) -> str:
@@ -254,6 +258,12 @@ class DemoBuilder:
     YEARS = {validators.PERIOD_2014: range(2014, 2021), validators.PERIOD_2021: range(2021, 2028)}
 
     def diary_number(self, period: str, start: datetime.date) -> str:
+        while True:
+            number = self._next_diary_number(period, start)
+            if number not in self.taken:
+                return number
+
+    def _next_diary_number(self, period: str, start: datetime.date) -> str:
         years = list(self.YEARS[period])
         preferred = min(max(start.year - 1, years[0]), years[-1])
         for offset in range(len(years)):
@@ -356,10 +366,11 @@ class DemoBuilder:
             )
         elif roll < 0.36:  # reduction: less activity than planned, same share cut from both
             cut = rng.uniform(0.05, 0.25)
+            reduction_decided = start + datetime.timedelta(days=rng.randint(120, 300))
             decisions.append(
                 dict(
                     kind=Decision.Kind.CHANGE.value,
-                    decided_on=start + datetime.timedelta(days=rng.randint(120, 300)),
+                    decided_on=min(reduction_decided, AS_OF),
                     decided_by=decided_by,
                     esf_grant_change=-int(grant * cut),
                     total_budget_change=-int(budget * cut),

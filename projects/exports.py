@@ -191,6 +191,8 @@ COLUMNS: list[Column] = [
     Column("Senaste beslutsdatum", "Last decision date", "last_decision_date", "date"),
     Column("Beskrivning", "Description", "description"),
     Column("Projektsida", "Project page", "url"),
+    # Last, so that the columns before keep their places for existing spreadsheets.
+    Column("Demodata", "Demo data", "is_demo", "bool"),
 ]
 
 # Words in CSV and XLSX cells, in the export's language (data, like the headers; not the UI).

@@ -41,6 +41,8 @@ SORT_LABELS = {
     "rate": _("Medfinansieringsgrad"),
 }
 DEFAULT_SORT = "-start"
+DEMO_EXCLUDE, DEMO_ONLY = "exclude", "only"
+DEMO_CHOICES = [(DEMO_EXCLUDE, _("Utan demoprojekt")), (DEMO_ONLY, _("Bara demoprojekt"))]
 RELEVANCE = "relevance"
 
 
@@ -125,6 +127,9 @@ class ProjectFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         method="filter_status", choices=Project.Status.choices, label=_("Status i dag")
     )
+    demo = django_filters.ChoiceFilter(
+        method="filter_demo", choices=DEMO_CHOICES, label=_("Demodata")
+    )
     # a __year lookup builds date(year, 1, 1): year 0 would be a ValueError, not a filter
     start_year = bounded_range(
         field_name="start_date__year", label=_("Startår"), minimum=1900, maximum=2100
@@ -173,6 +178,9 @@ class ProjectFilter(django_filters.FilterSet):
             Project.Status.ONGOING: queryset.ongoing,
             Project.Status.FINISHED: queryset.finished,
         }[value](at=self.today)
+
+    def filter_demo(self, queryset, name, value):
+        return queryset.filter(is_demo=value == DEMO_ONLY)
 
     def filter_sort(self, queryset, name, value):
         # Applied last by filter_queryset, so relevance can use the search's rank annotation.

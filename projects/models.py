@@ -548,9 +548,12 @@ class Project(models.Model):
                     "start_date",
                     "end_date",
                     "owner",
+                    "is_demo",
                 ],
                 name="project_portfolio_idx",
             ),  # fmt: skip
+            # "Is there demo data?" (every page's notice): one probe of this small index.
+            models.Index(fields=["id"], condition=Q(is_demo=True), name="project_demo_idx"),
             # The footer's "registry updated": MAX(updated_at) of the real (non-demo) projects,
             # one probe of this index instead of a scan of every project.
             models.Index(
@@ -719,6 +722,17 @@ class Decision(models.Model):
     def clean(self) -> None:
         if self.kind != self.Kind.SNAPSHOT and self.decided_on is None:
             raise ValidationError({"decided_on": _("Ange beslutsdatum.")})
+        today = timezone.localdate()
+        if self.decided_on is not None and self.decided_on > today:
+            raise ValidationError(
+                {
+                    "decided_on": _(
+                        "Beslutsdatumet %(date)s ligger efter i dag (%(today)s). Ett beslut "
+                        "registreras när det är fattat."
+                    )
+                    % {"date": self.decided_on.isoformat(), "today": today.isoformat()}
+                }
+            )
         if self.kind == self.Kind.GRANT and (self.esf_grant_change or 0) < 0:
             raise ValidationError(
                 {"esf_grant_change": _("Ett beviljande kan inte minska stödet; välj Ändring.")}

@@ -92,6 +92,7 @@ def summary(projects: QuerySet[Project], *, today: datetime.date | None = None) 
         upcoming=Count("start_date", filter=Q(start_date__gt=today)),
         ongoing=Count("start_date", filter=Q(start_date__lte=today, end_date__gte=today)),
         finished=Count("start_date", filter=Q(end_date__lt=today)),
+        demo=Count("start_date", filter=Q(is_demo=True)),
     )
 
 
@@ -184,6 +185,7 @@ def facet_counts(
         if code is not None:
             counts[name][code] = counts[name].get(code, 0) + count
     counts["status"] = {status: totals[status] for status in Project.Status.values}
+    counts["demo"] = {"only": totals["demo"], "exclude": totals["projects"] - totals["demo"]}
     return counts
 
 
@@ -242,6 +244,20 @@ def facets(
             ],
         )
     )
+    demo = selected.get("demo") or ""
+    if demo or counts["demo"]["only"]:  # offered while the set has demo projects
+        from .filters import DEMO_CHOICES
+
+        result.append(
+            Facet(
+                name="demo",
+                label=labels["demo"],
+                choices=[
+                    FacetChoice(value, str(label), counts["demo"][value], value == demo)
+                    for value, label in DEMO_CHOICES
+                ],
+            )
+        )
     return result
 
 

@@ -33,13 +33,22 @@ class Totals:
     last_decision_date: datetime.date | None = None  # of the dated decisions
 
 
-def _effective_date(decision: Decision) -> datetime.date:
-    """When a decision counts for "latest": its date, or for undated snapshots when recorded."""
-    if decision.decided_on:
-        return decision.decided_on
-    if decision.created_at:
-        return timezone.localdate(decision.created_at)
-    return timezone.localdate()
+def effective_dates(decisions: Sequence[Decision]) -> list[datetime.date]:
+    """When each decision counts for "latest", the decisions in recording order.
+
+    A dated decision counts on its date (a snapshot's date is the day its source states it is
+    as of). A snapshot from a source that states no date counts as of the latest decision
+    recorded before it: it shows what the source knew when it was imported, so a decision
+    entered later, even one dated earlier than the import day, is not overruled by it.
+    """
+    dates, latest = [], datetime.date.min
+    for decision in decisions:
+        if decision.decided_on is not None:
+            dates.append(decision.decided_on)
+            latest = max(latest, decision.decided_on)
+        else:
+            dates.append(latest)
+    return dates
 
 
 def _sum_or_none(values: Iterable[int | None]) -> int | None:
@@ -50,14 +59,13 @@ def _sum_or_none(values: Iterable[int | None]) -> int | None:
 def decision_totals(decisions: Iterable[Decision]) -> Totals:
     """Sum the money and take the end date of the latest decision that sets one.
 
-    `decisions` are in recording order (saved ones by id, then unsaved ones); a later-recorded
-    decision wins a tie on the date.
+    `decisions` are in recording order (saved ones by id, then unsaved ones). "Latest" is by
+    `effective_dates`; a later-recorded decision wins a tie on the date.
     """
     decisions = list(decisions)
+    when = effective_dates(decisions)
     dated = sorted(
-        (_effective_date(d), index, d.new_end_date)
-        for index, d in enumerate(decisions)
-        if d.new_end_date
+        (when[index], index, d.new_end_date) for index, d in enumerate(decisions) if d.new_end_date
     )
     return Totals(
         esf_grant=_sum_or_none(d.esf_grant_change for d in decisions),
@@ -117,27 +125,35 @@ def _set_totals(project: Project, totals: Totals) -> None:
     project.last_decision_date = totals.last_decision_date
 
 
-def _apply_totals(project: Project, totals: Totals) -> Project:
+DERIVED_FIELDS = ["esf_grant", "total_budget", "end_date", "decision_count", "last_decision_date"]
+"""The project columns that follow from its decisions; only this module writes them."""
+
+
+def _save_totals(project: Project, totals: Totals) -> Project:
+    """Write the derived columns (checked by `check_totals`; the database's constraints hold
+    them too), with one history row, when they differ from the project's."""
+    before = [getattr(project, name) for name in DERIVED_FIELDS]
     _set_totals(project, totals)
-    project.full_clean(validate_unique=False, validate_constraints=True)
-    project.save()
+    if [getattr(project, name) for name in DERIVED_FIELDS] != before:
+        project.save(update_fields=[*DERIVED_FIELDS, "updated_at"])
     return project
+
+
+def _locked(project_id: int) -> Project:
+    return Project.objects.select_for_update().get(pk=project_id)
 
 
 @transaction.atomic
 def recompute_project(*, project_id: int) -> Project:
     """Set the project's grant, budget and end date from its decisions and save it."""
-    project = Project.objects.select_for_update().get(pk=project_id)
-    totals = decision_totals(project.decisions.order_by("id"))
-    if (
-        project.total_budget != totals.total_budget
-        or project.esf_grant != totals.esf_grant
-        or (totals.end_date and totals.end_date != project.end_date)
-        or project.decision_count != totals.decision_count
-        or project.last_decision_date != totals.last_decision_date
-    ):
-        _apply_totals(project, totals)
-    return project
+    project = _locked(project_id)
+    return _save_totals(project, decision_totals(project.decisions.order_by("id")))
+
+
+def _check_decision(decision: Decision) -> None:
+    """What `full_clean()` checks, without a query: the fields, `clean()` (which states the
+    check constraints' rules with their messages); the project is the locked one."""
+    decision.full_clean(exclude=["project"], validate_unique=False, validate_constraints=False)
 
 
 @transaction.atomic
@@ -148,29 +164,34 @@ def apply_decisions(
 
     Raises ValidationError, with nothing saved, when a decision itself is invalid or when the
     project would end up with ESF above budget, negative money or an end before its start.
+    The project is locked, its decisions read once; five queries for one new decision.
     """
     save, delete = list(save), list(delete)
-    project = Project.objects.select_for_update().get(pk=project_id)
-    _refuse_moves(project, save)
+    project = _locked(project_id)
+    saved = list(project.decisions.order_by("id"))
+    _refuse_moves(project, save, saved)
     for decision in save:
         decision.project = project
-        decision.full_clean()
-    check_totals(project, prospective_totals(project, adding=save, removing=[d.pk for d in delete]))
+        _check_decision(decision)
+    removing = {d.pk for d in delete}
+    replacing = {d.pk: d for d in save if d.pk}
+    after = [replacing.get(d.pk, d) for d in saved if d.pk not in removing] + [
+        d for d in save if not d.pk
+    ]
+    totals = decision_totals(after)
+    check_totals(project, totals)
     for decision in delete:
         decision.delete()
     for decision in save:
         decision.save()
-    return recompute_project(project_id=project.pk)
+    return _save_totals(project, totals)
 
 
-def _refuse_moves(project: Project, decisions: Sequence[Decision]) -> None:
+def _refuse_moves(project: Project, decisions: Sequence[Decision], saved: list[Decision]) -> None:
     """A saved decision stays with its project: moving it would leave the first project's
-    totals counting it. One query, for edited decisions only."""
-    edited = [decision.pk for decision in decisions if decision.pk]
-    if not edited:
-        return
-    stored = Decision.objects.filter(pk__in=edited).exclude(project_id=project.pk)
-    if stored.exists():
+    totals counting it. No query: an edited decision must be among the project's own."""
+    own = {decision.pk for decision in saved}
+    if any(decision.pk and decision.pk not in own for decision in decisions):
         raise ValidationError(
             {
                 "project": _(
@@ -196,21 +217,112 @@ def create_project(*, project: Project, grant: Decision) -> Project:
     """Create a project together with its first decision (normally the grant).
 
     The project's money fields are taken from the decision, so the sum rule holds from the start.
+    One INSERT and one history row for each of the two.
     """
-    project.esf_grant = grant.esf_grant_change
-    project.total_budget = grant.total_budget_change
     if grant.new_end_date is None:
         grant.new_end_date = project.end_date
-    project.full_clean()
+    _set_totals(project, decision_totals([grant]))
+    # Uniqueness and related rows are checked with queries; the check constraints' rules are
+    # in `clean()` and `check_project` (and the database holds them).
+    project.full_clean(validate_constraints=False)
+    check_project(project)
+    grant.project = project
+    _check_decision(grant)
+    check_totals(project, decision_totals([grant]))
     project.save()
     grant.project = project
-    return apply_decision(decision=grant)
+    grant.save()
+    return project
 
 
 def aggregate_decisions(project: Project) -> dict[str, int | None]:
     """The sums straight from the database, for invariant checks and tests."""
     return project.decisions.aggregate(
         esf_grant=Sum("esf_grant_change"), total_budget=Sum("total_budget_change")
+    )
+
+
+# --- Sources against the ledger --------------------------------------------------------------
+#
+# A source (a project-bank page, a list-of-operations row) states a project's figures as the
+# source has them; the ledger also holds decisions a caseworker entered by hand. How the two
+# combine (docs/architecture.md, "Sources and hand-entered decisions"):
+# - the source agrees with the registry: in step, nothing is written;
+# - no hand-entered decision since the project's last import: the difference becomes a snapshot;
+# - hand-entered decisions since then, and the source still says what it said at the last
+#   import: the registry is ahead of the source, nothing is written;
+# - hand-entered decisions since then, and the source says something new: a conflict, nothing is
+#   written, unless the import is told to prefer the source; then a snapshot records the
+#   difference and names the decisions it supersedes.
+
+IN_STEP = "in_step"
+UPDATE = "update"
+AHEAD = "ahead"
+CONFLICT = "conflict"
+SOURCE_FIGURES = ("esf_grant", "total_budget", "end_date")
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """What a source's figures do to a project: `outcome` and, for UPDATE, the snapshot's
+    changes (None where a figure stays)."""
+
+    outcome: str
+    esf_grant_change: int | None = None
+    total_budget_change: int | None = None
+    new_end_date: datetime.date | None = None
+    changed: tuple[str, ...] = ()
+    registry: dict | None = None
+    """The registry's figures before the import, for the report."""
+    hand_entered: tuple[Decision, ...] = ()
+    """Decisions entered since the last import (for AHEAD, CONFLICT and a preferred source)."""
+
+
+def hand_entered_since_import(decisions: Sequence[Decision]) -> list[Decision]:
+    """The decisions recorded after the last snapshot (all of them when there is none)."""
+    last = max(
+        (index for index, d in enumerate(decisions) if d.kind == Decision.Kind.SNAPSHOT),
+        default=-1,
+    )
+    return [d for d in decisions[last + 1 :] if d.kind != Decision.Kind.SNAPSHOT]
+
+
+def reconcile_source(
+    project: Project,
+    decisions: Sequence[Decision],
+    stated: dict[str, object],
+    *,
+    prefer_source: bool = False,
+) -> Reconciliation:
+    """Compare a source's figures (`stated`: esf_grant, total_budget, end_date; None where the
+    source leaves one out) with the project and its decisions in recording order."""
+    stated = {name: stated.get(name) for name in SOURCE_FIGURES if stated.get(name) is not None}
+    registry = {name: getattr(project, name) for name in SOURCE_FIGURES}
+    differing = tuple(name for name, value in stated.items() if registry[name] != value)
+    if not differing:
+        return Reconciliation(IN_STEP, registry=registry)
+    hand = tuple(hand_entered_since_import(decisions))
+    if hand and not prefer_source:
+        last_snapshot = max(
+            (i for i, d in enumerate(decisions) if d.kind == Decision.Kind.SNAPSHOT), default=None
+        )
+        if last_snapshot is not None:
+            imported = decision_totals(decisions[: last_snapshot + 1])
+            if all(getattr(imported, name) == value for name, value in stated.items()):
+                return Reconciliation(AHEAD, registry=registry, hand_entered=hand)
+        return Reconciliation(CONFLICT, changed=differing, registry=registry, hand_entered=hand)
+    money = {
+        f"{name}_change": stated[name] - (registry[name] or 0)
+        for name in ("esf_grant", "total_budget")
+        if name in differing
+    }
+    return Reconciliation(
+        UPDATE,
+        new_end_date=stated["end_date"] if "end_date" in differing else None,
+        changed=differing,
+        registry=registry,
+        hand_entered=hand,
+        **money,
     )
 
 

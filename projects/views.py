@@ -73,11 +73,13 @@ def landing_figures() -> dict:
             projects=Count("id"),
             esf_grant=Sum("esf_grant", default=0),
             participants=Sum("planned_participants", default=0),
+            demo=Count("id", filter=Q(is_demo=True)),
         )
         .order_by("programme__period")
     )
     totals = {
-        key: sum(row[key] for row in by_period) for key in ("projects", "esf_grant", "participants")
+        key: sum(row[key] for row in by_period)
+        for key in ("projects", "esf_grant", "participants", "demo")
     }
     regions = list(
         Project.objects.values("region__code", "region__name_sv", "region__name_en")

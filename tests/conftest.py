@@ -39,3 +39,35 @@ def _free_export_slots(monkeypatch):
     from projects import export_limits
 
     monkeypatch.setattr(export_limits, "EXPORT_SLOTS", threading.BoundedSemaphore(1000))
+
+
+@pytest.fixture(autouse=True)
+def _registry_invariants_hold(request):
+    """After every test that writes to the database, the registry's rules still hold.
+
+    `check_invariants` (money, end dates and decision facts following from the decisions,
+    organisation numbers) runs on whatever the test left: test data built by the factories, the
+    importers, the admin or `generate_demo` must obey the rules the registry promises. A test
+    that breaks them on purpose, to see them reported, says so with `breaks_invariants`.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    uses_db = marker is not None or {"db", "transactional_db"} & set(request.fixturenames)
+    if not uses_db or request.node.get_closest_marker("breaks_invariants"):
+        yield
+        return
+    # Set up the database first, so that it is still there when this fixture checks it.
+    request.getfixturevalue("_django_db_helper")
+    yield
+    from django.db import connection
+
+    from projects.management.commands.check_invariants import violations
+
+    if connection.connection is None or getattr(connection.connection, "closed", False):
+        return  # the test closed the connection (an export aborted mid-COPY): nothing left
+
+    broken = [
+        f"{check}: {count} ({', '.join(f'{v.subject}: {v.detail}' for v in found[:3])})"
+        for check, count, found in violations()
+        if count
+    ]
+    assert not broken, "the test left data that breaks the registry's rules: " + "; ".join(broken)

@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Max
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from projects import demo
+from projects import demo, services
 from projects.models import Decision, Organisation, Programme, ProgrammeArea, Project, Region
 
 
@@ -22,6 +22,12 @@ class OrganisationFactory(DjangoModelFactory):
 
 
 class ProjectFactory(DjangoModelFactory):
+    """A project entered as the registry enters one: with its grant, through the services.
+
+    `esf_grant`, `total_budget` and `end_date` are the grant decision's; the project's figures
+    then follow from its decisions as everywhere else (`check_invariants` holds).
+    """
+
     class Meta:
         model = Project
 
@@ -40,27 +46,42 @@ class ProjectFactory(DjangoModelFactory):
     cofinancing_rate = Decimal("50.00")
     planned_participants = 210
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        project = model_class(*args, **kwargs)
+        decided_on = min(project.start_date - datetime.timedelta(days=30), timezone.localdate())
+        return services.create_project(
+            project=project,
+            grant=Decision(
+                kind=Decision.Kind.GRANT,
+                decided_on=decided_on,
+                decided_by="Strukturfondspartnerskapet Småland och Öarna",
+                esf_grant_change=project.esf_grant,
+                total_budget_change=project.total_budget,
+                new_end_date=project.end_date,
+            ),
+        )
+
 
 class DecisionFactory(DjangoModelFactory):
+    """A later decision on a project (by default a change adding money), applied through the
+    services: the project's totals, end date, decision count and date follow."""
+
     class Meta:
         model = Decision
 
     project = factory.SubFactory(ProjectFactory)
-    kind = Decision.Kind.GRANT
-    decided_on = datetime.date(2020, 1, 15)
+    kind = Decision.Kind.CHANGE
+    decided_on = datetime.date(2020, 6, 15)
     decided_by = "Strukturfondspartnerskapet Småland och Öarna"
     esf_grant_change = 1_000_000
     total_budget_change = 2_000_000
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        """Save the decision and, as services do, its project's decision count and latest date
-        (not its money: tests set that themselves)."""
-        decision = super()._create(model_class, *args, **kwargs)
-        project = decision.project
-        facts = project.decisions.aggregate(count=Count("id"), last=Max("decided_on"))
-        project.decision_count, project.last_decision_date = facts["count"], facts["last"]
-        project.save(update_fields=["decision_count", "last_decision_date"])
+        decision = model_class(*args, **kwargs)
+        services.apply_decision(decision=decision)
+        decision.project.refresh_from_db()
         return decision
 
 

@@ -230,8 +230,7 @@ def test_inline_decisions_that_together_break_the_budget_are_refused(caseworker_
 
 
 def test_decision_form_refuses_esf_above_budget_with_a_message_on_the_field(caseworker_client):
-    project = ProjectFactory(total_budget=None, esf_grant=None)
-    DecisionFactory(project=project, esf_grant_change=1_000_000, total_budget_change=2_000_000)
+    project = ProjectFactory(total_budget=2_000_000, esf_grant=1_000_000)  # and its grant
     response = caseworker_client.post(
         reverse("admin:projects_decision_add"),
         {"project": project.pk, "kind": "change", "decided_on": "2021-02-01",
@@ -244,8 +243,7 @@ def test_decision_form_refuses_esf_above_budget_with_a_message_on_the_field(case
 
 
 def test_decision_form_saves_through_the_service(caseworker_client):
-    project = ProjectFactory(total_budget=None, esf_grant=None)
-    DecisionFactory(project=project, esf_grant_change=1_000_000, total_budget_change=2_000_000)
+    project = ProjectFactory(total_budget=2_000_000, esf_grant=1_000_000)  # and its grant
     response = caseworker_client.post(
         reverse("admin:projects_decision_add"),
         {"project": project.pk, "kind": "extension", "decided_on": "2021-02-01",

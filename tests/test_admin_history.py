@@ -29,16 +29,7 @@ def staff(group: str | None):
 
 def extended_project() -> Project:
     """A project with a grant and an extension: two versions of its money to go back between."""
-    project = ProjectFactory()
-    Decision.objects.create(
-        project=project,
-        kind=Decision.Kind.GRANT,
-        decided_on=project.start_date,
-        esf_grant_change=project.esf_grant,
-        total_budget_change=project.total_budget,
-        new_end_date=project.end_date,
-    )
-    services.recompute_project(project_id=project.pk)
+    project = ProjectFactory()  # with its grant
     services.apply_decision(
         decision=Decision(
             project=project,

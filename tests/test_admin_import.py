@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from projects import admin_import, permissions
 from projects.models import Decision, Project
@@ -92,7 +93,7 @@ def test_uploading_seed_pages_creates_the_project_and_shows_the_report(caseworke
     assert (project.esf_grant, project.total_budget) == (17_207_538, 36_619_373)
     assert Project.objects.filter(diary_number="22-005-S01").exists()
     (decision,) = project.decisions.all()
-    assert decision.note == f"Import: {SEED_2014.name}"
+    assert decision.note == f"Projektbanken, {SEED_2014.name}, hämtad {timezone.localdate()}"
     counts = {key: number for key, _label, number in response.context["counts"]}
     assert counts == {"created": 2, "changed": 0, "unchanged": 0, "skipped": 1, "rejected": 0}
     content = response.content.decode()
@@ -254,3 +255,44 @@ def test_a_post_without_files_shows_the_form_error(caseworker_client):
 
     assert response.status_code == 200
     assert response.context["form"].errors["files"]
+
+
+def test_a_conflict_with_a_hand_entered_decision_is_shown_and_the_box_lets_the_source_win(
+    caseworker_client,
+):
+    import datetime
+
+    from projects import services
+
+    caseworker_client.post(URL, {"source": "projectbank", "files": [upload(SEED_2014)]})
+    project = Project.objects.get()
+    services.apply_decision(
+        decision=Decision(
+            project=project, kind="extension", decided_on=datetime.date(2022, 11, 1),
+            total_budget_change=2_000_000, new_end_date=datetime.date(2023, 6, 30),
+        )
+    )  # fmt: skip
+    changed = SEED_2014.read_bytes().replace(b"36 619 373", b"37 000 000")
+
+    response = caseworker_client.post(
+        URL, {"source": "projectbank", "files": [upload(SEED_2014, data=changed)]}
+    )
+
+    page = response.content.decode()
+    assert 'id="import-conflicts"' in page
+    assert "registret har" in page and "1 konflikt" in page
+    project.refresh_from_db()
+    assert project.total_budget == 38_619_373  # left unchanged
+
+    response = caseworker_client.post(
+        URL,
+        {
+            "source": "projectbank",
+            "files": [upload(SEED_2014, data=changed)],
+            "prefer_source": "on",
+        },
+    )
+
+    assert 'id="import-superseded"' in response.content.decode()
+    project.refresh_from_db()
+    assert project.total_budget == 37_000_000

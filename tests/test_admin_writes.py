@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from projects import services
 from projects.admin import DecisionInline, current_version
@@ -263,4 +264,18 @@ def test_a_refusal_at_saving_time_is_a_message_and_nothing_is_saved(
 
     assert response.status_code == 200
     assert any("Inget sparades" in message for message in messages_of(response))
+    assert project.decisions.count() == 1
+
+
+def test_the_admin_refuses_a_decision_dated_after_today(caseworker_client):  # noqa: F811
+    project = granted_project()
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+
+    response = caseworker_client.post(
+        reverse("admin:projects_decision_add"),
+        {"project": project.pk, "kind": "extension", "decided_on": tomorrow.isoformat()},
+    )
+
+    assert response.status_code == 200
+    assert "ligger efter i dag" in " ".join(response.context["adminform"].form.errors["decided_on"])
     assert project.decisions.count() == 1

@@ -10,9 +10,9 @@ from django.db.models import F
 
 from projects import demo, services
 from projects.models import Decision, Project
-from tests.factories import DecisionFactory, OrganisationFactory, ProjectFactory
+from tests.factories import OrganisationFactory, ProjectFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.breaks_invariants]  # checks the check itself
 
 
 def check_invariants() -> tuple[int, str]:
@@ -34,7 +34,7 @@ def test_generated_demo_data_passes(demo_registry):
     code, output = check_invariants()
     assert code == 0, output
     assert "All invariants hold." in output
-    assert output.count("ok    ") == 6
+    assert output.count("ok    ") == 7
 
 
 def test_projects_and_decisions_entered_through_the_services_pass():
@@ -82,8 +82,7 @@ def test_a_grant_changed_behind_the_services_back_is_reported(demo_registry):
 
 
 def test_a_budget_set_where_the_decisions_state_none_is_reported():
-    decision = DecisionFactory(total_budget_change=None, esf_grant_change=None)
-    project = decision.project
+    project = ProjectFactory(total_budget=None, esf_grant=None)  # a grant stating no money
     Project.objects.filter(pk=project.pk).update(esf_grant=None, total_budget=5)
 
     code, output = check_invariants()
@@ -95,8 +94,8 @@ def test_a_budget_set_where_the_decisions_state_none_is_reported():
 
 
 def test_a_budget_missing_where_the_decisions_state_one_is_reported():
-    decision = DecisionFactory(esf_grant_change=None, total_budget_change=3_000_000)
-    Project.objects.filter(pk=decision.project.pk).update(esf_grant=None, total_budget=None)
+    project = ProjectFactory(esf_grant=None, total_budget=3_000_000)
+    Project.objects.filter(pk=project.pk).update(esf_grant=None, total_budget=None)
 
     code, output = check_invariants()
 
@@ -138,10 +137,12 @@ def test_many_violations_are_counted_and_the_first_listed(demo_registry):
     assert f"… and {broken - 20} more" in output
 
 
-def test_the_check_is_six_queries_when_the_data_is_clean(demo_registry, django_assert_num_queries):
+def test_the_check_is_seven_queries_when_the_data_is_clean(
+    demo_registry, django_assert_num_queries
+):
     # grant > budget, end < start, sums of decisions, their count and date, latest end date,
-    # organisation numbers
-    with django_assert_num_queries(6):
+    # decisions after today, organisation numbers
+    with django_assert_num_queries(7):
         assert check_invariants()[0] == 0
 
 
@@ -157,3 +158,15 @@ def test_an_organisation_number_with_a_wrong_check_digit_is_reported():
     assert "org_number_checksum: 1 organisation(s)" in output
     assert "Felaktiga kommunen: 8025185012 fails the Luhn check" in output
     assert "Växjö kommun" not in output
+
+
+def test_a_decision_dated_after_today_is_reported():
+    project = ProjectFactory(diary_number="2020/00152")
+    decision = project.decisions.get()
+    Decision.objects.filter(pk=decision.pk).update(decided_on=datetime.date(2031, 1, 1))
+
+    code, output = check_invariants()
+
+    assert code == 1
+    assert "FAIL  decisions_not_in_the_future: 1 project(s)" in output
+    assert "2020/00152: decision dated 2031-01-01, after today" in output

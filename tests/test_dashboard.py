@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from projects import aggregates, queries
 from projects.dashboard import ListLinks
@@ -77,17 +77,21 @@ def mixed():
                 participant_goal=goal,
             )
         )
-    for project in projects[:25]:
-        DecisionFactory(
-            project=project,
-            decided_on=project.start_date - datetime.timedelta(days=40),
-            esf_grant_change=project.esf_grant,
-        )
-    for project in projects[:6]:
+    # Every project has its grant (the factory records it); some got a later change.
+    today = timezone.localdate()
+    changed = [
+        p
+        for p in projects
+        if (p.esf_grant or 0) >= 50_000 and p.start_date + datetime.timedelta(days=400) <= today
+    ]
+    for project in changed[:6]:
         DecisionFactory(project=project, kind=Decision.Kind.CHANGE,
                         decided_on=project.start_date + datetime.timedelta(days=400),
-                        esf_grant_change=-50_000)  # fmt: skip
-    DecisionFactory(project=projects[0], kind=Decision.Kind.SNAPSHOT, decided_on=None)
+                        esf_grant_change=-50_000, total_budget_change=None)  # fmt: skip
+    DecisionFactory(project=projects[0], kind=Decision.Kind.SNAPSHOT, decided_on=None,
+                    esf_grant_change=None, total_budget_change=None)  # fmt: skip
+    for project in projects:
+        project.refresh_from_db()
     return projects
 
 
@@ -415,14 +419,16 @@ def test_query_count_does_not_grow_with_projects(client, django_assert_num_queri
     # 5 reference lists (programmes, regions, areas, objectives, interventions),
     # 1 portfolio GROUP BY (region × programme × area × objective × intervention type),
     # 1 size bucket × rate GROUP BY, 1 programme × start year × end year GROUP BY,
-    # 1 decisions per year, 1 top owners by grant + 1 their names, 1 footer date.
-    with django_assert_num_queries(12):
+    # 1 decisions per year, 1 top owners by grant + 1 their names, 1 footer date,
+    # 1 "any demo data?" probe for the notice.
+    with django_assert_num_queries(13):
         response = client.get(URL, {"region": "SE21", "status": "finished"})
     assert response.status_code == 200
 
 
 def test_empty_set_stops_after_the_first_aggregate(client, django_assert_num_queries):
     cache.clear()
-    # 5 reference lists, 1 portfolio GROUP BY (empty: no more aggregates), 1 footer date
-    with django_assert_num_queries(7):
+    # 5 reference lists, 1 portfolio GROUP BY (empty: no more aggregates), 1 footer date,
+    # 1 demo probe
+    with django_assert_num_queries(8):
         client.get(URL)

@@ -4,10 +4,11 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from projects import services
 from projects.models import Decision, Programme, Project
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -201,3 +202,62 @@ def test_every_change_is_in_the_history():
     assert grants[-1] == 41_000_000
     assert 24_000_000 in grants
     assert Decision.history.filter(project_id=project.pk).count() == 2
+
+
+def test_a_decision_dated_after_today_is_refused_with_the_reason():
+    project = ProjectFactory()
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    decision = Decision(
+        project=project, kind=Decision.Kind.EXTENSION, decided_on=tomorrow, esf_grant_change=1
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        services.apply_decision(decision=decision)
+
+    assert "ligger efter i dag" in " ".join(refused.value.message_dict["decided_on"])
+    assert project.decisions.count() == 1
+
+
+def test_applying_a_decision_is_a_handful_of_queries(django_assert_max_num_queries):
+    project = ProjectFactory()
+    decision = Decision(
+        project=project,
+        kind=Decision.Kind.EXTENSION,
+        decided_on=datetime.date(2022, 1, 10),
+        esf_grant_change=100_000,
+        total_budget_change=200_000,
+        new_end_date=datetime.date(2023, 6, 30),
+    )
+    # lock and read the project, read its decisions once, insert the decision and its history
+    # row, update the project and its history row (and a savepoint around them)
+    with django_assert_max_num_queries(8):
+        services.apply_decision(decision=decision)
+    assert project.history.count() == 2
+
+
+def test_creating_a_project_writes_one_history_row_for_it_and_one_for_its_grant():
+    owner = OrganisationFactory()
+    project = Project(
+        diary_number="2020/00152",
+        programme=Programme.objects.get(period="2014-2020"),
+        name="Fortsatt SLA",
+        owner=owner,
+        start_date=datetime.date(2020, 8, 17),
+        end_date=datetime.date(2022, 12, 31),
+    )
+    grant = Decision(
+        kind=Decision.Kind.GRANT,
+        decided_on=datetime.date(2020, 6, 10),
+        esf_grant_change=17_207_538,
+        total_budget_change=36_619_373,
+    )
+
+    services.create_project(project=project, grant=grant)
+
+    assert project.history.count() == 1 and grant.history.count() == 1
+    project.refresh_from_db()
+    assert (project.esf_grant, project.total_budget, project.decision_count) == (
+        17_207_538,
+        36_619_373,
+        1,
+    )

@@ -45,7 +45,7 @@ def make_portfolio() -> list[Project]:
     projects = [
         ProjectFactory(diary_number="2015/00001", programme=esf, programme_area=area["1"],
             region=region["SE21"], owner=municipality, name="Kompetenslyft i vården",
-            total_budget=10_000_000, esf_grant=5_000_000, planned_participants=100,
+            total_budget=10_000_000, esf_grant=5_250_000, planned_participants=100,
             participant_goal=40, start_date=datetime.date(2015, 3, 1),
             end_date=datetime.date(2017, 3, 1), cofinancing_rate=Decimal("50"),
             owner_unit="Välfärd och klimat", city="Kalmar", postcode="392 32",
@@ -80,10 +80,14 @@ def make_portfolio() -> list[Project]:
             esf_grant=3_680_000, planned_participants=60, start_date=today - 2 * year,
             end_date=today + year, cofinancing_rate=Decimal("46")),
     ]  # fmt: skip
-    DecisionFactory(project=projects[0], decided_on=datetime.date(2015, 2, 1))
+    # Each project has its grant (the factory records it); 2015/00001 was cut by 250 000 kr
+    # later (to 5 000 000 kr), and 2019/00419 has a snapshot that restates nothing.
     DecisionFactory(project=projects[0], decided_on=datetime.date(2016, 5, 3),
-                    kind="change", esf_grant_change=-250_000)  # fmt: skip
-    DecisionFactory(project=projects[1], decided_on=None, kind="snapshot")
+                    kind="change", esf_grant_change=-250_000, total_budget_change=None)  # fmt: skip
+    DecisionFactory(project=projects[1], decided_on=None, kind="snapshot",
+                    esf_grant_change=None, total_budget_change=None)  # fmt: skip
+    for project in projects:
+        project.refresh_from_db()
     return projects
 
 
@@ -158,6 +162,7 @@ def expected_row(project: Project, *, decimal_comma: bool = False) -> list[str]:
         max(dated).isoformat() if dated else "",
         text(project.description),
         f"http://testserver/projects/{project.slug}/",
+        yes_no[project.is_demo],
     ]
 
 
@@ -204,8 +209,8 @@ def test_numbers_are_raw_and_dates_iso(client, portfolio):
     assert row["Unionens medfinansieringsgrad (%)"] == "66.73"
     assert row["ESF-stödets andel av budgeten (%)"] == "66.7"
     assert row["Startdatum"] == "2020-02-01"
-    assert row["Antal beslut"] == "1"
-    assert row["Senaste beslutsdatum"] == ""  # only an undated snapshot
+    assert row["Antal beslut"] == "2"  # the grant and an undated snapshot
+    assert row["Senaste beslutsdatum"] == "2020-01-02"  # the grant's; the snapshot has none
 
 
 def test_semicolon_mode_parses_with_decimal_comma(client, portfolio):
@@ -319,7 +324,8 @@ def test_english_and_bilingual_headers(client, portfolio):
 def test_english_ui_gives_english_headers_and_english_page_links(client, portfolio):
     _body, rows = read_csv(client.get(f"/en{URL}?region=SE33"))
     assert rows[0][0] == "Diary number"
-    assert rows[1][-1] == "http://testserver/en/projects/2019-00419/"
+    assert rows[1][-2] == "http://testserver/en/projects/2019-00419/"
+    assert rows[1][-1] == "No"  # demo data: a real project
 
 
 def test_filename_has_the_date_and_a_hint_of_the_filter(client, portfolio):

@@ -48,6 +48,7 @@ SHAPE = {
     "last_decision_date": "date",
     "description": str,
     "url": str,
+    "is_demo": bool,
 }
 NULLABLE = {
     "total_budget", "esf_grant", "cofinancing_rate", "esf_share_of_budget", "region",
@@ -133,7 +134,7 @@ def test_unknowns_are_null_and_text_is_not_defused(client, portfolio):
     assert none["region"] is None and none["programme_area"] is None
     assert none["owner"]["org_number"] is None
     assert none["cofinancing_rate"] is None and none["esf_share_of_budget"] is None
-    assert none["total_budget"] == 0 and none["decision_count"] == 0
+    assert none["total_budget"] == 0 and none["decision_count"] == 1  # its grant
     # JSON is not a spreadsheet: text comes as it is stored
     assert projects["2020/00152"]["name"] == "=SUM(A1:A9)"
     assert projects["24-011-S01"]["region"]["nuts2"] is None  # the national level

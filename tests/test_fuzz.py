@@ -11,6 +11,7 @@ local run); CI (CI=true) runs a fixed, derandomised sequence so that a build is 
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -176,11 +177,19 @@ def fuzz_check(client, path: str, query: str) -> None:
     check(client, path, query)
 
 
+STATS = os.environ.get("ESF_FUZZ_STATS")
+"""A file to append `status seconds path` per request to, for a long run's figures."""
+
+
 def check(client, path: str, query: str = "") -> None:
+    started = time.perf_counter()
     response = client.get(path, QUERY_STRING=query)
     body = (
         b"".join(response.streaming_content) if response.streaming else response.content
     ).decode("utf-8", errors="replace")
+    if STATS:
+        with open(STATS, "a", encoding="utf-8") as stats:
+            stats.write(f"{response.status_code} {time.perf_counter() - started:.3f} {path}\n")
     assert response.status_code in allowed_statuses(path), (path, query[:500])
     if response.status_code in (400, 404):
         assert body.strip(), "an error answer says what is wrong"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from projects import services
 from projects.importers import operations_csv, projectbank, save
@@ -117,7 +118,11 @@ def test_esf_plus_fixture_imports_every_row_with_its_values():
     )
     (decision,) = example.decisions.all()
     assert decision.kind == Decision.Kind.SNAPSHOT
-    assert decision.note == f"Import: {ESF_PLUS}"
+    # The source by name and day, never the importing machine's path
+    assert (
+        decision.note
+        == f"Förteckning över insatser, {ESF_PLUS.name}, hämtad {timezone.localdate()}"
+    )
 
     later = Project.objects.get(diary_number="24-902-S03")
     assert (later.total_budget, later.esf_grant) == (12_500_000, 5_750_000)

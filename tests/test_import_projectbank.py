@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import timezone
 
 from projects import services
 from projects.importers import projectbank, save
@@ -179,13 +180,14 @@ def test_a_new_project_gets_one_snapshot_decision_holding_its_figures():
     assert decision.esf_grant_change == 17_207_538
     assert decision.total_budget_change == 36_619_373
     assert decision.new_end_date == datetime.date(2022, 12, 31)
-    assert decision.note == f"Import: {SEED_2014}"
+    assert decision.note == f"Projektbanken, {SEED_2014.name}, hämtad {timezone.localdate()}"
+    assert "/" not in decision.note  # never the importing machine's path
     assert services.aggregate_decisions(project) == {
         "esf_grant": 17_207_538,
         "total_budget": 36_619_373,
     }
     assert project.history.count() == 1
-    assert project.history.first().history_change_reason == f"Import: {SEED_2014}"
+    assert project.history.first().history_change_reason == f"Import: {decision.note}"
 
 
 def test_pages_of_one_owner_share_one_organisation_that_gets_the_number():
@@ -282,7 +284,7 @@ def test_a_changed_figure_records_one_snapshot_decision_with_the_difference(tmp_
     assert snapshot.decided_on is None
     assert (snapshot.esf_grant_change, snapshot.total_budget_change) == (1_000_000, 2_000_000)
     assert snapshot.new_end_date is None
-    assert snapshot.note == f"Import: {changed}"
+    assert snapshot.note == f"Projektbanken, {changed.name}, hämtad {timezone.localdate()}"
     assert Project.history.filter(diary_number="2020/00152").count() > history_before
 
 
@@ -639,6 +641,10 @@ def test_command_writes_the_json_report(tmp_path):
         "skipped",
         "warnings",
         "unknown_labels",
+        "conflicts",
+        "ahead",
+        "superseded",
+        "prefer_source",
         "errors",
     }
     assert (report["partial"], report["strict"], report["rolled_back"]) == (True, False, False)
@@ -684,18 +690,19 @@ def test_command_refuses_a_missing_path(tmp_path):
 # --- The bulk services the importers use ------------------------------------------------------
 
 
-def test_a_long_source_path_is_cut_to_fit_the_history_reason(tmp_path):
+def test_a_long_file_name_is_cut_to_fit_the_history_reason(tmp_path):
     deep = tmp_path / ("mapp-" * 30)
     deep.mkdir()
-    page = deep / "sida.txt"
+    page = deep / ("sida-" * 30 + ".txt")
     page.write_bytes(SEED_2014.read_bytes())
 
     run(page)
 
     project = Project.objects.get()
-    assert project.decisions.get().note == f"Import: {page}"
+    assert project.decisions.get().note.startswith(f"Projektbanken, {page.name}, hämtad")
+    assert "mapp-" not in project.decisions.get().note  # the name, not the path
     reason = project.history.get().history_change_reason
-    assert len(reason) == 100 and f"Import: {page}".startswith(reason)
+    assert len(reason) == 100 and f"Import: {project.decisions.get().note}".startswith(reason)
 
 
 def test_projects_created_after_an_import_get_fresh_ids():
@@ -741,3 +748,23 @@ def test_an_unchanged_reimport_is_a_fixed_number_of_queries(django_assert_num_qu
         report = run(*pages)
 
     assert report.counts()["unchanged"] == len(pages)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://evil.example/projektbanken/",
+        "http://www.esf.se/p/1/",
+        "https://esf.se.evil.example/",
+    ],
+)
+def test_a_saved_page_naming_another_host_gets_no_source_link(url):
+    html = (
+        f'<html><head><link rel="canonical" href="{url}"></head><body><dl>'
+        "<dt>Diarienummer</dt><dd>2020/00152</dd><dt>Namn</dt><dd>X</dd></dl></body></html>"
+    ).encode()
+
+    page = projectbank.parse_bytes(html, source="a.html").page
+
+    assert page.source_url == ""
+    assert any("ligger inte i projektbanken" in warning for warning in page.warnings)

@@ -170,9 +170,10 @@ def test_database_refuses_rows_that_break_the_invariants(changes):
 
 
 def test_database_refuses_a_duplicate_diary_number():
-    ProjectFactory(diary_number="2020/00152")
+    first = ProjectFactory(diary_number="2020/00152")
+    second = ProjectFactory(diary_number="2020/00153")
     with pytest.raises(IntegrityError), transaction.atomic():
-        ProjectFactory(diary_number="2020/00152")
+        Project.objects.filter(pk=second.pk).update(diary_number=first.diary_number)
 
 
 def test_database_refuses_a_duplicate_organisation_number():

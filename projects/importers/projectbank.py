@@ -34,6 +34,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.builder import HTMLTreeBuilder
@@ -137,6 +138,8 @@ class ProjectPage:
     description: str = ""
     source_url: str = ""
     """The page's own address when a saved HTML page names it (canonical link or og:url)."""
+    as_of: date | None = None
+    """The day the page says it was last updated ("Senast uppdaterad: 8 juni 2020"), if any."""
     unknown_labels: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
@@ -458,18 +461,35 @@ def _html_to_text(markup: str) -> str:
     return _soup_to_text(_parse_html(markup))
 
 
-def _canonical_url(soup: BeautifulSoup) -> str:
-    """The address a saved page names for itself: <link rel=canonical>, else og:url."""
+PROJECT_BANK_HOSTS = frozenset({"www.esf.se", "esf.se"})
+"""A saved page's own address is kept only when it is the project bank's (the ESF council's
+site): every project page links it as "Källa", so another host would be a link to anywhere."""
+
+
+def _canonical_url(soup: BeautifulSoup) -> tuple[str, str | None]:
+    """The address a saved page names for itself (<link rel=canonical>, else og:url) when it is
+    on the project bank's host, and a warning when the page names another one."""
     candidates = [
         tag.get("href")
         for tag in soup.find_all("link", href=True)
         if "canonical" in [rel.casefold() for rel in tag.get("rel") or []]
     ] + [tag.get("content") for tag in soup.find_all("meta", property="og:url", content=True)]
+    refused = None
     for url in candidates:
         url = (url or "").strip()
-        if re.fullmatch(r"https?://[^\s/]+\S*", url) and len(url) <= MAX_URL_CHARS:
-            return url
-    return ""
+        if not re.fullmatch(r"https?://[^\s/]+\S*", url) or len(url) > MAX_URL_CHARS:
+            continue
+        parts = urlsplit(url)
+        if parts.scheme == "https" and (parts.hostname or "") in PROJECT_BANK_HOSTS:
+            return url, None
+        refused = refused or url
+    if refused:
+        shown = refused[:MAX_VALUE_CHARS]
+        return (
+            "",
+            f"Sidans egen adress {shown} ligger inte i projektbanken (esf.se); den sparades inte.",
+        )
+    return "", None
 
 
 def _soup_to_text(soup: BeautifulSoup) -> str:
@@ -1152,6 +1172,7 @@ def _build(layout: _Layout, source: str, warnings: list[str]) -> ParseResult:
     page = _page(reader, source, period, diary, title)
     page.description = _description(layout.description)
     page.participant_goal = _participant_goal(reader, page)
+    page.as_of = _as_of(reader, layout)
     page.unknown_labels = reader.unknown
     page.warnings = [
         *warnings,
@@ -1202,6 +1223,49 @@ def _page(
     )
 
 
+SWEDISH_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        "januari februari mars april maj juni juli augusti september oktober november "
+        "december".split(),
+        start=1,
+    )
+}
+_UPDATED_LABEL = "senast uppdaterad"
+_UPDATED_RE = re.compile(
+    r"senast uppdaterad:?\s*(?:(\d{4}-\d{2}-\d{2})|(\d{1,2})\s+([a-zåäö]+)\s+(\d{4}))",
+    re.IGNORECASE,
+)
+
+
+def parse_updated(text: str) -> date | None:
+    """The date in "Senast uppdaterad: 8 juni 2020" (or "… 2020-06-08"), else None."""
+    match = _UPDATED_RE.search(text)
+    if not match:
+        return None
+    iso, day, month, year = match.groups()
+    try:
+        if iso:
+            return date.fromisoformat(iso)
+        number = SWEDISH_MONTHS.get(month.lower())
+        return date(int(year), number, int(day)) if number else None
+    except ValueError:
+        return None
+
+
+def _as_of(reader: _Reader, layout: _Layout) -> date | None:
+    """The page's "Senast uppdaterad" date, from a label or from the text after the fields."""
+    for label in list(reader.unknown):
+        if label.strip().lower() == _UPDATED_LABEL:
+            value = reader.unknown.pop(label)
+            return parse_updated(f"{_UPDATED_LABEL}: {value}")
+    for line in layout.description:
+        found = parse_updated(line.text)
+        if found:
+            return found
+    return None
+
+
 def _participant_goal(reader: _Reader, page: ProjectPage) -> int | None:
     goal, warnings = find_participant_goal(page.description)
     reader.warnings.extend(warnings)
@@ -1230,7 +1294,9 @@ def parse_bytes(data: bytes, *, source: str) -> ParseResult:
                 soup = _parse_html(text)
             except HtmlTooDeep as exc:
                 raise _Skip(str(exc)) from None
-            source_url = _canonical_url(soup)
+            source_url, url_warning = _canonical_url(soup)
+            if url_warning:
+                warnings.append(url_warning)
             text = _soup_to_text(soup)
             if not text.strip():
                 raise _Skip(SKIP_NO_TEXT)

@@ -7,6 +7,7 @@ JSON shape (`ImportReport.as_dict`, written by `--report FILE`)::
 
     {
       "counts": {"created": 3, "changed": 0, "unchanged": 0, "skipped": 2, "rejected": 0},
+                                       <- and "conflict": N when there are conflicts
       "partial": false,                <- true with --partial (save the good records anyway)
       "strict": true,                  <- the opposite of "partial", for older readers
       "rolled_back": false,            <- true when nothing was saved (see "errors", "rejections")
@@ -17,6 +18,10 @@ JSON shape (`ImportReport.as_dict`, written by `--report FILE`)::
       "skipped": [{"source": "…", "reason": "Inte en projektsida: …", "error": false}],
       "warnings": [{"source": "…", "message": "…"}],
       "unknown_labels": [{"source": "…", "label": "Okänt fält", "value": "…"}],
+      "conflicts": [{"source": "…", "message": "2020/00152: …"}],  <- left unchanged
+      "ahead": [{"source": "…", "message": "…"}],      <- hand-entered decisions not in the source
+      "superseded": [{"source": "…", "message": "…"}], <- with --prefer-source
+      "prefer_source": false,
       "errors": []                     <- what stopped the run: another import, a database error
     }
 
@@ -43,6 +48,8 @@ CHANGED = "changed"
 UNCHANGED = "unchanged"
 REJECTED = "rejected"
 NOT_SAVED = "not_saved"
+CONFLICT = "conflict"
+"""The source's figures differ from hand-entered decisions: the project was left unchanged."""
 
 MAX_LISTED = 100
 """The command prints at most this many rejections and warnings; the JSON report has them all."""
@@ -99,6 +106,8 @@ class Outcome:
 class ImportReport:
     partial: bool = False
     """Save the records that pass even when others are rejected (default: all or nothing)."""
+    prefer_source: bool = False
+    """Where a source and hand-entered decisions disagree, record the source's figures."""
     rolled_back: bool = False
     busy: bool = False
     """The run did not start: another import holds the lock."""
@@ -110,6 +119,12 @@ class ImportReport:
     skipped: list[Skipped] = field(default_factory=list)
     warnings: list[Note] = field(default_factory=list)
     unknown_labels: list[UnknownLabel] = field(default_factory=list)
+    conflicts: list[Note] = field(default_factory=list)
+    """Projects left unchanged because the source disagrees with hand-entered decisions."""
+    ahead: list[Note] = field(default_factory=list)
+    """Projects whose hand-entered decisions the source does not show yet (nothing written)."""
+    superseded: list[Note] = field(default_factory=list)
+    """With `prefer_source`: the hand-entered decisions a source's snapshot overrules."""
 
     # --- filling -----------------------------------------------------------------------------
 
@@ -140,6 +155,11 @@ class ImportReport:
 
     def warn(self, source: str, message: str) -> None:
         self.warnings.append(Note(source, message))
+
+    def conflict(self, record: ImportRecord, message: str) -> None:
+        page = record.page
+        self.records.append(Outcome(page.source, record.line, page.diary_number, CONFLICT))
+        self.conflicts.append(Note(page.source, _at_line(record.line, message)))
 
     def outcome(self, record: ImportRecord, outcome: str, fields: tuple[str, ...] = ()) -> None:
         page = record.page
@@ -184,10 +204,13 @@ class ImportReport:
         return sum(1 for record in self.records if record.outcome == outcome)
 
     def counts(self) -> dict[str, int]:
+        """Records by outcome; "conflict" only when there is one."""
+        conflicts = {CONFLICT: self.count(CONFLICT)} if self.conflicts else {}
         return {
             CREATED: self.count(CREATED),
             CHANGED: self.count(CHANGED),
             UNCHANGED: self.count(UNCHANGED),
+            **conflicts,
             "skipped": len(self.skipped),
             REJECTED: self.rejected,
         }
@@ -211,6 +234,7 @@ class ImportReport:
             "counts": self.counts(),
             "partial": self.partial,
             "strict": self.strict,
+            "prefer_source": self.prefer_source,
             "rolled_back": self.rolled_back,
             "records": [
                 {**asdict(record), "fields": list(record.fields)} for record in self.records
@@ -219,6 +243,9 @@ class ImportReport:
             "skipped": [asdict(skipped) for skipped in self.skipped],
             "warnings": [asdict(warning) for warning in self.warnings],
             "unknown_labels": [asdict(label) for label in self.unknown_labels],
+            "conflicts": [asdict(note) for note in self.conflicts],
+            "ahead": [asdict(note) for note in self.ahead],
+            "superseded": [asdict(note) for note in self.superseded],
             "errors": list(self.errors),
         }
 
@@ -241,6 +268,21 @@ class ImportReport:
                 lines.append("  (--partial saves the records that pass and reports the rest)")
         sections = [
             ("Errors", self.errors, None),
+            (
+                "Conflicts, left unchanged (--prefer-source records the source's figures)",
+                [f"{item.source}: {item.message}" for item in self.conflicts],
+                None,
+            ),
+            (
+                "Registry ahead of the source (hand-entered decisions kept)",
+                [f"{item.source}: {item.message}" for item in self.ahead],
+                None,
+            ),
+            (
+                "Superseded by the source",
+                [f"{item.source}: {item.message}" for item in self.superseded],
+                None,
+            ),
             ("Rejected", [_rejection_text(rejection) for rejection in self.rejections], None),
             (
                 "Could not be read",

@@ -37,9 +37,11 @@ import copy
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from projects import caching, services
@@ -59,7 +61,15 @@ from projects.models import (
 from .lock import ImportBusy, import_lock
 from .operations_csv import OperationsFile
 from .projectbank import MAX_VALUE_CHARS, SKIP_NOT_PROJECT, ParseResult, ProjectPage, Rejection
-from .report import CHANGED, CREATED, UNCHANGED, ImportRecord, ImportReport, UnknownLabel
+from .report import (
+    CHANGED,
+    CREATED,
+    UNCHANGED,
+    ImportRecord,
+    ImportReport,
+    Note,
+    UnknownLabel,
+)
 
 # Project field -> the project-bank page label, for rejections found while saving a page.
 PAGE_LABELS: dict[str, str] = {
@@ -90,6 +100,7 @@ PAGE_LABELS: dict[str, str] = {
     "strategic_importance": "Insats av strategisk betydelse",
     "description": "Beskrivning",
     "source_url": "Källa",
+    "as_of": "Senast uppdaterad",
 }
 
 RELATIONS = frozenset(services.RELATION_FIELDS)
@@ -108,13 +119,15 @@ FLUSH_EVERY = 2000
 # --- Entry points -----------------------------------------------------------------------------
 
 
-def import_pages(results: Iterable[ParseResult], *, partial: bool = False) -> ImportReport:
+def import_pages(
+    results: Iterable[ParseResult], *, partial: bool = False, prefer_source: bool = False
+) -> ImportReport:
     """Save parsed project-bank pages; skipped and rejected pages are reported.
 
     A text that is not a project page (a news item beside the pages) is skipped without failing
     the run; a file that could not be read fails it.
     """
-    report = ImportReport(partial=partial)
+    report = ImportReport(partial=partial, prefer_source=prefer_source)
     records = []
     for result in results:
         if result.skipped:
@@ -126,9 +139,11 @@ def import_pages(results: Iterable[ParseResult], *, partial: bool = False) -> Im
     return save_records(records, report=report)
 
 
-def import_operations(files: Iterable[OperationsFile], *, partial: bool = False) -> ImportReport:
+def import_operations(
+    files: Iterable[OperationsFile], *, partial: bool = False, prefer_source: bool = False
+) -> ImportReport:
     """Save parsed list-of-operations files; refused rows and files are reported."""
-    report = ImportReport(partial=partial)
+    report = ImportReport(partial=partial, prefer_source=prefer_source)
     records = []
     for parsed in files:
         for message in parsed.warnings:
@@ -186,6 +201,12 @@ def _name_key(name: str) -> str:
     return " ".join(name.replace("&", " och ").split()).casefold()
 
 
+class _Conflict(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 class _Rejected(Exception):
     def __init__(self, rejections: list[Rejection]) -> None:
         super().__init__(rejections)
@@ -204,6 +225,7 @@ class _Plan:
     new_rows: list = field(default_factory=list)  # unsaved reference rows, parents first
     new_owner: Organisation | None = None
     numbered_owner: tuple[Organisation, str] | None = None  # (organisation, number to add)
+    real_owner: Organisation | None = None  # a demo organisation a real record names
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -318,12 +340,37 @@ class _Saver:
         self.projects, self.decisions = _existing_projects(
             {record.page.diary_number for record in records}
         )
+        self._replace_demo_projects(records)
         for project in self.projects.values():
             self.references.attach(project)
         self.pending: list[tuple[Project, Decision]] = []
         self.pending_updates: dict[str, services.ProjectUpdate] = {}
         self.pending_organisations: list[Organisation] = []
         self.seen: dict[str, ImportRecord] = {}
+
+    def _replace_demo_projects(self, records: list[ImportRecord]) -> None:
+        """A real record with a demo project's diary number makes it a real project: the demo
+        project and its decisions are removed, and the record creates the project afresh."""
+        demo = {number: p for number, p in self.projects.items() if p.is_demo}
+        if not demo:
+            return
+        for record in records:
+            project = demo.pop(record.page.diary_number, None)
+            if project is None:
+                continue
+            self.report.warn(
+                record.page.source,
+                _at(
+                    record,
+                    f"{project.diary_number} fanns som demoprojekt; demoprojektet och dess "
+                    f"{len(self.decisions.get(project.pk, []))} beslut togs bort och projektet "
+                    "skapas från källan.",
+                ),
+            )
+            del self.projects[project.diary_number]
+            self.decisions.pop(project.pk, None)
+            project._change_reason = _change_reason(record)
+            project.delete()
 
     # One record ---------------------------------------------------------------------------
 
@@ -351,6 +398,9 @@ class _Saver:
         except _Rejected as rejected:
             self.report.reject(rejected.rejections, diary_number=diary)
             return
+        except _Conflict as conflict:
+            self.report.conflict(record, conflict.message)
+            return
         for message in plan.warnings:
             self.report.warn(page.source, _at(record, message))
         if is_new:
@@ -366,6 +416,10 @@ class _Saver:
             raise _Rejected(
                 [self._rejection(record, "diary_number", page.diary_number, "Okänd programperiod.")]
             )
+        today = timezone.localdate()
+        if page.as_of and page.as_of > today:
+            reason = f"Sidans datum {page.as_of.isoformat()} ligger efter i dag ({today})."
+            raise _Rejected([self._rejection(record, "as_of", page.as_of, reason)])
         existing = self.projects.get(page.diary_number)
         plan = _Plan(record)
         stated = self._stated(record, programme, plan)
@@ -377,7 +431,7 @@ class _Saver:
             project = Project(diary_number=page.diary_number, end_date=page.end_date, **stated)
             plan.project = project
             plan.decision = _snapshot(
-                page,
+                record,
                 esf_grant_change=page.esf_grant,
                 total_budget_change=page.total_budget,
                 new_end_date=page.end_date,
@@ -390,20 +444,42 @@ class _Saver:
         plan.fields = [name for name, value in stated.items() if _differs(existing, name, value)]
         for name, value in stated.items():
             setattr(project, name, value)  # also the unchanged relations: clean() reads them
-        money = {}
-        for name in ("esf_grant", "total_budget"):
-            new, old = getattr(page, name), getattr(existing, name)
-            # A figure the source leaves out stays; unknown -> known is a change from nothing.
-            if new is not None and new != old:
-                money[f"{name}_change"] = new - (old or 0)
-                plan.figures.append(name)
-        new_end = page.end_date if page.end_date and page.end_date != existing.end_date else None
-        if new_end:
-            project.end_date = new_end
-            plan.figures.append("end_date")
-        if money or new_end:
-            plan.decision = _snapshot(page, new_end_date=new_end, **money)
-            decisions = [*self.decisions.get(existing.pk, []), plan.decision]
+        saved = self.decisions.get(existing.pk, [])
+        # A figure the source leaves out stays; the rest is reconciled with the ledger.
+        reconciliation = services.reconcile_source(
+            existing,
+            saved,
+            {
+                "esf_grant": page.esf_grant,
+                "total_budget": page.total_budget,
+                "end_date": page.end_date,
+            },
+            prefer_source=self.report.prefer_source,
+        )
+        if reconciliation.outcome == services.CONFLICT:
+            raise _Conflict(_conflict_message(page, reconciliation))
+        if reconciliation.outcome == services.AHEAD:
+            self.report.ahead.append(
+                Note(page.source, _at(record, _ahead_message(page, reconciliation)))
+            )
+        if reconciliation.outcome == services.UPDATE:
+            money = {
+                name: getattr(reconciliation, name)
+                for name in ("esf_grant_change", "total_budget_change")
+                if getattr(reconciliation, name) is not None
+            }
+            new_end = reconciliation.new_end_date
+            plan.figures.extend(reconciliation.changed)
+            if new_end:
+                project.end_date = new_end
+            plan.decision = _snapshot(record, new_end_date=new_end, **money)
+            if reconciliation.hand_entered:
+                superseded = _decision_list(reconciliation.hand_entered)
+                plan.decision.note += f"; ersätter handlagda beslut {superseded}"
+                self.report.superseded.append(
+                    Note(page.source, _at(record, f"{page.diary_number}: {superseded}"))
+                )
+            decisions = [*saved, plan.decision]
             totals = services.decision_totals(decisions)
             try:
                 services.check_totals(project, totals)
@@ -577,6 +653,12 @@ class _Saver:
         page = record.page
         name = " ".join(page.owner_name.split())
         found, number_to_add = self.organisations.find(name, page.org_number)
+        if found is not None and found.is_demo:
+            plan.real_owner = found  # a real source names it: it is no longer demo data
+            plan.warnings.append(
+                f"Organisationen '{found.name}' ({found.org_number}) fanns bara i demodata; den "
+                f"är nu en verklig organisation med namnet '{name or found.name}'."
+            )
         if found is not None:
             if number_to_add:
                 plan.numbered_owner = (found, number_to_add)
@@ -616,11 +698,17 @@ class _Saver:
             self.flush()
 
     def _write_references(self, plan: _Plan) -> None:
-        note = _change_reason(plan.record.page)
+        note = _change_reason(plan.record)
         for row in plan.new_rows:
             row._change_reason = note
             row.save()
             self.references.remember(row)
+        if plan.real_owner is not None:
+            organisation = plan.real_owner
+            organisation.is_demo = False
+            organisation.name = " ".join(plan.record.page.owner_name.split()) or organisation.name
+            organisation._change_reason = note
+            organisation.save(update_fields=["is_demo", "name", "updated_at"])
         if plan.numbered_owner:
             organisation, number = plan.numbered_owner
             organisation.org_number = number
@@ -712,17 +800,81 @@ def _differs(project: Project, name: str, value) -> bool:
     return getattr(project, name) != value
 
 
-def _note(page: ProjectPage) -> str:
-    return f"Import: {page.source}"
+FIGURE_NAMES = {"esf_grant": "ESF-stöd", "total_budget": "total budget", "end_date": "slutdatum"}
 
 
-def _change_reason(page: ProjectPage) -> str:
+def _figures(values: Mapping[str, object], names: Iterable[str]) -> str:
+    def shown(value) -> str:
+        if isinstance(value, int):
+            return f"{value:,} kr".replace(",", "\N{NO-BREAK SPACE}")
+        return "–" if value is None else str(value)
+
+    return ", ".join(f"{FIGURE_NAMES[name]} {shown(values.get(name))}" for name in names)
+
+
+def _decision_list(decisions: Iterable[Decision]) -> str:
+    return ", ".join(
+        f"{d.get_kind_display().lower()} {d.decided_on.isoformat() if d.decided_on else ''}".strip()
+        for d in decisions
+    )
+
+
+def _conflict_message(page: ProjectPage, reconciliation: services.Reconciliation) -> str:
+    source = {
+        "esf_grant": page.esf_grant,
+        "total_budget": page.total_budget,
+        "end_date": page.end_date,
+    }
+    names = reconciliation.changed
+    return (
+        f"{page.diary_number}: källan anger {_figures(source, names)}, registret har "
+        f"{_figures(reconciliation.registry, names)} efter handlagda beslut "
+        f"({_decision_list(reconciliation.hand_entered)}); projektet lämnades oförändrat"
+    )
+
+
+def _ahead_message(page: ProjectPage, reconciliation: services.Reconciliation) -> str:
+    return (
+        f"{page.diary_number}: registret ligger före källan (handlagda beslut "
+        f"{_decision_list(reconciliation.hand_entered)} syns inte i källan ännu); "
+        "beloppen och slutdatumet behölls"
+    )
+
+
+PROJECT_BANK = "Projektbanken"
+LIST_OF_OPERATIONS = "Förteckning över insatser"
+
+
+def source_name(record: ImportRecord) -> str:
+    """ "Projektbanken, 001_1edcad09.txt": the kind of source and the file's name, never the
+    importing machine's path."""
+    kind = LIST_OF_OPERATIONS if record.labels is not None else PROJECT_BANK
+    name = PurePath(record.page.source.replace("\\", "/")).name or record.page.source
+    return f"{kind}, {name}"
+
+
+def _note(record: ImportRecord) -> str:
+    """The snapshot's note: the source and the day its figures are as of."""
+    page = record.page
+    if page.as_of:
+        return f"{source_name(record)}, per {page.as_of.isoformat()} (källans datum)"
+    return f"{source_name(record)}, hämtad {timezone.localdate().isoformat()}"
+
+
+def _change_reason(record: ImportRecord) -> str:
     """The history's reason (a 100-character column), for every row a record writes."""
-    return _note(page)[:HISTORY_REASON_MAX]
+    return f"Import: {_note(record)}"[:HISTORY_REASON_MAX]
 
 
-def _snapshot(page: ProjectPage, **changes) -> Decision:
-    return Decision(kind=Decision.Kind.SNAPSHOT, decided_on=None, note=_note(page), **changes)
+def _snapshot(record: ImportRecord, **changes) -> Decision:
+    """A source's figures as a decision: dated as of the source's own date, or undated (the
+    import day is in its note and its recording time)."""
+    return Decision(
+        kind=Decision.Kind.SNAPSHOT,
+        decided_on=record.page.as_of,
+        note=_note(record),
+        **changes,
+    )
 
 
 def _source_values(page: ProjectPage) -> dict[str, object]:

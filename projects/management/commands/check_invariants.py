@@ -8,12 +8,25 @@ restore, or nightly.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import (
+    Count,
+    DateField,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from projects import validators
 from projects.models import Decision, Organisation, Project
@@ -67,12 +80,23 @@ def decision_facts() -> QuerySet:
 def latest_end_dates() -> QuerySet:
     """Projects whose end date is not the new end date of their latest decision that sets one.
 
-    "Latest" as `services.decision_totals` orders: by decision date (an undated snapshot by the
-    day it was recorded), then by recording order (id).
+    "Latest" as `services.effective_dates` orders: by decision date, an undated snapshot as of
+    the latest decision recorded before it, then by recording order (id).
     """
+    earlier = (
+        Decision.objects.filter(
+            project_id=OuterRef("project_id"), pk__lt=OuterRef("pk"), decided_on__isnull=False
+        )
+        .order_by("-decided_on")
+        .values("decided_on")[:1]
+    )
+    effective = Coalesce(
+        "decided_on", Subquery(earlier), Value(datetime.date.min), output_field=DateField()
+    )
     latest = (
         Decision.objects.filter(project=OuterRef("pk"), new_end_date__isnull=False)
-        .order_by(Coalesce("decided_on", TruncDate("created_at")).desc(), "-id")
+        .annotate(effective=effective)
+        .order_by("-effective", "-id")
         .values("new_end_date")[:1]
     )
     return (
@@ -126,6 +150,17 @@ def violations() -> Iterator[tuple[str, int, list[Violation]]]:
         "end_date_is_latest_decisions",
         latest_end_dates(),
         lambda row: f"end {row['end_date']} vs latest decision {row['latest_end']}",
+    )
+    future = (
+        Decision.objects.filter(decided_on__gt=timezone.localdate())
+        .values("project__diary_number", "decided_on")
+        .annotate(diary_number=F("project__diary_number"))
+        .order_by("project__diary_number", "decided_on")
+    )
+    yield _listed(
+        "decisions_not_in_the_future",
+        future,
+        lambda row: f"decision dated {row['decided_on']}, after today",
     )
     yield org_number_checksums()
 

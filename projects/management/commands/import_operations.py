@@ -26,4 +26,8 @@ class Command(BaseCommand):
                 files.extend(operations_csv.parse_path(path))
             except FileNotFoundError:
                 raise CommandError(f"No such file or directory: {path}") from None
-        finish(self, save.import_operations(files, partial=partial), report_path=report)
+        finish(
+            self,
+            save.import_operations(files, partial=partial, prefer_source=options["prefer_source"]),
+            report_path=report,
+        )

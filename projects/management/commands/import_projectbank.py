@@ -9,8 +9,10 @@ OUTCOME_HELP = (
     "All or nothing by default: when any record is rejected or any file cannot be read, nothing "
     "is saved, the summary says so and every rejected record is listed with its reason; "
     "--partial saves the records that pass. Only one import runs at a time; a second one is "
-    "refused. Exit code 1 when a record was rejected, a file could not be read (empty, binary, "
-    "too large, undecodable) or the run was refused; 0 otherwise."
+    "refused. Figures that differ from decisions a caseworker entered since the project's last "
+    "import are a conflict: the project is left unchanged and reported, unless --prefer-source "
+    "records the source's figures. Exit code 1 when a record was rejected, a file could not be "
+    "read (empty, binary, too large, undecodable) or the run was refused; 0 otherwise."
 )
 
 
@@ -28,13 +30,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, paths: list[Path], partial: bool, report: Path | None, **options):
         self.verbosity = options["verbosity"]
+        prefer_source = options["prefer_source"]
         results = []
         for path in paths:
             try:
                 results.extend(projectbank.parse_path(path))
             except FileNotFoundError:
                 raise CommandError(f"No such file or directory: {path}") from None
-        finish(self, save.import_pages(results, partial=partial), report_path=report)
+        finish(
+            self,
+            save.import_pages(results, partial=partial, prefer_source=prefer_source),
+            report_path=report,
+        )
 
 
 def add_common_arguments(parser) -> None:
@@ -48,6 +55,13 @@ def add_common_arguments(parser) -> None:
         "--strict",
         action="store_true",
         help="all or nothing; this is the default, the option is kept for older scripts",
+    )
+    parser.add_argument(
+        "--prefer-source",
+        action="store_true",
+        help="where the source's figures disagree with decisions entered by hand since the last "
+        "import, record the source's (a snapshot naming the decisions it supersedes); by default "
+        "such a project is left unchanged and reported as a conflict",
     )
     parser.add_argument("--report", type=Path, metavar="FILE", help="write a JSON report")
 

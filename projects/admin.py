@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -360,7 +360,7 @@ class ProjectAdmin(VersionedAdmin, ImportAdminMixin, RegistryHistoryAdmin):
     date_hierarchy = "start_date"
     list_per_page = 50
     show_full_result_count = False  # a second COUNT(*) over 100 000+ rows is not worth it
-    readonly_fields = ["slug", "created_at", "updated_at", "all_decisions"]
+    readonly_fields = ["slug", "created_at", "updated_at", "all_decisions", "sources"]
     inlines = [DecisionInline]
     fieldsets = [
         (None, {"fields": ["diary_number", "programme", "name", "owner", "owner_unit"]}),
@@ -397,7 +397,7 @@ class ProjectAdmin(VersionedAdmin, ImportAdminMixin, RegistryHistoryAdmin):
             _("Kontakt"),
             {"fields": ["contact_name", "contact_email", "address", "postcode", "city", "country"]},
         ),
-        (_("Beskrivning"), {"fields": ["description", "source_url"]}),
+        (_("Beskrivning"), {"fields": ["description", "description_en", "source_url"]}),
     ]
     # Derived from the decisions once the project exists: change them with a decision below.
     money_fields = ["end_date", "total_budget", "esf_grant"]
@@ -416,6 +416,18 @@ class ProjectAdmin(VersionedAdmin, ImportAdminMixin, RegistryHistoryAdmin):
             )
             kwargs["queryset"] = kwargs["queryset"].filter(pk__in=Subquery(latest))
         return kwargs
+
+    @admin.display(description=_("uppgifternas källor"))
+    def sources(self, obj) -> str:
+        """Which source last set which field (imports record it; hand edits do not)."""
+        from .views import field_sources
+
+        rows = field_sources(obj)
+        if not rows:
+            return _("Inga importerade uppgifter.")
+        return format_html_join(
+            "", "<p>{}: <span class='help'>{}</span></p>", ((s, ", ".join(f)) for s, f in rows)
+        )
 
     @admin.display(description=_("beslut"))
     def all_decisions(self, obj) -> str:
@@ -454,7 +466,7 @@ class ProjectAdmin(VersionedAdmin, ImportAdminMixin, RegistryHistoryAdmin):
                 },
             )
             for title, opts in fieldsets
-        ] + [(_("Registrering"), {"fields": ["slug", "created_at", "updated_at"]})]
+        ] + [(_("Registrering"), {"fields": ["sources", "slug", "created_at", "updated_at"]})]
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
@@ -465,6 +477,12 @@ class ProjectAdmin(VersionedAdmin, ImportAdminMixin, RegistryHistoryAdmin):
         return super().get_inline_instances(request, obj) if obj else []
 
     def save_model(self, request, obj, form, change):
+        edited = [name for name in form.changed_data if name in PROJECT_FORM_FIELDS]
+        if edited:
+            who = request.user.get_username()
+            # Stored in the registry's language, as the importers' notes are.
+            by_hand = f"För hand av {who}, {timezone.localdate().isoformat()}"
+            obj.field_sources = {**(obj.field_sources or {}), **dict.fromkeys(edited, by_hand)}
         if change:
             super().save_model(request, obj, form, change)
         else:

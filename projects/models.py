@@ -469,7 +469,22 @@ class Project(models.Model):
         _("insats av strategisk betydelse"), null=True, blank=True
     )
     description = models.TextField(_("beskrivning"), blank=True)
+    description_en = models.TextField(
+        _("beskrivning (engelska)"),
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Visas på de engelska sidorna; utan den visas den svenska."),
+    )
     source_url = HttpsURLField(_("källa"), max_length=500, blank=True)
+    field_sources = models.JSONField(
+        _("uppgifternas källor"),
+        default=dict,
+        db_default={},
+        blank=True,
+        editable=False,
+        help_text=_("Vilken källa som senast satte varje fält: fält → källa, fil och dag."),
+    )
     is_demo = models.BooleanField(
         _("demodata"),
         default=False,

@@ -233,32 +233,25 @@ def facets(
             ],
         )
     )
-    status = selected.get("status") or ""
-    result.append(
-        Facet(
-            name="status",
-            label=labels["status"],
-            choices=[
-                FacetChoice(value, str(label), counts["status"][value], value == status)
-                for value, label in Project.Status.choices
-            ],
-        )
-    )
-    demo = selected.get("demo") or ""
-    if demo or counts["demo"]["only"]:  # offered while the set has demo projects
+    result.append(single_choice_facet("status", labels, selected, counts, Project.Status.choices))
+    if selected.get("demo") or counts["demo"]["only"]:  # offered while the set has demo projects
         from .filters import DEMO_CHOICES
 
-        result.append(
-            Facet(
-                name="demo",
-                label=labels["demo"],
-                choices=[
-                    FacetChoice(value, str(label), counts["demo"][value], value == demo)
-                    for value, label in DEMO_CHOICES
-                ],
-            )
-        )
+        result.append(single_choice_facet("demo", labels, selected, counts, DEMO_CHOICES))
     return result
+
+
+def single_choice_facet(name: str, labels, selected, counts, choices) -> Facet:
+    """A facet whose choices exclude each other (a radio group): status, demo data."""
+    chosen = selected.get(name) or ""
+    return Facet(
+        name=name,
+        label=labels[name],
+        choices=[
+            FacetChoice(value, str(label), counts[name][value], value == chosen)
+            for value, label in choices
+        ],
+    )
 
 
 def facet_label(name: str, row, lang: str) -> str:

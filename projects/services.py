@@ -476,7 +476,10 @@ def insert_with_history(model, objs: list, *, batch_size: int = 1000) -> list:
                     setattr(obj, field.attname, related.pk)
         obj.pk = obj_id
         obj._state.adding, obj._state.db = False, connection.alias
-    _copy(model, [[getattr(obj, field.attname) for field in fields] for obj in objs])
+    _copy(
+        model,
+        [[_copy_value(field, getattr(obj, field.attname)) for field in fields] for obj in objs],
+    )
 
     history = model.history.model
     own = {field.attname for field in fields}
@@ -492,12 +495,23 @@ def insert_with_history(model, objs: list, *, batch_size: int = 1000) -> list:
         }
         rows.append(
             [
-                getattr(obj, field.attname) if field.attname in own else extra[field.attname]
+                _copy_value(field, getattr(obj, field.attname))
+                if field.attname in own
+                else extra[field.attname]
                 for field in history._meta.concrete_fields
             ]
         )
     _copy(history, rows)
     return objs
+
+
+def _copy_value(field, value):
+    """A value as COPY takes it: JSON columns need psycopg's Jsonb wrapper."""
+    if value is not None and field.get_internal_type() == "JSONField":
+        from psycopg.types.json import Jsonb
+
+        return Jsonb(value)
+    return value
 
 
 def _next_ids(model, count: int) -> list[int]:

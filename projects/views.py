@@ -13,7 +13,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from . import caching, queries, validators
+from . import caching, queries, services, validators
 from .filters import ProjectFilter
 from .models import Decision, Organisation, Project
 
@@ -222,7 +222,11 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if "\x00" in slug:  # PostgreSQL refuses NUL in text; no slug can contain one
         raise Http404
     project = get_object_or_404(Project.objects.for_list(), slug=slug)
-    decisions = list(project.decisions.order_by("decided_on", "id"))
+    # In the order the registry's rule reads them (services.effective_dates), so the table's
+    # last end date is the project's.
+    recorded = list(project.decisions.order_by("id"))
+    when = services.effective_dates(recorded)
+    decisions = [recorded[i] for i in sorted(range(len(recorded)), key=lambda i: (when[i], i))]
     running_grant = running_budget = 0
     for decision in decisions:
         running_grant += decision.esf_grant_change or 0
@@ -232,8 +236,24 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "projects/project_detail.html",
-        {"project": project, "decisions": decisions, "lang": lang()},
+        {
+            "project": project,
+            "decisions": decisions,
+            "lang": lang(),
+            "sources": field_sources(project),
+        },
     )
+
+
+def field_sources(project: Project) -> list[tuple[str, list[str]]]:
+    """(source, the fields it set) for each source of the project's data, by field order."""
+    names = {field.name: field.verbose_name for field in Project._meta.get_fields()
+             if hasattr(field, "verbose_name")}  # fmt: skip
+    grouped: dict[str, list[str]] = {}
+    for name, source in (project.field_sources or {}).items():
+        if name in names:
+            grouped.setdefault(source, []).append(str(names[name]))
+    return sorted(grouped.items())
 
 
 @caching.page

@@ -65,6 +65,7 @@ from .projectbank import (
     parse_diary_number,
     parse_org_number,
     parse_rate,
+    source_files,
 )
 from .report import ImportRecord
 
@@ -127,10 +128,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "postcode": ("Postnummer", "Stödmottagare postnr", "Postcode"),
     "address": ("Adress", "Stödmottagarens adress", "Address"),
     "planned_participants": ("Antal deltagare", "Planerat antal deltagare", "Participants"),
-    # Known but not stored: the registry keeps one (Swedish) description.
     "description_en": ("Sammanfattning engelsk", "Summary in english", "Summary in English"),
 }
-IGNORED = frozenset({"description_en"})
+IGNORED: frozenset[str] = frozenset()
 REQUIRED = ("diary_number", "name")
 NEEDED_FOR_NEW = ("owner_name", "start_date", "end_date")
 
@@ -233,15 +233,8 @@ def parse_file(stream: BinaryIO, *, source: str) -> OperationsFile:
 
 def parse_path(path: Path) -> list[OperationsFile]:
     """Parse a file, or every *.csv/*.txt file below a directory, in sorted order."""
-    path = Path(path)
-    if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
-    elif path.is_file():
-        files = [path]
-    else:
-        raise FileNotFoundError(path)
     results = []
-    for file in files:
+    for file in source_files(path, SUFFIXES):
         try:
             with file.open("rb") as stream:
                 results.append(parse_file(stream, source=str(file)))
@@ -486,11 +479,13 @@ def _row(
             f"Beviljat stöd ({grant} kr) är större än total projektbudget ({total} kr).",
         )
     rate = row.convert("cofinancing_rate", lambda value: _rate(value, row.warnings))
-    try:
-        description = _summary(row.raw.get("description", ""))
-    except HtmlTooDeep as exc:
-        row.reject("description", str(exc), value=row.text("description")[:MAX_VALUE_CHARS])
-        description = ""
+    summaries = {}
+    for name in ("description", "description_en"):
+        try:
+            summaries[name] = _summary(row.raw.get(name, ""))
+        except HtmlTooDeep as exc:
+            row.reject(name, str(exc), value=row.text(name)[:MAX_VALUE_CHARS])
+            summaries[name] = ""
     page = ProjectPage(
         source=result.source,
         period=period,
@@ -515,7 +510,8 @@ def _row(
         country=row.text("country"),
         fund=row.text("fund"),
         programme_cci=row.text("programme_cci"),
-        description=description,
+        description=summaries["description"],
+        description_en=summaries["description_en"],
         warnings=row.warnings,
     )
     if row.rejections:

@@ -136,6 +136,8 @@ class ProjectPage:
     child_poverty_theme: bool | None = None
     strategic_importance: bool | None = None
     description: str = ""
+    description_en: str = ""
+    """The English summary, where the source has one (the list of operations)."""
     source_url: str = ""
     """The page's own address when a saved HTML page names it (canonical link or og:url)."""
     as_of: date | None = None
@@ -1314,14 +1316,17 @@ def parse_path(path: Path) -> list[ParseResult]:
     A file named directly is parsed whatever its ending. A file that cannot be read is
     reported as skipped rather than aborting the whole run.
     """
+    return [_parse_file(file) for file in source_files(path, SUFFIXES)]
+
+
+def source_files(path: Path, suffixes) -> list[Path]:
+    """The file itself, or the files below a directory with one of `suffixes`, sorted."""
     path = Path(path)
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
-    elif path.is_file():
-        files = [path]
-    else:
-        raise FileNotFoundError(path)
-    return [_parse_file(file) for file in files]
+        return sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
+    if path.is_file():
+        return [path]
+    raise FileNotFoundError(path)
 
 
 def parse_upload(upload, *, source: str) -> ParseResult:

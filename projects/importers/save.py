@@ -429,6 +429,9 @@ class _Saver:
                     [self._rejection(record, "owner", "", "Projektägare (stödmottagare) saknas.")]
                 )
             project = Project(diary_number=page.diary_number, end_date=page.end_date, **stated)
+            project.field_sources = dict.fromkeys(
+                [*stated, "end_date", "esf_grant", "total_budget"], _provenance(record)
+            )
             plan.project = project
             plan.decision = _snapshot(
                 record,
@@ -441,9 +444,13 @@ class _Saver:
             return plan
         project = copy.copy(existing)
         plan.project = project
+        kind = _source_kind(record)
+        for name in [n for n, v in stated.items() if not _better(existing, n, v, kind)]:
+            del stated[name]  # the registry's value is as good or better: it stays
         plan.fields = [name for name, value in stated.items() if _differs(existing, name, value)]
         for name, value in stated.items():
             setattr(project, name, value)  # also the unchanged relations: clean() reads them
+
         saved = self.decisions.get(existing.pk, [])
         # A figure the source leaves out stays; the rest is reconciled with the ledger.
         reconciliation = services.reconcile_source(
@@ -489,6 +496,10 @@ class _Saver:
             project.end_date = totals.end_date or project.end_date
         if not plan.fields and plan.decision is None:
             return None
+        project.field_sources = {
+            **(existing.field_sources or {}),
+            **dict.fromkeys([*plan.fields, *plan.figures], _provenance(record)),
+        }
         self._check(record, project)
         return plan
 
@@ -519,6 +530,7 @@ class _Saver:
             "child_poverty_theme": page.child_poverty_theme,
             "strategic_importance": page.strategic_importance,
             "description": page.description,
+            "description_en": page.description_en,
             "source_url": page.source_url,
         }
         return {name: value for name, value in values.items() if value not in (None, "")}
@@ -691,7 +703,7 @@ class _Saver:
             self.pending.append((project, plan.decision))
         else:
             self.pending_updates[project.diary_number] = services.ProjectUpdate(
-                project, plan.fields, plan.decision
+                project, [*plan.fields, "field_sources"], plan.decision
             )
         self.projects[project.diary_number] = project
         if len(self.pending) + len(self.pending_updates) >= FLUSH_EVERY:
@@ -843,12 +855,43 @@ def _ahead_message(page: ProjectPage, reconciliation: services.Reconciliation) -
 
 PROJECT_BANK = "Projektbanken"
 LIST_OF_OPERATIONS = "Förteckning över insatser"
+LONG_TEXTS = ("description", "description_en")
+"""Texts a source may give in full (a page's description) or as a summary (the list's)."""
+
+
+def _source_kind(record: ImportRecord) -> str:
+    return LIST_OF_OPERATIONS if record.labels is not None else PROJECT_BANK
+
+
+def _provenance(record: ImportRecord) -> str:
+    """What the admin shows beside a field: the source that set it and when."""
+    return _note(record)
+
+
+def _better(existing: Project, name: str, value, kind: str) -> bool:
+    """Whether a source's value should replace the registry's: never for a poorer one.
+
+    - A text that differs only in case ("KALMAR" for "Kalmar") keeps the registry's casing,
+      unless the registry's is all capitals and the source's is not.
+    - A long text (a description) from another kind of source replaces the registry's only
+      when it is longer: a one-sentence summary does not replace a page's full description.
+    """
+    old = getattr(existing, name, None) if name not in RELATIONS else None
+    if not isinstance(value, str) or not isinstance(old, str) or not old:
+        return True
+    if value.casefold() == old.casefold():
+        return old.isupper() and not value.isupper()
+    if name in LONG_TEXTS:
+        earlier = (existing.field_sources or {}).get(name, "")
+        same_kind = earlier.startswith(kind)
+        return same_kind or len(value) > len(old)
+    return True
 
 
 def source_name(record: ImportRecord) -> str:
     """ "Projektbanken, 001_1edcad09.txt": the kind of source and the file's name, never the
     importing machine's path."""
-    kind = LIST_OF_OPERATIONS if record.labels is not None else PROJECT_BANK
+    kind = _source_kind(record)
     name = PurePath(record.page.source.replace("\\", "/")).name or record.page.source
     return f"{kind}, {name}"
 

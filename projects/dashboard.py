@@ -163,7 +163,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     projects = filterset.qs
     language = lang()
     selected = filterset.selected()
-    links = ListLinks(request.GET, selected)
+    # Links and hidden fields repeat only the filter values that were taken.
+    params = filterset.valid_params()
+    links = ListLinks(params, selected)
 
     rows = caching.aggregate("dashboard", projects, lambda: dashboard_rows(projects))
     portfolio, distribution = rows["portfolio"], rows["distribution"]
@@ -176,8 +178,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     for key in ("total_budget_sum", "esf_grant_sum"):
         figures[f"{key}_mkr"] = round(figures[key], -5)
 
-    params = request.GET.copy()
-    params.pop("page", None)
     return render(
         request,
         "projects/dashboard.html",

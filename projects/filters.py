@@ -12,6 +12,7 @@ import datetime
 import django_filters
 from django import forms
 from django.db.models import F
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
@@ -230,6 +231,33 @@ class ProjectFilter(django_filters.FilterSet):
             return {}
         self.form.is_valid()
         return getattr(self.form, "cleaned_data", {})
+
+    def valid_params(self) -> QueryDict:
+        """The query string's filter parameters whose values were taken, for building links.
+
+        Unknown parameters and values the filter ignored (a bad code, an amount that is not a
+        number) are left out, so a link made from the page never repeats them: a long invalid
+        value copied into every chart link made a dashboard of one request hundreds of MB.
+        """
+        valid = QueryDict(mutable=True)
+        if not self.is_bound:
+            return valid
+        self.form.is_valid()
+        fields = self.form.fields
+        for key in self.data:  # in the order the query gave them
+            name = key
+            if key not in fields and key.rsplit("_", 1)[-1] in ("min", "max"):
+                name = key.rsplit("_", 1)[0]
+            form_field = fields.get(name)
+            if form_field is None or name in self.form.errors:
+                continue
+            if name != key and not isinstance(form_field, django_filters.fields.RangeField):
+                continue
+            ignored = set(getattr(form_field, "ignored", []))
+            values = [v for v in self.data.getlist(key) if v and v not in ignored]
+            if values:
+                valid.setlist(key, values)
+        return valid
 
     def labels(self) -> dict[str, str]:
         return {name: str(f.label) for name, f in self.filters.items()}

@@ -432,3 +432,15 @@ def test_empty_set_stops_after_the_first_aggregate(client, django_assert_num_que
     # 1 demo probe
     with django_assert_num_queries(8):
         client.get(URL)
+
+
+def test_an_invalid_value_is_not_copied_into_every_link(client, mixed):
+    """A long bad value once made every chart link carry it: a page of hundreds of MB."""
+    response = client.get("/dashboard/", {"total_budget_max": "x" * 20_000, "region": "SE21"})
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    # Only the language switch keeps the address as it was (the same page in English).
+    assert body.count("x" * 20_000) == 1
+    assert "region=SE21" in body  # the valid filter still reaches the links
+    assert len(body) < 2_000_000

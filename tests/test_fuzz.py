@@ -189,7 +189,8 @@ def check(client, path: str, query: str = "") -> None:
     ).decode("utf-8", errors="replace")
     if STATS:
         with open(STATS, "a", encoding="utf-8") as stats:
-            stats.write(f"{response.status_code} {time.perf_counter() - started:.3f} {path}\n")
+            seconds = time.perf_counter() - started
+            stats.write(f"{response.status_code} {seconds:.3f} {path} {query[:2000]!r}\n")
     assert response.status_code in allowed_statuses(path), (path, query[:500])
     if response.status_code in (400, 404):
         assert body.strip(), "an error answer says what is wrong"

@@ -19,7 +19,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
 
-from . import caching, validators
+from . import caching, services, validators
 from .models import (
     Decision,
     InterventionField,
@@ -377,11 +377,15 @@ class DemoBuilder:
                     note="Minskad omfattning.",
                 )
             )
-        project["esf_grant"] = sum(d["esf_grant_change"] for d in decisions)
-        project["total_budget"] = sum(d["total_budget_change"] for d in decisions)
-        project["end_date"] = end
-        project["decision_count"] = len(decisions)
-        project["last_decision_date"] = max(d["decided_on"] for d in decisions)
+        # The registry's own rule gives the project's figures (as for every other writer).
+        totals = services.decision_totals([Decision(**decision) for decision in decisions])
+        project.update(
+            esf_grant=totals.esf_grant,
+            total_budget=totals.total_budget,
+            end_date=totals.end_date or end,
+            decision_count=totals.decision_count,
+            last_decision_date=totals.last_decision_date,
+        )
         return project, decisions
 
 

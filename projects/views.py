@@ -222,17 +222,7 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if "\x00" in slug:  # PostgreSQL refuses NUL in text; no slug can contain one
         raise Http404
     project = get_object_or_404(Project.objects.for_list(), slug=slug)
-    # In the order the registry's rule reads them (services.effective_dates), so the table's
-    # last end date is the project's.
-    recorded = list(project.decisions.order_by("id"))
-    when = services.effective_dates(recorded)
-    decisions = [recorded[i] for i in sorted(range(len(recorded)), key=lambda i: (when[i], i))]
-    running_grant = running_budget = 0
-    for decision in decisions:
-        running_grant += decision.esf_grant_change or 0
-        running_budget += decision.total_budget_change or 0
-        decision.running_grant = running_grant
-        decision.running_budget = running_budget
+    decisions = services.ledger(project.decisions.order_by("id"))
     return render(
         request,
         "projects/project_detail.html",

@@ -712,21 +712,14 @@ class _Saver:
     def _write_references(self, plan: _Plan) -> None:
         note = _change_reason(plan.record)
         for row in plan.new_rows:
-            row._change_reason = note
-            row.save()
+            services.save_code_row(row, reason=note)
             self.references.remember(row)
         if plan.real_owner is not None:
-            organisation = plan.real_owner
-            organisation.is_demo = False
-            organisation.name = " ".join(plan.record.page.owner_name.split()) or organisation.name
-            organisation._change_reason = note
-            organisation.save(update_fields=["is_demo", "name", "updated_at"])
+            name = " ".join(plan.record.page.owner_name.split())
+            services.make_real(plan.real_owner, name=name, reason=note)
         if plan.numbered_owner:
             organisation, number = plan.numbered_owner
-            organisation.org_number = number
-            if organisation.pk is not None:
-                organisation._change_reason = note
-                organisation.save(update_fields=["org_number", "legal_form", "updated_at"])
+            services.add_org_number(organisation, number, reason=note)
             self.organisations.numbered(organisation)
         if plan.new_owner is not None:
             plan.new_owner._change_reason = note

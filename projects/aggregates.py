@@ -155,15 +155,17 @@ def top_organisations(projects: QuerySet[Project], *, limit: int = TOP_ORGANISAT
         .annotate(esf_grant_sum=Sum("esf_grant", default=0), projects=Count("*"))
         .order_by("-esf_grant_sum", "owner")[:limit]
     )
-    names = {}
+    names: dict[int, tuple[str, bool]] = {}
     if rows:
-        names = dict(
-            Organisation.objects.filter(pk__in=[row["owner"] for row in rows]).values_list(
-                "pk", "name"
-            )
-        )
+        owners = Organisation.objects.filter(pk__in=[row["owner"] for row in rows])
+        names = {pk: (name, demo) for pk, name, demo in owners.values_list("pk", "name", "is_demo")}
     return [
-        {"organisation_id": row["owner"], "organisation_name": names.get(row["owner"], ""), **row}
+        {
+            "organisation_id": row["owner"],
+            "organisation_name": names.get(row["owner"], ("", False))[0],
+            "is_demo": names.get(row["owner"], ("", False))[1],
+            **row,
+        }
         for row in rows
     ]
 

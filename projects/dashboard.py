@@ -646,7 +646,11 @@ def _size_label(low: int | None, high: int | None) -> str:
 
 
 def organisation_section(owners, distribution, links) -> Section:
-    names = [row["organisation_name"] for row in owners]
+    demo = _("Demo")
+    names = [
+        f"{row['organisation_name']} ({demo})" if row.get("is_demo") else row["organisation_name"]
+        for row in owners
+    ]
     labels = charts.distinct([charts.middle(name, 32) for name in names], names)
     shorts = charts.distinct([charts.middle(name, 17) for name in names], names)
     for row, label, short in zip(owners, labels, shorts, strict=True):
@@ -666,8 +670,8 @@ def organisation_section(owners, distribution, links) -> Section:
             header=_("Organisation"),
             columns=[Column(_("Projekt i urvalet")), Column(_("ESF-stöd (kr)"), "kr")],
             rows=[
-                Row(row["organisation_name"], [row["projects"], row["esf_grant_sum"]], row["url"])
-                for row in owners
+                Row(name, [row["projects"], row["esf_grant_sum"]], row["url"])
+                for name, row in zip(names, owners, strict=True)
             ],
         ),
     )

@@ -175,3 +175,10 @@ def test_about_tells_the_truth(client, mixed):
 
 def test_check_invariants_passes_after_generate_demo_next_to_real_rows(mixed):
     call_command("check_invariants", stdout=io.StringIO())
+
+
+def test_the_dashboards_owner_table_marks_demo_organisations(client, mixed):
+    page = client.get("/dashboard/").content.decode()
+    assert "(Demo)" in page
+    real = client.get("/dashboard/", {"demo": "exclude"}).content.decode()
+    assert "(Demo)" not in real

@@ -15,9 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.management.color import no_style
 from django.db import connection, transaction
-from django.utils import timezone
 
 from . import caching, services, validators
 from .models import (
@@ -410,73 +408,6 @@ def remove_demo_data() -> int:
     return removed
 
 
-class BulkInserter:
-    """INSERT … VALUES with executemany and explicit ids: no model instances, no RETURNING.
-
-    At 100 000 projects the ORM's per-value preparation costs more than the database's work;
-    this takes the column values as they are, adapting only dates and decimals per backend.
-    """
-
-    def __init__(self, model, columns: list[str]) -> None:
-        fields = [model._meta.get_field(name) for name in columns]
-        self.model = model
-        self.columns = ["id", *columns]
-        self.adapters = [None] + [self._adapter(field) for field in fields]
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {model._meta.db_table}")  # noqa: S608
-            self.next_id = cursor.fetchone()[0] + 1
-        names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-        marks = ", ".join(["%s"] * len(self.columns))
-        self.sql = f"INSERT INTO {model._meta.db_table} (id, {names}) VALUES ({marks})"  # noqa: S608
-        self.copy_sql = f"COPY {model._meta.db_table} (id, {names}) FROM STDIN"
-        self.now = timezone.now()
-
-    @staticmethod
-    def _adapter(field):
-        ops = connection.ops
-        if field.get_internal_type() == "DateField":
-            return ops.adapt_datefield_value
-        if field.get_internal_type() == "DateTimeField":
-            return ops.adapt_datetimefield_value
-        if field.get_internal_type() == "DecimalField":
-            return lambda value: ops.adapt_decimalfield_value(
-                value, field.max_digits, field.decimal_places
-            )
-        return None
-
-    def insert(self, rows: list[dict]) -> list[int]:
-        """Insert rows (dicts keyed by field name) and return the ids given to them."""
-        ids = list(range(self.next_id, self.next_id + len(rows)))
-        self.next_id += len(rows)
-        values = []
-        for row_id, row in zip(ids, rows, strict=True):
-            row.setdefault("created_at", self.now)
-            row.setdefault("updated_at", self.now)
-            values.append(
-                [row_id]
-                + [
-                    adapt(row[column]) if adapt and row[column] is not None else row[column]
-                    for column, adapt in zip(self.columns[1:], self.adapters[1:], strict=True)
-                ]
-            )
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # COPY is several times faster than even pipelined INSERTs on PostgreSQL.
-                with cursor.cursor.copy(self.copy_sql) as copy:
-                    for row in values:
-                        copy.write_row(row)
-            else:
-                cursor.executemany(self.sql, values)
-        return ids
-
-    def finish(self) -> None:
-        """Move the id sequence past the explicit ids (PostgreSQL; a no-op on SQLite)."""
-        statements = connection.ops.sequence_reset_sql(no_style(), [self.model])
-        with connection.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
-
-
 PROJECT_COLUMNS = [
     "diary_number", "slug", "programme", "name", "owner", "region", "start_date", "end_date",
     "total_budget", "esf_grant", "cofinancing_rate", "programme_area", "specific_objective",
@@ -502,10 +433,10 @@ def generate(*, projects: int, seed: int, batch_size: int = 5000) -> DemoResult:
     chosen = builder.rng.choices(owners, weights=owner_weights, k=projects)
     used = {id(owner) for owner in chosen}
     owners = [owner for owner in owners if id(owner) in used]  # no organisation without projects
-    Organisation.objects.bulk_create(owners, batch_size=batch_size)
+    services.create_organisations(owners, batch_size=batch_size)
     result.organisations = len(owners)
-    project_rows = BulkInserter(Project, PROJECT_COLUMNS)
-    decision_rows = BulkInserter(Decision, DECISION_COLUMNS)
+    project_rows = services.RowInserter(Project, PROJECT_COLUMNS)
+    decision_rows = services.RowInserter(Decision, DECISION_COLUMNS)
     for offset in range(0, projects, batch_size):
         built = [builder.project(owner) for owner in chosen[offset : offset + batch_size]]
         ids = project_rows.insert([project for project, _ in built])

@@ -9,7 +9,13 @@ No other module sums decisions or writes a project's money, end date, decision c
 decision date. `apply_decision(decision=…)` is the entry point for one decision.
 """
 
-from .bulk import ProjectUpdate, create_projects, insert_with_history, update_projects
+from .bulk import (
+    ProjectUpdate,
+    RowInserter,
+    create_projects,
+    insert_with_history,
+    update_projects,
+)
 from .decisions import (
     AHEAD,
     CONFLICT,
@@ -35,7 +41,7 @@ from .decisions import (
     recompute_project,
     reconcile_source,
 )
-from .registry import add_org_number, make_real, save_code_row
+from .registry import add_org_number, create_organisations, make_real, save_code_row
 
 __all__ = [
     "AHEAD",
@@ -46,6 +52,7 @@ __all__ = [
     "SOURCE_FIGURES",
     "UPDATE",
     "ProjectUpdate",
+    "RowInserter",
     "Reconciliation",
     "Totals",
     "add_org_number",
@@ -54,6 +61,7 @@ __all__ = [
     "apply_decisions",
     "check_project",
     "check_totals",
+    "create_organisations",
     "create_project",
     "create_projects",
     "decision_totals",

@@ -4,7 +4,14 @@ a real source names. Each writes its history row with the reason given."""
 
 from __future__ import annotations
 
-from ..models import Organisation
+from ..models import Organisation, legal_form_of
+
+
+def create_organisations(organisations: list[Organisation], *, batch_size: int = 1000) -> None:
+    """New organisations in bulk (demo owners), their legal form from their numbers."""
+    for organisation in organisations:
+        organisation.legal_form = legal_form_of(organisation.org_number)
+    Organisation.objects.bulk_create(organisations, batch_size=batch_size)
 
 
 def save_code_row(row, *, reason: str) -> None:

@@ -419,10 +419,8 @@ class ProjectAdmin(VersionedAdmin, ImportAdminMixin, RegistryHistoryAdmin):
 
     @admin.display(description=_("uppgifternas källor"))
     def sources(self, obj) -> str:
-        """Which source last set which field (imports record it; hand edits do not)."""
-        from .views import field_sources
-
-        rows = field_sources(obj)
+        """Which source last set which field: an import, or a caseworker by hand."""
+        rows = obj.sources()
         if not rows:
             return _("Inga importerade uppgifter.")
         return format_html_join(

@@ -18,7 +18,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from .models import LegalForm, Project
-from .queries import ReferenceLists, reference_lists
+from .queries import DEMO_CHOICES, DEMO_ONLY, ReferenceLists, reference_lists
 
 # sort key in the URL → model field; "-" in front means descending. Ties break on diary number.
 SORT_FIELDS = {
@@ -42,8 +42,7 @@ SORT_LABELS = {
     "rate": _("Medfinansieringsgrad"),
 }
 DEFAULT_SORT = "-start"
-DEMO_EXCLUDE, DEMO_ONLY = "exclude", "only"
-DEMO_CHOICES = [(DEMO_EXCLUDE, _("Utan demoprojekt")), (DEMO_ONLY, _("Bara demoprojekt"))]
+
 RELEVANCE = "relevance"
 
 

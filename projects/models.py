@@ -586,6 +586,20 @@ class Project(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("projects:detail", args=[self.slug])
 
+    def sources(self) -> list[tuple[str, list[str]]]:
+        """(source, the names of the fields it set last) for each source of the project's data:
+        the importers and the admin record them in `field_sources`."""
+        names = {
+            field.name: field.verbose_name
+            for field in self._meta.get_fields()
+            if hasattr(field, "verbose_name")
+        }
+        grouped: dict[str, list[str]] = {}
+        for name, source in (self.field_sources or {}).items():
+            if name in names:
+                grouped.setdefault(source, []).append(str(names[name]))
+        return sorted(grouped.items())
+
     def clean(self) -> None:
         """Check what spans fields: the period, money, and codes belonging to the programme."""
         errors: dict[str, list] = {}

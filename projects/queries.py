@@ -14,6 +14,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from . import caching
 from .models import (
@@ -116,6 +117,11 @@ class Facet:
         return sum(1 for choice in self.choices if choice.selected)
 
 
+# The demo-data filter's choices (`?demo=exclude|only`), counted from the summary's `demo`.
+DEMO_EXCLUDE, DEMO_ONLY = "exclude", "only"
+DEMO_CHOICES = [(DEMO_EXCLUDE, _("Utan demoprojekt")), (DEMO_ONLY, _("Bara demoprojekt"))]
+
+
 # filter parameter → the project's foreign key its GROUP BY counts (no join needed: the
 # reference lists already loaded turn ids into codes)
 FACET_KEYS = {
@@ -185,7 +191,7 @@ def facet_counts(
         if code is not None:
             counts[name][code] = counts[name].get(code, 0) + count
     counts["status"] = {status: totals[status] for status in Project.Status.values}
-    counts["demo"] = {"only": totals["demo"], "exclude": totals["projects"] - totals["demo"]}
+    counts["demo"] = {DEMO_ONLY: totals["demo"], DEMO_EXCLUDE: totals["projects"] - totals["demo"]}
     return counts
 
 
@@ -235,8 +241,6 @@ def facets(
     )
     result.append(single_choice_facet("status", labels, selected, counts, Project.Status.choices))
     if selected.get("demo") or counts["demo"]["only"]:  # offered while the set has demo projects
-        from .filters import DEMO_CHOICES
-
         result.append(single_choice_facet("demo", labels, selected, counts, DEMO_CHOICES))
     return result
 

@@ -230,20 +230,9 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "project": project,
             "decisions": decisions,
             "lang": lang(),
-            "sources": field_sources(project),
+            "sources": project.sources(),
         },
     )
-
-
-def field_sources(project: Project) -> list[tuple[str, list[str]]]:
-    """(source, the fields it set) for each source of the project's data, by field order."""
-    names = {field.name: field.verbose_name for field in Project._meta.get_fields()
-             if hasattr(field, "verbose_name")}  # fmt: skip
-    grouped: dict[str, list[str]] = {}
-    for name, source in (project.field_sources or {}).items():
-        if name in names:
-            grouped.setdefault(source, []).append(str(names[name]))
-    return sorted(grouped.items())
 
 
 @caching.page

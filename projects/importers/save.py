@@ -430,7 +430,7 @@ class _Saver:
                 )
             project = Project(diary_number=page.diary_number, end_date=page.end_date, **stated)
             project.field_sources = dict.fromkeys(
-                [*stated, "end_date", "esf_grant", "total_budget"], _provenance(record)
+                [*stated, "end_date", "esf_grant", "total_budget"], _note(record)
             )
             plan.project = project
             plan.decision = _snapshot(
@@ -498,7 +498,7 @@ class _Saver:
             return None
         project.field_sources = {
             **(existing.field_sources or {}),
-            **dict.fromkeys([*plan.fields, *plan.figures], _provenance(record)),
+            **dict.fromkeys([*plan.fields, *plan.figures], _note(record)),
         }
         self._check(record, project)
         return plan
@@ -825,15 +825,11 @@ def _decision_list(decisions: Iterable[Decision]) -> str:
 
 
 def _conflict_message(page: ProjectPage, reconciliation: services.Reconciliation) -> str:
-    source = {
-        "esf_grant": page.esf_grant,
-        "total_budget": page.total_budget,
-        "end_date": page.end_date,
-    }
     names = reconciliation.changed
+    source, registry = reconciliation.source, reconciliation.registry
     return (
         f"{page.diary_number}: källan anger {_figures(source, names)}, registret har "
-        f"{_figures(reconciliation.registry, names)} efter handlagda beslut "
+        f"{_figures(registry, names)} efter handlagda beslut "
         f"({_decision_list(reconciliation.hand_entered)}); projektet lämnades oförändrat"
     )
 
@@ -854,11 +850,6 @@ LONG_TEXTS = ("description", "description_en")
 
 def _source_kind(record: ImportRecord) -> str:
     return LIST_OF_OPERATIONS if record.labels is not None else PROJECT_BANK
-
-
-def _provenance(record: ImportRecord) -> str:
-    """What the admin shows beside a field: the source that set it and when."""
-    return _note(record)
 
 
 def _better(existing: Project, name: str, value, kind: str) -> bool:

@@ -90,14 +90,23 @@ def ledger(decisions: Iterable[Decision]) -> list[Decision]:
     return ordered
 
 
+def _with_changes(
+    saved: Sequence[Decision], *, adding: Iterable[Decision] = (), removing: Iterable[int] = ()
+) -> list[Decision]:
+    """The decisions in recording order once `adding` is saved and `removing` deleted: an edited
+    decision keeps its place (its id), a new one comes last."""
+    adding, removing = list(adding), set(removing)
+    replacing = {d.pk: d for d in adding if d.pk}
+    kept = [replacing.get(d.pk, d) for d in saved if d.pk not in removing]
+    return kept + [d for d in adding if not d.pk]
+
+
 def prospective_totals(
     project: Project, *, adding: Iterable[Decision] = (), removing: Iterable[int] = ()
 ) -> Totals:
     """Totals the project would have with some decisions added (or replaced) and some removed."""
-    adding = list(adding)
-    skip = set(removing) | {d.pk for d in adding if d.pk}
-    saved = [d for d in project.decisions.order_by("id") if d.pk not in skip] if project.pk else []
-    return decision_totals([*saved, *adding])
+    saved = list(project.decisions.order_by("id")) if project.pk else []
+    return decision_totals(_with_changes(saved, adding=adding, removing=removing))
 
 
 def check_totals(project: Project, totals: Totals) -> None:
@@ -187,12 +196,7 @@ def apply_decisions(
     for decision in save:
         decision.project = project
         _check_decision(decision)
-    removing = {d.pk for d in delete}
-    replacing = {d.pk: d for d in save if d.pk}
-    after = [replacing.get(d.pk, d) for d in saved if d.pk not in removing] + [
-        d for d in save if not d.pk
-    ]
-    totals = decision_totals(after)
+    totals = decision_totals(_with_changes(saved, adding=save, removing=[d.pk for d in delete]))
     check_totals(project, totals)
     for decision in delete:
         decision.delete()
@@ -235,14 +239,15 @@ def create_project(*, project: Project, grant: Decision) -> Project:
     """
     if grant.new_end_date is None:
         grant.new_end_date = project.end_date
-    _set_totals(project, decision_totals([grant]))
+    totals = decision_totals([grant])
+    _set_totals(project, totals)
     # Uniqueness and related rows are checked with queries; the check constraints' rules are
     # in `clean()` and `check_project` (and the database holds them).
     project.full_clean(validate_constraints=False)
     check_project(project)
     grant.project = project
     _check_decision(grant)
-    check_totals(project, decision_totals([grant]))
+    check_totals(project, totals)
     project.save()
     grant.project = project
     grant.save()
@@ -288,17 +293,25 @@ class Reconciliation:
     changed: tuple[str, ...] = ()
     registry: dict | None = None
     """The registry's figures before the import, for the report."""
+    source: dict | None = None
+    """The figures the source states (those it leaves out are not in it), for the report."""
     hand_entered: tuple[Decision, ...] = ()
     """Decisions entered since the last import (for AHEAD, CONFLICT and a preferred source)."""
 
 
+def _last_snapshot(decisions: Sequence[Decision]) -> int | None:
+    """The index of the last snapshot (the project's last import), or None."""
+    return max(
+        (index for index, d in enumerate(decisions) if d.kind == Decision.Kind.SNAPSHOT),
+        default=None,
+    )
+
+
 def hand_entered_since_import(decisions: Sequence[Decision]) -> list[Decision]:
     """The decisions recorded after the last snapshot (all of them when there is none)."""
-    last = max(
-        (index for index, d in enumerate(decisions) if d.kind == Decision.Kind.SNAPSHOT),
-        default=-1,
-    )
-    return [d for d in decisions[last + 1 :] if d.kind != Decision.Kind.SNAPSHOT]
+    last = _last_snapshot(decisions)
+    after = decisions if last is None else decisions[last + 1 :]
+    return [d for d in after if d.kind != Decision.Kind.SNAPSHOT]
 
 
 def reconcile_source(
@@ -314,17 +327,17 @@ def reconcile_source(
     registry = {name: getattr(project, name) for name in SOURCE_FIGURES}
     differing = tuple(name for name, value in stated.items() if registry[name] != value)
     if not differing:
-        return Reconciliation(IN_STEP, registry=registry)
+        return Reconciliation(IN_STEP, registry=registry, source=stated)
     hand = tuple(hand_entered_since_import(decisions))
     if hand and not prefer_source:
-        last_snapshot = max(
-            (i for i, d in enumerate(decisions) if d.kind == Decision.Kind.SNAPSHOT), default=None
-        )
+        last_snapshot = _last_snapshot(decisions)
         if last_snapshot is not None:
             imported = decision_totals(decisions[: last_snapshot + 1])
             if all(getattr(imported, name) == value for name, value in stated.items()):
-                return Reconciliation(AHEAD, registry=registry, hand_entered=hand)
-        return Reconciliation(CONFLICT, changed=differing, registry=registry, hand_entered=hand)
+                return Reconciliation(AHEAD, registry=registry, source=stated, hand_entered=hand)
+        return Reconciliation(
+            CONFLICT, changed=differing, registry=registry, source=stated, hand_entered=hand
+        )
     money = {
         f"{name}_change": stated[name] - (registry[name] or 0)
         for name in ("esf_grant", "total_budget")
@@ -335,6 +348,7 @@ def reconcile_source(
         new_end_date=stated["end_date"] if "end_date" in differing else None,
         changed=differing,
         registry=registry,
+        source=stated,
         hand_entered=hand,
         **money,
     )

@@ -199,13 +199,8 @@ class StatusFilter(admin.SimpleListFilter):
         return Project.Status.choices
 
     def queryset(self, request, queryset):
-        today = timezone.localdate()
-        if self.value() == Project.Status.UPCOMING:
-            return queryset.upcoming(at=today)
-        if self.value() == Project.Status.ONGOING:
-            return queryset.ongoing(at=today)
-        if self.value() == Project.Status.FINISHED:
-            return queryset.finished(at=today)
+        if self.value() in Project.Status.values:
+            return queryset.with_status(self.value(), at=timezone.localdate())
         return queryset
 
 

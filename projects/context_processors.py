@@ -2,9 +2,9 @@ from django.core.cache import cache
 from django.db.models import Max
 from django.urls import translate_url
 from django.utils.functional import cached_property
-from django.utils.translation import get_language
 
 from . import caching
+from .language import is_english
 from .models import Project
 
 
@@ -40,7 +40,7 @@ def language_switch(request) -> dict[str, str]:
     """The same page and query in the other language: Swedish at plain paths, English under /en/.
 
     A plain link, so switching works without JavaScript, cookies or a form."""
-    other = "sv" if (get_language() or "sv").startswith("en") else "en"
+    other = "sv" if is_english() else "en"
     return {
         "code": other,
         "url": translate_url(request.get_full_path(), other),

@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 
 from . import aggregates, caching, charts, queries
 from .filters import DEMO_CHOICES, ProjectFilter
+from .language import lang
 from .models import LegalForm, Project
-from .views import lang
 
 # The compact filter form on the dashboard sets these; other parameters ride along hidden.
 FORM_FIELDS = ["programme", "region", "programme_area", "status"]

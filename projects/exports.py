@@ -117,6 +117,7 @@ from django.utils.translation import gettext as _
 from . import export_limits
 from .export_limits import ExportStream
 from .filters import DEFAULT_SORT, RELEVANCE, ProjectFilter
+from .language import lang
 from .models import (
     InterventionField,
     Programme,
@@ -270,9 +271,7 @@ class Export:
         today: datetime.date | None = None,
     ) -> None:
         self.ignored: list[str] = []
-        default = (
-            "en" if (default_lang or translation.get_language() or "").startswith("en") else "sv"
-        )
+        default = lang(default_lang)
         self.lang = self._choice(params, "lang", {"sv": "sv", "en": "en"}, default)
         self.headers = self._choice(params, "headers", {"both": "both"}, self.lang)
         self.delimiter = self._choice(params, "sep", SEPARATORS, ",")

@@ -173,11 +173,7 @@ class ProjectFilter(django_filters.FilterSet):
         return queryset.search(value.strip()) if value.strip() else queryset
 
     def filter_status(self, queryset, name, value):
-        return {
-            Project.Status.UPCOMING: queryset.upcoming,
-            Project.Status.ONGOING: queryset.ongoing,
-            Project.Status.FINISHED: queryset.finished,
-        }[value](at=self.today)
+        return queryset.with_status(value, at=self.today)
 
     def filter_demo(self, queryset, name, value):
         return queryset.filter(is_demo=value == DEMO_ONLY)

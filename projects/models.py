@@ -19,11 +19,11 @@ from django.db import connection, models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from . import validators
+from .language import is_english
 
 
 class HttpsURLField(models.URLField):
@@ -65,7 +65,7 @@ class NamedCode(models.Model):
 
     def name(self, lang: str | None = None) -> str:
         """Name in the given (or active) language, falling back to the other one, then ''."""
-        english = (lang or get_language() or "sv").startswith("en")
+        english = is_english(lang)
         first, second = (self.name_en, self.name_sv) if english else (self.name_sv, self.name_en)
         return first or second
 
@@ -361,21 +361,61 @@ class ProjectQuerySet(models.QuerySet):
             search_rank=SearchDocumentRank(tsquery)
         )
 
+    def with_status(self, status: str, *, at: datetime.date) -> ProjectQuerySet:
+        return self.filter(status_condition(status, at=at))
+
     def upcoming(self, *, at: datetime.date) -> ProjectQuerySet:
-        return self.filter(start_date__gt=at)
+        return self.with_status(PROJECT_UPCOMING, at=at)
 
     def ongoing(self, *, at: datetime.date) -> ProjectQuerySet:
-        return self.filter(start_date__lte=at, end_date__gte=at)
+        return self.with_status(PROJECT_ONGOING, at=at)
 
     def finished(self, *, at: datetime.date) -> ProjectQuerySet:
-        return self.filter(end_date__lt=at)
+        return self.with_status(PROJECT_FINISHED, at=at)
+
+
+PROJECT_UPCOMING, PROJECT_ONGOING, PROJECT_FINISHED = "upcoming", "ongoing", "finished"
+
+
+def status_conditions(at: datetime.date) -> dict[str, Q]:
+    """The one definition of a project's status on a day: upcoming before its start date,
+    finished after its end date, ongoing from start to end, both days included.
+
+    The QuerySet's filters, the summary's counts, both export paths (a CASE in SQL) and the
+    admin's list filter are built from these.
+    """
+    return {
+        PROJECT_UPCOMING: Q(start_date__gt=at),
+        PROJECT_ONGOING: Q(start_date__lte=at, end_date__gte=at),
+        PROJECT_FINISHED: Q(end_date__lt=at),
+    }
+
+
+def status_condition(status: str, *, at: datetime.date) -> Q:
+    return status_conditions(at)[status]
+
+
+def status_on(start: datetime.date, end: datetime.date, at: datetime.date) -> str:
+    """The same rule for one project in Python."""
+    if start > at:
+        return PROJECT_UPCOMING
+    return PROJECT_FINISHED if end < at else PROJECT_ONGOING
+
+
+def status_case(at: datetime.date) -> models.Case:
+    """The status as an SQL expression (a CASE over `status_conditions`)."""
+    return models.Case(
+        *(models.When(condition, then=models.Value(status))
+          for status, condition in status_conditions(at).items()),
+        output_field=models.CharField(),
+    )  # fmt: skip
 
 
 class Project(models.Model):
     class Status(models.TextChoices):
-        UPCOMING = "upcoming", _("Kommande")
-        ONGOING = "ongoing", _("Pågående")
-        FINISHED = "finished", _("Avslutat")
+        UPCOMING = PROJECT_UPCOMING, _("Kommande")
+        ONGOING = PROJECT_ONGOING, _("Pågående")
+        FINISHED = PROJECT_FINISHED, _("Avslutat")
 
     diary_number = models.CharField(
         _("diarienummer"),
@@ -647,12 +687,7 @@ class Project(models.Model):
             raise ValidationError(errors)
 
     def status(self, at: datetime.date | None = None) -> str:
-        at = at or timezone.localdate()
-        if self.start_date > at:
-            return self.Status.UPCOMING
-        if self.end_date < at:
-            return self.Status.FINISHED
-        return self.Status.ONGOING
+        return self.Status(status_on(self.start_date, self.end_date, at or timezone.localdate()))
 
     def get_status_display(self) -> str:
         return self.Status(self.status()).label

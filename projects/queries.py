@@ -25,6 +25,7 @@ from .models import (
     Project,
     Region,
     SpecificObjective,
+    status_conditions,
 )
 
 
@@ -90,9 +91,10 @@ def summary(projects: QuerySet[Project], *, today: datetime.date | None = None) 
         participants=Sum("planned_participants", default=0),
         participant_goal=Sum("participant_goal", default=0),
         # start_date is never NULL: the columns read are all in project_portfolio_idx
-        upcoming=Count("start_date", filter=Q(start_date__gt=today)),
-        ongoing=Count("start_date", filter=Q(start_date__lte=today, end_date__gte=today)),
-        finished=Count("start_date", filter=Q(end_date__lt=today)),
+        **{
+            status: Count("start_date", filter=condition)
+            for status, condition in status_conditions(today).items()
+        },
         demo=Count("start_date", filter=Q(is_demo=True)),
     )
 

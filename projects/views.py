@@ -10,11 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from . import caching, queries, services, validators
 from .filters import ProjectFilter
+from .language import lang
 from .models import Decision, Organisation, Project
 
 PAGE_SIZES = [25, 50, 100, 200]
@@ -32,10 +32,6 @@ class CountedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         return self._known_count
-
-
-def lang() -> str:
-    return "en" if (get_language() or "sv").startswith("en") else "sv"
 
 
 def _int_param(request: HttpRequest, name: str, default: int, problems: list[str]) -> int:

@@ -4,7 +4,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.formats import number_format
-from django.utils.translation import get_language
+
+from ..language import is_english
 
 register = template.Library()
 NBSP = "\xa0"
@@ -24,7 +25,7 @@ def kr(value) -> str:
     if value is None or value == "":
         return "–"
     amount = number_format(round(value), force_grouping=True)
-    if (get_language() or "sv").startswith("en"):
+    if is_english():
         return f"SEK{NBSP}{amount}"
     return f"{amount}{NBSP}kr"
 
@@ -36,7 +37,7 @@ def mkr(value) -> str:
         return "–"
     millions = (Decimal(value) / 1_000_000).quantize(Decimal("0.1"), ROUND_HALF_UP)
     amount = number_format(millions, decimal_pos=1, force_grouping=True)
-    if (get_language() or "sv").startswith("en"):
+    if is_english():
         return f"SEK{NBSP}{amount}{NBSP}m"
     return f"{amount}{NBSP}mnkr"
 
@@ -49,7 +50,7 @@ def percent(value) -> str:
     value = Decimal(value).quantize(Decimal("0.1"), ROUND_HALF_UP)  # number_format truncates
     places = 0 if value == value.to_integral() else 1
     text = number_format(value, decimal_pos=places)
-    if (get_language() or "sv").startswith("en"):
+    if is_english():
         return f"{text}%"
     return f"{text}{NBSP}%"
 

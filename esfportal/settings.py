@@ -61,10 +61,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: load balancers and Docker probe http://127.0.0.1:8000/healthz, which the host check
     # and the HTTPS redirect below would refuse.
-    "projects.middleware.HealthCheckMiddleware",
+    "projects.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "projects.middleware.ContentSecurityPolicyMiddleware",
-    "projects.middleware.DatabaseUnavailableMiddleware",
+    "esfportal.csp.ContentSecurityPolicyMiddleware",
+    "projects.health.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -244,7 +244,7 @@ if HTTPS and not DEBUG and SECRET_KEY == INSECURE_SECRET_KEY:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"line": {"()": "projects.middleware.LogfmtFormatter"}},
+    "formatters": {"line": {"()": "esfportal.logfmt.LogfmtFormatter"}},
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",

@@ -16,4 +16,4 @@ urlpatterns += i18n_patterns(
 )
 
 # A database error that escapes the views (e.g. in a middleware) still gets the 503 page.
-handler500 = "projects.middleware.server_error"
+handler500 = "projects.health.server_error"

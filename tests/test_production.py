@@ -13,7 +13,7 @@ import pytest
 from django.template import loader
 from django.urls import reverse
 
-from projects import middleware
+from esfportal import logfmt
 from tests.factories import ProjectFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -201,7 +201,7 @@ def format_record(**kwargs) -> str:
     record = logging.makeLogRecord(
         {"name": "projects.test", "levelname": "WARNING", "levelno": 30, **kwargs}
     )
-    return middleware.LogfmtFormatter().format(record)
+    return logfmt.LogfmtFormatter().format(record)
 
 
 def test_log_records_are_single_key_value_lines():
@@ -233,7 +233,7 @@ def test_the_log_goes_to_stdout():
 
 
 def test_logfmt_leaves_plain_values_unquoted():
-    assert middleware.logfmt_value("SE21") == "SE21"
-    assert middleware.logfmt_value("två ord") == '"två ord"'
-    assert middleware.logfmt_value("") == '""'
-    assert middleware.logfmt_value(None) == "None"
+    assert logfmt.logfmt_value("SE21") == "SE21"
+    assert logfmt.logfmt_value("två ord") == '"två ord"'
+    assert logfmt.logfmt_value("") == '""'
+    assert logfmt.logfmt_value(None) == "None"

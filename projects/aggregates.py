@@ -384,3 +384,18 @@ def rollup_simple(rows: Iterable[Mapping], key: str) -> dict:
         group["projects"] += row["projects"]
         group["esf_grant_sum"] += row["esf_grant_sum"]
     return totals
+
+
+def dashboard_rows(projects) -> dict[str, list]:
+    """The rows of every aggregate: the portfolio GROUP BY first, and the other four and the
+    owners' names only when the set is not empty (an empty set shows a message, not charts)."""
+    portfolio = portfolio_rows(projects)
+    if not portfolio:
+        return {"portfolio": [], "distribution": [], "years": [], "decisions": [], "owners": []}
+    return {
+        "portfolio": portfolio,
+        "distribution": distribution_rows(projects),
+        "years": year_rows(projects),
+        "decisions": decision_year_rows(projects),
+        "owners": top_organisations(projects),
+    }

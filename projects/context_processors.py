@@ -1,11 +1,9 @@
 from django.core.cache import cache
-from django.db.models import Max
 from django.urls import translate_url
 from django.utils.functional import cached_property
 
-from . import caching
+from . import caching, queries
 from .language import is_english
-from .models import Project
 
 
 class Registry:
@@ -15,21 +13,15 @@ class Registry:
     def updated(self):
         """When real (non-demo) registry data last changed; cached for a few minutes, since
         every page shows it and the registry changes a few times a day."""
-        return cache.get_or_set(caching.UPDATED_KEY, self._latest, timeout=caching.TIMEOUT)
+        return cache.get_or_set(
+            caching.UPDATED_KEY, queries.real_data_updated, timeout=caching.TIMEOUT
+        )
 
     @cached_property
     def has_demo(self) -> bool:
         """Whether the registry holds demo projects, for the notice every page shows while it
         does: one probe of a partial index, cached until the registry changes."""
-        return cache.get_or_set(caching.DEMO_KEY, self._has_demo, timeout=caching.TIMEOUT)
-
-    @staticmethod
-    def _has_demo() -> bool:
-        return Project.objects.filter(is_demo=True).exists()
-
-    @staticmethod
-    def _latest():
-        return Project.objects.filter(is_demo=False).aggregate(latest=Max("updated_at"))["latest"]
+        return cache.get_or_set(caching.DEMO_KEY, queries.has_demo, timeout=caching.TIMEOUT)
 
 
 def registry(request):

@@ -14,9 +14,10 @@ from django import forms
 from django.db.models import F
 from django.http import QueryDict
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from .dimensions import DIMENSIONS
+from .dimensions import NAMES as DIMENSIONS_NAMES
 from .models import LegalForm, Project
 from .queries import DEMO_CHOICES, DEMO_ONLY, ReferenceLists, reference_lists
 
@@ -110,15 +111,8 @@ class ProjectFilter(django_filters.FilterSet):
         max_length=200,
         help_text=_("Diarienummer, namn, projektägare, ort eller beskrivning."),
     )
-    programme = CodesFilter(field_name="programme__period", label=_("Programperiod"))
-    region = CodesFilter(field_name="region__code", label=_("Region"))
-    programme_area = CodesFilter(field_name="programme_area__code", label=_("Programområde"))
-    specific_objective = CodesFilter(
-        field_name="specific_objective__code", label=_("Specifikt mål")
-    )
-    intervention_field = CodesFilter(
-        field_name="intervention_field__code", label=_("Interventionstyp")
-    )
+    # one multi-select per code-list dimension (projects/dimensions.py), in its order
+    locals().update({d.name: CodesFilter(field_name=d.lookup, label=d.label) for d in DIMENSIONS})
     legal_form = CodesFilter(
         field_name="owner__legal_form",
         choices=[(value, label) for value, label in LegalForm.choices if value],
@@ -162,8 +156,7 @@ class ProjectFilter(django_filters.FilterSet):
         self.reference = reference or reference_lists()
         super().__init__(data, *args, **kwargs)
         self.filters["sort"].extra["choices"] = self.sort_options = sort_choices()
-        for name in ["programme", "region", "programme_area", "specific_objective",
-                     "intervention_field"]:  # fmt: skip
+        for name in DIMENSIONS_NAMES:
             self.filters[name].extra["choices"] = [
                 (code, code) for code in self.reference.codes(name)
             ]
@@ -257,6 +250,14 @@ class ProjectFilter(django_filters.FilterSet):
     def labels(self) -> dict[str, str]:
         return {name: str(f.label) for name, f in self.filters.items()}
 
+    def ranges_in_use(self) -> list[str]:
+        """The range filters with a bound chosen."""
+        return [
+            name
+            for name, value in self.selected().items()
+            if isinstance(value, slice) and (value.start is not None or value.stop is not None)
+        ]
+
     def problems(self) -> list[str]:
         """What in the query string was ignored, in words for the page's message."""
         if not self.is_bound:
@@ -280,12 +281,10 @@ class ProjectFilter(django_filters.FilterSet):
             )
         return messages
 
-    def range_filters(self) -> list[tuple[str, str]]:
-        """(label, "from–to") for each range in use, for the active-filter summary."""
-        result = []
-        for name, value in self.selected().items():
-            if isinstance(value, slice) and (value.start is not None or value.stop is not None):
-                low = "" if value.start is None else number_format(value.start)
-                high = "" if value.stop is None else number_format(value.stop)
-                result.append((str(self.filters[name].label), f"{low}–{high}"))
-        return result
+
+# The from–to filters (`esf_grant_min`, `esf_grant_max` …), in the form's order.
+RANGE_FILTERS = [
+    name
+    for name, declared in ProjectFilter.base_filters.items()
+    if isinstance(declared, django_filters.RangeFilter)
+]

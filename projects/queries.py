@@ -12,14 +12,16 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import caching
 from .models import (
+    Decision,
     InterventionField,
     LegalForm,
+    Organisation,
     Programme,
     ProgrammeArea,
     Project,
@@ -51,6 +53,13 @@ class ReferenceLists:
 
     def codes(self, name: str) -> list[str]:
         return list(self.by_code[name])
+
+    def period_labels(self) -> dict[str, str]:
+        """{period: "ESF 2014–2020"} in programme order."""
+        return {
+            programme.period: f"{programme.fund} {programme.get_period_display()}"
+            for programme in self.programmes
+        }
 
 
 def reference_lists() -> ReferenceLists:
@@ -278,3 +287,77 @@ def facet_group(name: str, row, lang: str) -> str:
     if name == "intervention_field":
         return row.programme.get_period_display()
     return ""
+
+
+# --- the registry as a whole -------------------------------------------------------------------
+def landing_figures() -> dict:
+    """Key figures by programme period, regions and areas with counts, the latest decisions:
+    four queries over the whole registry, cached until the registry changes."""
+    by_period = list(
+        Project.objects.values("programme__period")
+        .annotate(
+            projects=Count("id"),
+            esf_grant=Sum("esf_grant", default=0),
+            participants=Sum("planned_participants", default=0),
+            demo=Count("id", filter=Q(is_demo=True)),
+        )
+        .order_by("programme__period")
+    )
+    totals = {
+        key: sum(row[key] for row in by_period)
+        for key in ("projects", "esf_grant", "participants", "demo")
+    }
+    regions = list(
+        Project.objects.values("region__code", "region__name_sv", "region__name_en")
+        .annotate(projects=Count("id"), esf_grant=Sum("esf_grant", default=0))
+        .order_by("region__code")
+    )
+    areas = list(
+        Project.objects.values(
+            "programme_area__code",
+            "programme_area__name_sv",
+            "programme_area__name_en",
+            "programme__period",
+        )
+        .annotate(projects=Count("id"))
+        .order_by("programme__period", "programme_area__code")
+    )
+    latest = list(
+        Decision.objects.exclude(decided_on=None)
+        .select_related("project")
+        .order_by("-decided_on", "-id")[:8]
+    )
+    return {
+        "by_period": by_period,
+        "totals": totals,
+        "regions": regions,
+        "areas": areas,
+        "latest": latest,
+    }
+
+
+def organisations_with_totals(query: str = "") -> QuerySet[Organisation]:
+    """Organisations that own projects, with their project count and ESF support, largest
+    support first; `query` narrows to names containing it or org. numbers starting with it."""
+    organisations = Organisation.objects.annotate(
+        project_count=Count("projects"), esf_grant=Sum("projects__esf_grant", default=0)
+    ).filter(project_count__gt=0)
+    if query:
+        organisations = organisations.filter(
+            Q(name__icontains=query) | Q(org_number__startswith=query.replace("-", ""))
+        )
+    return organisations.order_by("-esf_grant", "name", "id")
+
+
+def real_data_updated() -> datetime.datetime | None:
+    """When real (non-demo) registry data last changed."""
+    return Project.objects.filter(is_demo=False).aggregate(latest=Max("updated_at"))["latest"]
+
+
+def has_demo() -> bool:
+    """Whether the registry holds demo projects: one probe of a partial index."""
+    return Project.objects.filter(is_demo=True).exists()
+
+
+def demo_count() -> int:
+    return Project.objects.filter(is_demo=True).count()

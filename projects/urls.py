@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import dashboard, exports, views
+from . import exports, views
 
 app_name = "projects"
 urlpatterns = [
@@ -10,7 +10,7 @@ urlpatterns = [
     path("projects/export.json", exports.export_json, name="export_json"),
     path("projects/export.xlsx", exports.export_xlsx, name="export_xlsx"),
     path("projects/<str:slug>/", views.project_detail, name="detail"),
-    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard/", views.dashboard, name="dashboard"),
     path("organisations/", views.organisation_list, name="organisations"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation"),
     path("om-data/", views.about, name="about"),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,13 +11,12 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
-from . import caching, queries, services, validators
-from .filters import ProjectFilter
+from . import aggregates, caching, filter_summary, presenters, queries, services, validators
+from .filters import RANGE_FILTERS, ProjectFilter
 from .language import lang
-from .models import Decision, Organisation, Project
+from .models import Organisation, Project
 
 PAGE_SIZES = [25, 50, 100, 200]
-RANGE_FILTERS = ["start_year", "total_budget", "esf_grant", "participants", "rate"]
 DEFAULT_PAGE_SIZE = 50
 
 
@@ -56,54 +54,10 @@ def diary_number_jump(query: str) -> Project | None:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    figures = cache.get_or_set(caching.LANDING_KEY, landing_figures, timeout=caching.TIMEOUT)
+    figures = cache.get_or_set(
+        caching.LANDING_KEY, queries.landing_figures, timeout=caching.TIMEOUT
+    )
     return render(request, "projects/home.html", {**figures, "lang": lang()})
-
-
-def landing_figures() -> dict:
-    """Key figures by programme period, regions and areas with counts, the latest decisions:
-    four queries over the whole registry, cached until the registry changes."""
-    by_period = list(
-        Project.objects.values("programme__period")
-        .annotate(
-            projects=Count("id"),
-            esf_grant=Sum("esf_grant", default=0),
-            participants=Sum("planned_participants", default=0),
-            demo=Count("id", filter=Q(is_demo=True)),
-        )
-        .order_by("programme__period")
-    )
-    totals = {
-        key: sum(row[key] for row in by_period)
-        for key in ("projects", "esf_grant", "participants", "demo")
-    }
-    regions = list(
-        Project.objects.values("region__code", "region__name_sv", "region__name_en")
-        .annotate(projects=Count("id"), esf_grant=Sum("esf_grant", default=0))
-        .order_by("region__code")
-    )
-    areas = list(
-        Project.objects.values(
-            "programme_area__code",
-            "programme_area__name_sv",
-            "programme_area__name_en",
-            "programme__period",
-        )
-        .annotate(projects=Count("id"))
-        .order_by("programme__period", "programme_area__code")
-    )
-    latest = list(
-        Decision.objects.exclude(decided_on=None)
-        .select_related("project")
-        .order_by("-decided_on", "-id")[:8]
-    )
-    return {
-        "by_period": by_period,
-        "totals": totals,
-        "regions": regions,
-        "areas": areas,
-        "latest": latest,
-    }
 
 
 def canonical_query(params: QueryDict) -> QueryDict | None:
@@ -172,23 +126,11 @@ def project_list(request: HttpRequest) -> HttpResponse:
     )
     params = request.GET.copy()
     params.pop("page", None)
-    active = [
-        (facet.name, choice.value, f"{facet.label}: {choice.label}")
-        for facet in facets
-        for choice in facet.choices
-        if choice.selected
-    ]
-    range_fields = [
-        (
-            name,
-            {
-                "label": filterset.filters[name].label,
-                "min": request.GET.get(f"{name}_min", "")[:20],
-                "max": request.GET.get(f"{name}_max", "")[:20],
-            },
-        )
-        for name in RANGE_FILTERS
-    ]
+    # A chip removes its filter and keeps the others (not the values they ignored), the sort
+    # and the page size.
+    chip_params = filterset.valid_params()
+    if size != DEFAULT_PAGE_SIZE:
+        chip_params["size"] = str(size)
     return render(
         request,
         "projects/project_list.html",
@@ -202,14 +144,60 @@ def project_list(request: HttpRequest) -> HttpResponse:
             "page_sizes": PAGE_SIZES,
             "size": size,
             "today": today,
-            "ranges": filterset.range_filters(),
-            "active": active,
-            "range_fields": range_fields,
+            "ranges": filterset.ranges_in_use(),
+            "chips": filter_summary.chips(filterset, chip_params, lang()),
+            "range_fields": range_fields(filterset, request.GET),
             "export_links": [
                 (_("Ladda ner CSV"), reverse("projects:export_csv")),
                 (_("JSON"), reverse("projects:export_json")),
                 (_("Excel"), reverse("projects:export_xlsx")),
             ],
+        },
+    )
+
+
+def range_fields(filterset: ProjectFilter, params) -> list[tuple[str, dict]]:
+    """The from–to inputs of the filter form, with the values as typed."""
+    return [
+        (
+            name,
+            {
+                "label": filterset.filters[name].label,
+                "min": params.get(f"{name}_min", "")[:20],
+                "max": params.get(f"{name}_max", "")[:20],
+            },
+        )
+        for name in RANGE_FILTERS
+    ]
+
+
+@caching.page
+def dashboard(request: HttpRequest) -> HttpResponse:
+    reference = queries.reference_lists()
+    filterset = ProjectFilter(request.GET, queryset=Project.objects.all(), reference=reference)
+    projects = filterset.qs
+    language = lang()
+    # Links and hidden fields repeat only the filter values that were taken.
+    params = filterset.valid_params()
+    links = presenters.ListLinks(params, filterset.selected())
+    rows = caching.aggregate("dashboard", projects, lambda: aggregates.dashboard_rows(projects))
+    sections = []
+    if rows["portfolio"]:
+        sections = presenters.build_sections(
+            **rows, reference=reference, language=language, links=links
+        )
+    return render(
+        request,
+        "projects/dashboard.html",
+        {
+            "filter": filterset,
+            "figures": presenters.key_figures(rows["portfolio"], rows["distribution"]),
+            "sections": sections,
+            "problems": filterset.problems(),
+            "chips": filter_summary.chips(filterset, params, language),
+            "list_url": links.all(),
+            "query_string": params.urlencode(),
+            "form": filter_summary.compact_form(filterset, params, language),
         },
     )
 
@@ -234,14 +222,7 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @caching.page
 def organisation_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
-    organisations = Organisation.objects.annotate(
-        project_count=Count("projects"), esf_grant=Sum("projects__esf_grant", default=0)
-    ).filter(project_count__gt=0)
-    if query:
-        organisations = organisations.filter(
-            Q(name__icontains=query) | Q(org_number__startswith=query.replace("-", ""))
-        )
-    organisations = organisations.order_by("-esf_grant", "name", "id")
+    organisations = queries.organisations_with_totals(query)
     problems: list[str] = []
     paginator = Paginator(organisations, DEFAULT_PAGE_SIZE)
     page = paginator.get_page(_int_param(request, "page", 1, problems))
@@ -264,9 +245,8 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def about(request: HttpRequest) -> HttpResponse:
-    latest = Project.objects.filter(is_demo=False).aggregate(latest=Max("updated_at"))["latest"]
-    demo = Project.objects.filter(is_demo=True).count()
-    return render(request, "projects/about.html", {"latest": latest, "demo": demo})
+    context = {"latest": queries.real_data_updated(), "demo": queries.demo_count()}
+    return render(request, "projects/about.html", context)
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:

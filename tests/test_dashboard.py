@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from projects import aggregates, queries
-from projects.dashboard import ListLinks
 from projects.filters import ProjectFilter
 from projects.models import (
     Decision,
@@ -24,6 +23,7 @@ from projects.models import (
     Project,
     Region,
 )
+from projects.presenters import ListLinks
 from tests.factories import DecisionFactory, OrganisationFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db

@@ -294,3 +294,21 @@ def test_the_chosen_sort_is_shown_even_when_another_parameter_is_invalid(client,
     response = client.get(URL, {"sort": "-grant", "esf_grant_min": "x"})
     assert response.context["filter"].effective_sort == "-grant"
     assert '<option value="-grant" selected>' in response.content.decode()
+
+
+def test_every_chip_of_the_list_removes_its_filter_and_keeps_sort_and_page_size(client, portfolio):
+    response = client.get(
+        URL,
+        {"region": "SE21", "esf_grant_min": "1000", "esf_grant_max": "50000000", "sort": "name",
+         "size": "25", "programme_area": "nonsense"},
+    )  # fmt: skip
+    chips = {label.replace("\xa0", " "): url for label, url in response.context["chips"]}
+    assert set(chips) == {"Region: Småland och Öarna", "Beviljat ESF-stöd (kr): 1 000–50 000 000"}
+    # the range chip removes both bounds; the ignored area code is not repeated
+    assert chips["Beviljat ESF-stöd (kr): 1 000–50 000 000"] == "?region=SE21&sort=name&size=25"
+    assert chips["Region: Småland och Öarna"] == (
+        "?esf_grant_min=1000&esf_grant_max=50000000&sort=name&size=25"
+    )
+    assert f'href="{chips["Region: Småland och Öarna"].replace("&", "&amp;")}"' in (
+        response.content.decode()
+    )

@@ -5,6 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import template
 from django.utils.formats import number_format
 
+from .. import querystring
 from ..language import is_english
 
 register = template.Library()
@@ -58,28 +59,14 @@ def percent(value) -> str:
 @register.simple_tag(takes_context=True)
 def url_with(context, **changes) -> str:
     """The current query string with some parameters replaced (None or "" removes them)."""
-    params = context["request"].GET.copy()
-    for key, value in changes.items():
-        params.pop(key, None)
-        if value not in (None, ""):
-            params[key] = value
-    if "page" not in changes:
-        params.pop("page", None)
-    encoded = params.urlencode()
-    return f"?{encoded}" if encoded else "?"
+    return querystring.encode(querystring.replaced(context["request"].GET, **changes))
 
 
 @register.simple_tag(takes_context=True)
 def url_without(context, key: str, value: str) -> str:
     """The current query string without one value of a (possibly repeated) parameter."""
-    params = context["request"].GET.copy()
-    params.setlist(key, [v for v in params.getlist(key) if v != value])
-    for suffix in ("_min", "_max"):
-        if value == "" or key.endswith(suffix):
-            params.pop(key, None)
-    params.pop("page", None)
-    encoded = params.urlencode()
-    return f"?{encoded}" if encoded else "?"
+    params = querystring.without(context["request"].GET, key, value or None)
+    return querystring.encode(params)
 
 
 @register.simple_tag(takes_context=True)

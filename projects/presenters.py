@@ -1,32 +1,24 @@
-"""The portfolio dashboard: charts and tables of the filtered set (same filter as the list).
+"""The dashboard's presenters: its sections of charts and tables, from the aggregates' rows.
 
-The view filters with `ProjectFilter`, runs the grouped queries of `aggregates.py`, and turns
-each result twice: into a Plotly figure (`charts.py`, sent as JSON and drawn by
-`static/js/charts.js`) and into a table with the same numbers (the page's no-JavaScript and
-screen-reader version of the chart). Every bar knows the URL of the project list filtered down
-to it, built here so that the language prefix and the current filters are kept.
+The view (`views.dashboard`) filters with `ProjectFilter` and runs the grouped queries of
+`aggregates.py`; this module turns each result twice: into a Plotly figure (`charts.py`, sent
+as JSON and drawn by `static/js/charts.js`) and into a table with the same numbers (the page's
+no-JavaScript and screen-reader version of the chart). Every bar knows the URL of the project
+list filtered down to it, built here so that the language prefix and the current filters are
+kept.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import render
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from . import aggregates, caching, charts, queries
-from .filters import DEMO_CHOICES, ProjectFilter
-from .language import lang
-from .models import LegalForm, Project
+from . import aggregates, charts, queries
 
-# The compact filter form on the dashboard sets these; other parameters ride along hidden.
-FORM_FIELDS = ["programme", "region", "programme_area", "status"]
-CODE_FILTERS = ["programme", "region", "programme_area", "specific_objective",
-                "intervention_field"]  # fmt: skip
-RANGE_FILTERS = ["start_year", "total_budget", "esf_grant", "participants", "rate"]
 # Years shown in the "running per year" chart: from the first programme's first year to three
 # years after the last one's (the n+3 rule: projects may run until then).
 EXTRA_YEARS = 3
@@ -155,68 +147,6 @@ class ListLinks:
         return self._range("esf_grant", low, None if high is None else high - 1)
 
 
-# --- the view --------------------------------------------------------------------------------
-@caching.page
-def dashboard(request: HttpRequest) -> HttpResponse:
-    reference = queries.reference_lists()
-    filterset = ProjectFilter(request.GET, queryset=Project.objects.all(), reference=reference)
-    projects = filterset.qs
-    language = lang()
-    selected = filterset.selected()
-    # Links and hidden fields repeat only the filter values that were taken.
-    params = filterset.valid_params()
-    links = ListLinks(params, selected)
-
-    rows = caching.aggregate("dashboard", projects, lambda: dashboard_rows(projects))
-    portfolio, distribution = rows["portfolio"], rows["distribution"]
-    sections: list[Section] = []
-    if portfolio:
-        sections = build_sections(**rows, reference=reference, language=language, links=links)
-    figures = aggregates.key_figures(portfolio, distribution)
-    # The mkr filter cuts decimals off rather than rounding (number_format does); amounts
-    # rounded to 0.1 mnkr show the right figure either way.
-    for key in ("total_budget_sum", "esf_grant_sum"):
-        figures[f"{key}_mkr"] = round(figures[key], -5)
-
-    return render(
-        request,
-        "projects/dashboard.html",
-        {
-            "filter": filterset,
-            "figures": figures,
-            "sections": sections,
-            "problems": filterset.problems(),
-            "chips": active_filters(filterset, params, language),
-            "list_url": links.all(),
-            "query_string": params.urlencode(),
-            "form": filter_form(filterset, params, language),
-        },
-    )
-
-
-def dashboard_rows(projects) -> dict[str, list]:
-    """The rows of every aggregate: the portfolio GROUP BY first, and the other four and the
-    owners' names only when the set is not empty (an empty set shows a message, not charts)."""
-    portfolio = aggregates.portfolio_rows(projects)
-    if not portfolio:
-        return {"portfolio": [], "distribution": [], "years": [], "decisions": [], "owners": []}
-    return {
-        "portfolio": portfolio,
-        "distribution": aggregates.distribution_rows(projects),
-        "years": aggregates.year_rows(projects),
-        "decisions": aggregates.decision_year_rows(projects),
-        "owners": aggregates.top_organisations(projects),
-    }
-
-
-def period_labels(reference: queries.ReferenceLists) -> dict[str, str]:
-    """{period: "ESF 2014–2020"} in programme order."""
-    return {
-        programme.period: f"{programme.fund} {programme.get_period_display()}"
-        for programme in reference.programmes
-    }
-
-
 def build_sections(
     *,
     portfolio: list[dict],
@@ -228,7 +158,7 @@ def build_sections(
     language: str,
     links: ListLinks,
 ) -> list[Section]:
-    periods = period_labels(reference)
+    periods = reference.period_labels()
     return [
         region_section(portfolio, reference, language, links),
         area_section(portfolio, reference, language, links, periods),
@@ -695,104 +625,11 @@ def organisation_section(owners, distribution, links) -> Section:
     )
 
 
-# --- the filter summary and the compact form --------------------------------------------------
-def _without(params: QueryDict, key: str, value: str | None = None) -> str:
-    """The query string without one value of a parameter (or without the parameter)."""
-    params = params.copy()
-    if value is None:
-        params.pop(key, None)
-    else:
-        params.setlist(key, [v for v in params.getlist(key) if v != value])
-    encoded = params.urlencode()
-    return f"?{encoded}" if encoded else "?"
-
-
-def active_filters(filterset: ProjectFilter, params: QueryDict, language: str) -> list:
-    """(label, URL that removes it) for every filter in force, in the form's order."""
-    selected = filterset.selected()
-    labels = filterset.labels()
-    chips = []
-    query = (selected.get("q") or "").strip()
-    if query:
-        chips.append((f"{labels['q']}: ”{query}”", _without(params, "q")))
-    for name in CODE_FILTERS:
-        for code in selected.get(name) or []:
-            row = filterset.reference.by_code[name].get(code)
-            text = queries.facet_label(name, row, language) if row else code
-            if name in ("programme_area", "intervention_field") and row is not None:
-                programme = getattr(row, "programme", None)
-                text += f" ({programme.get_period_display()})" if programme else ""
-            chips.append((f"{labels[name]}: {text}", _without(params, name, code)))
-    for code in selected.get("legal_form") or []:
-        chips.append(
-            (
-                f"{labels['legal_form']}: {LegalForm(code).label}",
-                _without(params, "legal_form", code),
-            )
-        )
-    if selected.get("status"):
-        status = Project.Status(selected["status"]).label
-        chips.append((f"{labels['status']}: {status}", _without(params, "status")))
-    if selected.get("demo"):
-        demo = dict(DEMO_CHOICES)[selected["demo"]]
-        chips.append((f"{labels['demo']}: {demo}", _without(params, "demo")))
-    for name in RANGE_FILTERS:
-        value = selected.get(name)
-        if isinstance(value, slice) and (value.start is not None or value.stop is not None):
-            low = "" if value.start is None else number_format(value.start)
-            high = "" if value.stop is None else number_format(value.stop)
-            stripped = params.copy()
-            for suffix in ("_min", "_max"):
-                stripped.pop(f"{name}{suffix}", None)
-            encoded = stripped.urlencode()
-            chips.append((f"{labels[name]}: {low}–{high}", f"?{encoded}" if encoded else "?"))
-    return chips
-
-
-def filter_form(filterset: ProjectFilter, params: QueryDict, language: str) -> dict:
-    """Choices for the dashboard's compact form, and the other parameters as hidden fields."""
-    chosen = {name: set(params.getlist(name)) for name in FORM_FIELDS}
-    reference = filterset.reference
-    periods = period_labels(reference)
-
-    def options(name: str, rows, label) -> list[dict]:
-        return [
-            {"value": value, "label": label(row), "checked": value in chosen[name]}
-            for value, row in rows
-        ]
-
-    areas = []
-    for programme in reference.programmes:
-        areas.append(
-            {
-                "group": periods.get(programme.period, programme.period),
-                "options": options(
-                    "programme_area",
-                    [(a.code, a) for a in reference.areas if a.programme_id == programme.pk],
-                    lambda a: queries.facet_label("programme_area", a, language),
-                ),
-            }
-        )
-    return {
-        "programme": options(
-            "programme",
-            [(p.period, p) for p in reference.programmes],
-            lambda p: periods.get(p.period, p.period),
-        ),
-        "region": options(
-            "region",
-            [(r.code, r) for r in reference.regions],
-            lambda r: queries.facet_label("region", r, language),
-        ),
-        "areas": areas,
-        "status": [
-            {"value": value, "label": label, "checked": (params.get("status") or "") == value}
-            for value, label in [("", _("Alla")), *Project.Status.choices]
-        ],
-        "hidden": [
-            (key, value)
-            for key, values in params.lists()
-            if key not in FORM_FIELDS
-            for value in values
-        ],
-    }
+def key_figures(portfolio: list[dict], distribution: list[dict]) -> dict:
+    """The figures above the charts, with the sums also in millions for the mkr filter."""
+    figures = aggregates.key_figures(portfolio, distribution)
+    # The mkr filter cuts decimals off rather than rounding (number_format does); amounts
+    # rounded to 0.1 mnkr show the right figure either way.
+    for key in ("total_budget_sum", "esf_grant_sum"):
+        figures[f"{key}_mkr"] = round(figures[key], -5)
+    return figures

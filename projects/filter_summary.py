@@ -1,0 +1,115 @@
+"""What a filtered page says about its filter: the chips of the filters in force (each a link
+that removes it) and the dashboard's compact filter form. One summary for the list and the
+dashboard, built from `ProjectFilter`, so both name a filter the same way."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from django.http import QueryDict
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from . import querystring
+from .dimensions import DIMENSIONS
+from .filters import DEMO_CHOICES, RANGE_FILTERS, ProjectFilter
+from .models import LegalForm, Project
+from .queries import facet_label
+
+# The compact filter form on the dashboard sets these; other parameters ride along hidden.
+FORM_FIELDS = ["programme", "region", "programme_area", "status"]
+
+
+class Chip(NamedTuple):
+    label: str
+    url: str  # the query string without this filter
+
+
+def chips(filterset: ProjectFilter, params: QueryDict, language: str) -> list[Chip]:
+    """A chip for every filter value in force, in the form's order.
+
+    `params` are the filter's valid parameters (`ProjectFilter.valid_params()`), so a removal
+    link never repeats a value the filter ignored.
+    """
+    selected = filterset.selected()
+    labels = filterset.labels()
+
+    def chip(name: str, text: str, key: str | None = None, value: str | None = None) -> Chip:
+        url = querystring.encode(querystring.without(params, key or name, value))
+        return Chip(f"{labels[name]}: {text}", url)
+
+    result = []
+    query = (selected.get("q") or "").strip()
+    if query:
+        result.append(chip("q", f"”{query}”"))
+    for dimension in DIMENSIONS:
+        name = dimension.name
+        for code in selected.get(name) or []:
+            row = filterset.reference.by_code[name].get(code)
+            text = facet_label(name, row, language) if row else code
+            programme = getattr(row, "programme", None) if dimension.per_programme else None
+            if programme is not None:
+                text += f" ({programme.get_period_display()})"
+            result.append(chip(name, text, value=code))
+    for code in selected.get("legal_form") or []:
+        result.append(chip("legal_form", LegalForm(code).label, value=code))
+    if selected.get("status"):
+        result.append(chip("status", Project.Status(selected["status"]).label))
+    if selected.get("demo"):
+        result.append(chip("demo", dict(DEMO_CHOICES)[selected["demo"]]))
+    for name in RANGE_FILTERS:
+        value = selected.get(name)
+        if isinstance(value, slice) and (value.start is not None or value.stop is not None):
+            low = "" if value.start is None else number_format(value.start)
+            high = "" if value.stop is None else number_format(value.stop)
+            result.append(chip(name, f"{low}–{high}"))
+    return result
+
+
+def compact_form(filterset: ProjectFilter, params: QueryDict, language: str) -> dict:
+    """Choices for the dashboard's compact form, and the other parameters as hidden fields."""
+    chosen = {name: set(params.getlist(name)) for name in FORM_FIELDS}
+    reference = filterset.reference
+    periods = reference.period_labels()
+
+    def options(name: str, rows, label) -> list[dict]:
+        return [
+            {"value": value, "label": label(row), "checked": value in chosen[name]}
+            for value, row in rows
+        ]
+
+    areas = []
+    for programme in reference.programmes:
+        areas.append(
+            {
+                "group": periods.get(programme.period, programme.period),
+                "options": options(
+                    "programme_area",
+                    [(a.code, a) for a in reference.areas if a.programme_id == programme.pk],
+                    lambda a: facet_label("programme_area", a, language),
+                ),
+            }
+        )
+    return {
+        "programme": options(
+            "programme",
+            [(p.period, p) for p in reference.programmes],
+            lambda p: periods.get(p.period, p.period),
+        ),
+        "region": options(
+            "region",
+            [(r.code, r) for r in reference.regions],
+            lambda r: facet_label("region", r, language),
+        ),
+        "areas": areas,
+        "status": [
+            {"value": value, "label": label, "checked": (params.get("status") or "") == value}
+            for value, label in [("", _("Alla")), *Project.Status.choices]
+        ],
+        "hidden": [
+            (key, value)
+            for key, values in params.lists()
+            if key not in FORM_FIELDS
+            for value in values
+        ],
+    }

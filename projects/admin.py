@@ -17,6 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .admin_import import ImportAdminMixin
+from .dimensions import PER_PROGRAMME
 from .models import (
     Decision,
     InterventionField,
@@ -345,13 +346,7 @@ class ProjectAdmin(VersionedAdmin, ImportAdminMixin, RegistryHistoryAdmin):
     list_select_related = ["owner", "region", "programme_area__programme", "programme"]
     list_filter = ["programme", "region", "programme_area", StatusFilter, "is_demo"]
     search_fields = ["diary_number", "name", "owner__name", "owner__org_number"]
-    autocomplete_fields = [
-        "owner",
-        "region",
-        "programme_area",
-        "specific_objective",
-        "intervention_field",
-    ]
+    autocomplete_fields = ["owner", "region", *PER_PROGRAMME]
     date_hierarchy = "start_date"
     list_per_page = 50
     show_full_result_count = False  # a second COUNT(*) over 100 000+ rows is not worth it
@@ -378,9 +373,7 @@ class ProjectAdmin(VersionedAdmin, ImportAdminMixin, RegistryHistoryAdmin):
             {
                 "fields": [
                     "region",
-                    "programme_area",
-                    "specific_objective",
-                    "intervention_field",
+                    *PER_PROGRAMME,
                     "planned_participants",
                     "participant_goal",
                     "child_poverty_theme",

@@ -33,6 +33,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import ExtractYear
 
+from . import dimensions
 from .models import Decision, Organisation, Project
 from .queries import ReferenceLists
 
@@ -60,8 +61,7 @@ MEASURES = {
     "grant_with_budget": Sum("esf_grant", filter=WITH_BUDGET, default=0),
     "budget_with_grant": Sum("total_budget", filter=WITH_BUDGET, default=0),
 }
-PORTFOLIO_KEYS = ["region", "programme", "programme_area", "specific_objective",
-                  "intervention_field"]  # fmt: skip
+PORTFOLIO_KEYS = list(dimensions.NAMES)
 
 # Project sizes by ESF grant in kronor, [low, high); the last bucket is open-ended.
 SIZE_BUCKETS: list[tuple[int, int | None]] = [
@@ -95,7 +95,7 @@ def _sorted(rows: QuerySet, keys: Sequence[str]) -> list[dict]:
 
 
 def portfolio_rows(projects: QuerySet[Project]) -> list[dict]:
-    """Sums per (region, programme, area, objective, intervention type): one GROUP BY."""
+    """Sums per combination of the code-list dimensions: one GROUP BY."""
     return _sorted(_plain(projects).values(*PORTFOLIO_KEYS).annotate(**MEASURES), PORTFOLIO_KEYS)
 
 

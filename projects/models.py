@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from . import validators
+from . import dimensions, validators
 from .language import is_english
 
 
@@ -117,6 +117,9 @@ class ProgrammeArea(NamedCode):
             ),
         ]
 
+    def programme_of(self) -> Programme:
+        return self.programme
+
 
 class SpecificObjective(NamedCode):
     programme_area = models.ForeignKey(
@@ -133,6 +136,9 @@ class SpecificObjective(NamedCode):
                 fields=["programme_area", "code"], name="specific_objective_code_unique"
             ),
         ]
+
+    def programme_of(self) -> Programme:
+        return self.programme_area.programme
 
 
 class Region(NamedCode):
@@ -185,6 +191,9 @@ class InterventionField(NamedCode):
                 fields=["programme", "code"], name="intervention_field_code_unique"
             ),
         ]
+
+    def programme_of(self) -> Programme:
+        return self.programme
 
 
 class LegalForm(models.TextChoices):
@@ -321,14 +330,7 @@ def organisation_document() -> SearchVector:
 class ProjectQuerySet(models.QuerySet):
     def for_list(self) -> ProjectQuerySet:
         """Rows for lists and exports, with every foreign key they show joined."""
-        return self.select_related(
-            "programme",
-            "owner",
-            "region",
-            "programme_area",
-            "specific_objective",
-            "intervention_field",
-        )
+        return self.select_related("owner", *dimensions.NAMES)
 
     def search(self, text: str) -> ProjectQuerySet:
         """Projects matching free text in diary number, name, owner, city or description.

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from . import aggregates, charts, queries
+from . import aggregates, charts, queries, querystring
 
 # Years shown in the "running per year" chart: from the first programme's first year to three
 # years after the last one's (the n+3 rule: projects may run until then).
@@ -97,16 +97,7 @@ class ListLinks:
         self.base = reverse("projects:list")
 
     def url(self, **changes) -> str:
-        params = self.params.copy()
-        for key, value in changes.items():
-            if value is None:
-                params.pop(key, None)
-            elif isinstance(value, list):
-                params.setlist(key, [str(item) for item in value])
-            else:
-                params[key] = str(value)
-        encoded = params.urlencode()
-        return f"{self.base}?{encoded}" if encoded else self.base
+        return querystring.encode(querystring.replaced(self.params, **changes), self.base)
 
     def all(self) -> str:
         return self.url()

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import caching
+from .dimensions import BY_NAME, DIMENSIONS
 from .models import (
     Decision,
     InterventionField,
@@ -44,12 +45,19 @@ class ReferenceLists:
 
     def __post_init__(self) -> None:
         self.by_code = {
-            "programme": {p.period: p for p in self.programmes},
-            "region": {r.code: r for r in self.regions},
-            "programme_area": {a.code: a for a in self.areas},
-            "specific_objective": {o.code: o for o in self.objectives},
-            "intervention_field": {i.code: i for i in self.interventions},
+            dimension.name: {dimension.code_of(row): row for row in self.rows(dimension.name)}
+            for dimension in DIMENSIONS
         }
+
+    def rows(self, name: str) -> list:
+        """The rows of one dimension's code list, in reference order."""
+        return {
+            "programme": self.programmes,
+            "region": self.regions,
+            "programme_area": self.areas,
+            "specific_objective": self.objectives,
+            "intervention_field": self.interventions,
+        }[name]
 
     def codes(self, name: str) -> list[str]:
         return list(self.by_code[name])
@@ -135,13 +143,7 @@ DEMO_CHOICES = [(DEMO_EXCLUDE, _("Utan demoprojekt")), (DEMO_ONLY, _("Bara demop
 
 # filter parameter → the project's foreign key its GROUP BY counts (no join needed: the
 # reference lists already loaded turn ids into codes)
-FACET_KEYS = {
-    "programme": "programme_id",
-    "region": "region_id",
-    "programme_area": "programme_area_id",
-    "specific_objective": "specific_objective_id",
-    "intervention_field": "intervention_field_id",
-}
+FACET_KEYS = {dimension.name: dimension.column for dimension in DIMENSIONS}
 
 
 LEGAL_FORM_KEY = "owner__legal_form"
@@ -190,11 +192,8 @@ def facet_counts(
     status counts come from the summary query (`totals`), which already has them.
     """
     rows_by_id = {
-        "programme": {p.pk: p.period for p in reference.programmes},
-        "region": {r.pk: r.code for r in reference.regions},
-        "programme_area": {a.pk: a.code for a in reference.areas},
-        "specific_objective": {o.pk: o.code for o in reference.objectives},
-        "intervention_field": {i.pk: i.code for i in reference.interventions},
+        dimension.name: {row.pk: dimension.code_of(row) for row in reference.rows(dimension.name)}
+        for dimension in DIMENSIONS
     }
     counts: dict[str, dict] = {name: {} for name in [*FACET_KEYS, "legal_form"]}
     for name, key, count in grouped_counts(projects.order_by()):
@@ -220,13 +219,13 @@ def facets(
     small lists (programme, region, status); long lists hide empty choices.
     """
     result = []
-    for name in ["programme", "region", "programme_area", "specific_objective",
-                 "intervention_field"]:  # fmt: skip
+    for dimension in DIMENSIONS:
+        name = dimension.name
         chosen = set(selected.get(name) or [])
         choices = []
         for code, row in reference.by_code[name].items():
             count = counts[name].get(code, 0)
-            if count == 0 and code not in chosen and name not in ("programme", "region"):
+            if count == 0 and code not in chosen and not dimension.short:
                 continue
             choices.append(
                 FacetChoice(
@@ -270,23 +269,17 @@ def single_choice_facet(name: str, labels, selected, counts, choices) -> Facet:
 
 
 def facet_label(name: str, row, lang: str) -> str:
-    if name == "programme":
-        return row.name(lang) or row.period
-    if name == "region":
-        return row.name(lang) or row.code
+    """A short list's choices by name; a long list's by code and name ("2 — Stärkt …")."""
+    dimension = BY_NAME[name]
     text = row.name(lang)
+    if dimension.short:
+        return text or dimension.code_of(row)
     return f"{row.code} — {text}" if text else row.code
 
 
 def facet_group(name: str, row, lang: str) -> str:
     """Programme areas, objectives and intervention types are grouped by programme period."""
-    if name == "programme_area":
-        return row.programme.get_period_display()
-    if name == "specific_objective":
-        return row.programme_area.programme.get_period_display()
-    if name == "intervention_field":
-        return row.programme.get_period_display()
-    return ""
+    return row.programme_of().get_period_display() if BY_NAME[name].per_programme else ""
 
 
 # --- the registry as a whole -------------------------------------------------------------------

@@ -23,11 +23,12 @@ def encode(params: QueryDict, base: str = "") -> str:
 def replaced(params: QueryDict, *, keep_page: bool = False, **changes) -> QueryDict:
     """The parameters with some set (a list sets repeated values) or removed (None or "")."""
     params = params.copy()
-    for key, value in changes.items():
-        params.pop(key, None)
+    for key, value in changes.items():  # a changed parameter keeps its place in the query
         if isinstance(value, list | tuple):
             params.setlist(key, [str(item) for item in value])
-        elif value not in (None, ""):
+        elif value in (None, ""):
+            params.pop(key, None)
+        else:
             params[key] = str(value)
     if not keep_page and "page" not in changes:
         params.pop("page", None)

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from .. import dimensions
 from ..models import Decision, Project
 
 
@@ -355,14 +356,7 @@ def reconcile_source(
 
 
 # Not checked by `check_project` (that would be a query each); the database's foreign keys are.
-RELATION_FIELDS = (
-    "programme",
-    "owner",
-    "region",
-    "programme_area",
-    "specific_objective",
-    "intervention_field",
-)
+RELATION_FIELDS = ("owner", *dimensions.NAMES)
 
 
 def check_project(project: Project) -> None:

@@ -19,7 +19,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from .. import caching, validators
 from ..models import Decision, Project
-from .decisions import _set_totals, check_project, check_totals, decision_totals
+from .decisions import check_project, check_totals, decision_totals, set_totals
 
 
 @transaction.atomic
@@ -36,7 +36,7 @@ def create_projects(
     for project, grant in items:
         if grant.new_end_date is None:
             grant.new_end_date = project.end_date
-        _set_totals(project, decision_totals([grant]))
+        set_totals(project, decision_totals([grant]))
         project.slug = validators.diary_number_to_slug(project.diary_number)
         grant.clean()
     projects = insert_with_history(
@@ -84,7 +84,7 @@ def update_projects(*, updates: Sequence[ProjectUpdate], batch_size: int = 1000)
             update.decision.full_clean(exclude=["project"], validate_constraints=False)
             totals = decision_totals([*saved.get(project.pk, []), update.decision])
             check_totals(project, totals)
-            _set_totals(project, totals)
+            set_totals(project, totals)
             fields.update(
                 ("esf_grant", "total_budget", "end_date", "decision_count", "last_decision_date")
             )

@@ -140,7 +140,7 @@ def check_totals(project: Project, totals: Totals) -> None:
         raise ValidationError(errors)
 
 
-def _set_totals(project: Project, totals: Totals) -> None:
+def set_totals(project: Project, totals: Totals) -> None:
     project.esf_grant = totals.esf_grant
     project.total_budget = totals.total_budget
     if totals.end_date:
@@ -157,7 +157,7 @@ def _save_totals(project: Project, totals: Totals) -> Project:
     """Write the derived columns (checked by `check_totals`; the database's constraints hold
     them too), with one history row, when they differ from the project's."""
     before = [getattr(project, name) for name in DERIVED_FIELDS]
-    _set_totals(project, totals)
+    set_totals(project, totals)
     if [getattr(project, name) for name in DERIVED_FIELDS] != before:
         project.save(update_fields=[*DERIVED_FIELDS, "updated_at"])
     return project
@@ -241,7 +241,7 @@ def create_project(*, project: Project, grant: Decision) -> Project:
     if grant.new_end_date is None:
         grant.new_end_date = project.end_date
     totals = decision_totals([grant])
-    _set_totals(project, totals)
+    set_totals(project, totals)
     # Uniqueness and related rows are checked with queries; the check constraints' rules are
     # in `clean()` and `check_project` (and the database holds them).
     project.full_clean(validate_constraints=False)

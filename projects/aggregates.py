@@ -257,27 +257,36 @@ def _period(reference: ReferenceLists) -> Callable[[int], str]:
     return lambda programme_id: periods.get(programme_id, "")
 
 
-def by_programme_area(
-    portfolio: Sequence[Mapping], *, reference: ReferenceLists, lang: str
+def _per_programme(
+    portfolio: Sequence[Mapping], name: str, prefix: str, *, reference: ReferenceLists, lang: str
 ) -> list[dict]:
-    """One row per programme period and area (the periods' areas differ), in code order."""
-    areas, period = _index(reference.areas), _period(reference)
+    """One row per programme period and code of a list that belongs to a programme (its code
+    and name as `<prefix>_code`, `<prefix>_name`), in code order."""
+    codes, period = _index(reference.rows(name)), _period(reference)
     rows = []
-    grouped = rollup(portfolio, lambda row: (row["programme"], row["programme_area"]))
-    for (programme_id, area_id), totals in grouped.items():
-        area = areas.get(area_id)
+    for (programme_id, code_id), totals in rollup(
+        portfolio, lambda row: (row["programme"], row[name])
+    ).items():
+        row = codes.get(code_id)
         rows.append(
             _derived(
                 {
                     "period": period(programme_id),
-                    "area_code": area.code if area else None,
-                    "area_name": area.name(lang) if area else "",
+                    f"{prefix}_code": row.code if row else None,
+                    f"{prefix}_name": row.name(lang) if row else "",
                     **totals,
                 }
             )
         )
-    return sorted(rows, key=lambda row: (row["period"], row["area_code"] is None,
-                                         row["area_code"] or ""))  # fmt: skip
+    code = f"{prefix}_code"
+    return sorted(rows, key=lambda row: (row["period"], row[code] is None, row[code] or ""))
+
+
+def by_programme_area(
+    portfolio: Sequence[Mapping], *, reference: ReferenceLists, lang: str
+) -> list[dict]:
+    """One row per programme period and area (the periods' areas differ), in code order."""
+    return _per_programme(portfolio, "programme_area", "area", reference=reference, lang=lang)
 
 
 def by_specific_objective(
@@ -320,23 +329,9 @@ def by_intervention_field(
     portfolio: Sequence[Mapping], *, reference: ReferenceLists, lang: str
 ) -> list[dict]:
     """One row per intervention type (the code lists differ per period), in code order."""
-    fields, period = _index(reference.interventions), _period(reference)
-    rows = []
-    grouped = rollup(portfolio, lambda row: (row["programme"], row["intervention_field"]))
-    for (programme_id, field_id), totals in grouped.items():
-        field = fields.get(field_id)
-        rows.append(
-            _derived(
-                {
-                    "period": period(programme_id),
-                    "intervention_code": field.code if field else None,
-                    "intervention_name": field.name(lang) if field else "",
-                    **totals,
-                }
-            )
-        )
-    return sorted(rows, key=lambda row: (row["period"], row["intervention_code"] is None,
-                                         row["intervention_code"] or ""))  # fmt: skip
+    return _per_programme(
+        portfolio, "intervention_field", "intervention", reference=reference, lang=lang
+    )
 
 
 def by_start_year(years: Iterable[Mapping]) -> list[dict]:

@@ -51,6 +51,8 @@ def chips(filterset: ProjectFilter, params: QueryDict, language: str) -> list[Ch
             if programme is not None:
                 text += f" ({programme.get_period_display()})"
             result.append(chip(name, text, value=code))
+    for value, organisation in filterset.owners().items():
+        result.append(chip("owner", organisation.name, value=value))
     for code in selected.get("legal_form") or []:
         result.append(chip("legal_form", LegalForm(code).label, value=code))
     if selected.get("status"):

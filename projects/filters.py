@@ -8,17 +8,19 @@ valid part still filters, and `problems()` tells the page what was ignored and w
 from __future__ import annotations
 
 import datetime
+from collections.abc import Collection
 
 import django_filters
 from django import forms
-from django.db.models import F
+from django.db.models import F, Q
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import validators
 from .dimensions import DIMENSIONS
 from .dimensions import NAMES as DIMENSIONS_NAMES
-from .models import LegalForm, Project
+from .models import LegalForm, Organisation, Project
 from .queries import DEMO_CHOICES, DEMO_ONLY, ReferenceLists, reference_lists
 
 # sort key in the URL → model field; "-" in front means descending. Ties break on diary number.
@@ -104,6 +106,60 @@ class CodesFilter(django_filters.MultipleChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
+MAX_OWNERS = 50
+
+
+class OwnerField(forms.Field):
+    """Organisations by id (`owner=42`) or organisation number (`owner=802518-5011`), several
+    allowed; the values that name no organisation are remembered as ignored, like bad codes.
+
+    Cleaning looks all of them up in one query; `organisations` maps each value taken to its
+    organisation, for the filter and for the chips.
+    """
+
+    widget = forms.MultipleHiddenInput
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.ignored: list[str] = []
+        self.organisations: dict[str, Organisation] = {}
+
+    def clean(self, value) -> list[str]:
+        values = list(dict.fromkeys(v.strip() for v in value or [] if v and v.strip()))
+        ids = {v: int(v) for v in values if v.isdigit() and len(v) < 10}
+        numbers = {
+            v: validators.normalise_org_number(v)
+            for v in values
+            if v not in ids and len(validators.normalise_org_number(v)) == 10
+        }
+        found = (
+            Organisation.objects.filter(
+                Q(pk__in=ids.values()) | Q(org_number__in=numbers.values())
+            ).only("pk", "name", "org_number")[: MAX_OWNERS * 2]
+            if ids or numbers
+            else []
+        )
+        by_id = {organisation.pk: organisation for organisation in found}
+        by_number = {organisation.org_number: organisation for organisation in found}
+        self.organisations = {}
+        for raw in values[:MAX_OWNERS]:
+            organisation = by_id.get(ids[raw]) if raw in ids else by_number.get(numbers.get(raw))
+            if organisation is not None:
+                self.organisations[raw] = organisation
+        self.ignored = [v for v in values if v not in self.organisations]
+        return list(self.organisations)
+
+
+class OwnerFilter(django_filters.Filter):
+    field_class = OwnerField
+
+    def filter(self, queryset, value):
+        if not value:
+            return queryset
+        organisations = self.parent.form.fields[self.field_name].organisations
+        return queryset.filter(owner_id__in={organisations[raw].pk for raw in value})
+
+
 class ProjectFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_q",
@@ -113,6 +169,7 @@ class ProjectFilter(django_filters.FilterSet):
     )
     # one multi-select per code-list dimension (projects/dimensions.py), in its order
     locals().update({d.name: CodesFilter(field_name=d.lookup, label=d.label) for d in DIMENSIONS})
+    owner = OwnerFilter(field_name="owner", label=_("Projektägare"))
     legal_form = CodesFilter(
         field_name="owner__legal_form",
         choices=[(value, label) for value, label in LegalForm.choices if value],
@@ -247,6 +304,11 @@ class ProjectFilter(django_filters.FilterSet):
                 valid.setlist(key, values)
         return valid
 
+    def owners(self) -> dict[str, Organisation]:
+        """The organisations the owner filter took, by the value that named each."""
+        self.selected()
+        return self.form.fields["owner"].organisations if self.is_bound else {}
+
     def labels(self) -> dict[str, str]:
         return {name: str(f.label) for name, f in self.filters.items()}
 
@@ -258,12 +320,26 @@ class ProjectFilter(django_filters.FilterSet):
             if isinstance(value, slice) and (value.start is not None or value.stop is not None)
         ]
 
-    def problems(self) -> list[str]:
-        """What in the query string was ignored, in words for the page's message."""
+    def unknown_params(self, page_params: Collection[str]) -> list[str]:
+        """Parameters that are neither a filter (nor a range's bound) nor one of the page's own
+        (`page_params`: `page`, `size` …), in the order given."""
+        known = set(page_params)
+        for name, form_field in self.form.fields.items():
+            known.add(name)
+            if isinstance(form_field, django_filters.fields.RangeField):
+                known.update((f"{name}_min", f"{name}_max"))
+        return [key for key in self.data if key not in known] if self.is_bound else []
+
+    def problems(self, page_params: Collection[str] | None = None) -> list[str]:
+        """What in the query string was ignored, in words for the page's message; with
+        `page_params`, also the parameters the page does not know (`?year=2020`)."""
         if not self.is_bound:
             return []
         self.form.is_valid()
-        messages = []
+        messages = [
+            _("%(name)s: okänd parameter, ignorerades.") % {"name": key[:40]}
+            for key in self.unknown_params(page_params)
+        ] if page_params is not None else []  # fmt: skip
         for name, form_field in self.form.fields.items():
             label = form_field.label
             ignored = getattr(form_field, "ignored", [])
@@ -272,7 +348,7 @@ class ProjectFilter(django_filters.FilterSet):
                 ignored = [v for key in keys for v in self.data.getlist(key) if v]
                 detail = "; ".join(str(e).rstrip(".") for e in self.form.errors[name])
             elif ignored:
-                detail = _("okänd kod")
+                detail = _("okänd organisation") if name == "owner" else _("okänd kod")
             else:
                 continue
             messages.append(

@@ -18,6 +18,9 @@ from .models import Organisation, Project
 
 PAGE_SIZES = [25, 50, 100, 200]
 DEFAULT_PAGE_SIZE = 50
+# The parameters a page reads besides the filter's; any other is reported as ignored.
+LIST_PARAMS = ("page", "size")
+DASHBOARD_PARAMS = ("page", "size")  # links from the list carry its page size along
 
 
 class CountedPaginator(Paginator):
@@ -89,7 +92,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     reference = queries.reference_lists()
     filterset = ProjectFilter(request.GET, queryset=Project.objects.for_list(), reference=reference)
     projects = filterset.qs
-    problems += filterset.problems()
+    problems += filterset.problems(page_params=LIST_PARAMS)
     today = timezone.localdate()
     summary = caching.aggregate(
         "summary", projects, lambda: queries.summary(projects, today=today), today
@@ -193,7 +196,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "filter": filterset,
             "figures": presenters.key_figures(rows["portfolio"], rows["distribution"]),
             "sections": sections,
-            "problems": filterset.problems(),
+            "problems": filterset.problems(page_params=DASHBOARD_PARAMS),
             "chips": filter_summary.chips(filterset, params, language),
             "list_url": links.all(),
             "query_string": params.urlencode(),

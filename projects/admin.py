@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
@@ -424,7 +425,9 @@ class ProjectAdmin(VersionedAdmin, ImportAdminMixin, RegistryHistoryAdmin):
                 "shown": DecisionInline.shown,
             }
         else:
-            text = _("%(count)s beslut, alla nedan.") % {"count": obj.decision_count}
+            text = ngettext(
+                "%(count)s beslut, nedan.", "%(count)s beslut, alla nedan.", obj.decision_count
+            ) % {"count": obj.decision_count}
         return format_html('{} <a href="{}">{}</a>', text, url, _("Visa alla beslut"))
 
     def get_fieldsets(self, request, obj=None):

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from django.http import QueryDict
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from . import querystring
@@ -62,8 +61,9 @@ def chips(filterset: ProjectFilter, params: QueryDict, language: str) -> list[Ch
     for name in RANGE_FILTERS:
         value = selected.get(name)
         if isinstance(value, slice) and (value.start is not None or value.stop is not None):
-            low = "" if value.start is None else number_format(value.start)
-            high = "" if value.stop is None else number_format(value.stop)
+            shown = filterset.form.fields[name].shown
+            low = "" if value.start is None else shown(value.start)
+            high = "" if value.stop is None else shown(value.stop)
             result.append(chip(name, f"{low}–{high}"))
     return result
 

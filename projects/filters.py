@@ -15,6 +15,7 @@ from django import forms
 from django.db.models import F, Q
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from . import validators
@@ -61,7 +62,7 @@ class RangeWidget(django_filters.widgets.RangeWidget):
     suffixes = ["min", "max"]
 
 
-def bounded_range(*, label, field_name=None, minimum=0, maximum=10**13, decimals=0):
+def bounded_range(*, label, field_name=None, minimum=0, maximum=10**13, decimals=0, grouping=True):
     """A from–to filter whose bounds are checked, so absurd numbers give a message, not a 500."""
 
     def bound():
@@ -74,6 +75,19 @@ def bounded_range(*, label, field_name=None, minimum=0, maximum=10**13, decimals
     class Field(django_filters.fields.RangeField):
         def __init__(self, *args, **kwargs):
             super().__init__((bound(), bound()), *args, **kwargs)
+
+        @staticmethod
+        def shown(value) -> str:
+            """A bound as the page writes it: amounts grouped (1 000 000), years not."""
+            return number_format(value) if grouping else str(value)
+
+        def compress(self, data_list):
+            if data_list and None not in data_list[:2] and data_list[0] > data_list[1]:
+                raise forms.ValidationError(
+                    _("från %(low)s är större än till %(high)s")
+                    % {"low": self.shown(data_list[0]), "high": self.shown(data_list[1])}
+                )
+            return super().compress(data_list)
 
     class Filter(django_filters.RangeFilter):
         field_class = Field
@@ -183,8 +197,9 @@ class ProjectFilter(django_filters.FilterSet):
     )
     # a __year lookup builds date(year, 1, 1): year 0 would be a ValueError, not a filter
     start_year = bounded_range(
-        field_name="start_date__year", label=_("Startår"), minimum=1900, maximum=2100
-    )
+        field_name="start_date__year", label=_("Startår"), minimum=1900, maximum=2100,
+        grouping=False,
+    )  # fmt: skip
     total_budget = bounded_range(label=_("Total budget (kr)"))
     esf_grant = bounded_range(label=_("Beviljat ESF-stöd (kr)"))
     participants = bounded_range(

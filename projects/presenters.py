@@ -16,6 +16,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import aggregates, charts, queries, querystring
 
@@ -173,9 +174,12 @@ def region_section(portfolio, reference, language, links) -> Section:
     money_notes = []
     if budget_unknown:
         money_notes.append(
-            _(
+            ngettext(
                 "%(count)s projekt saknar total budget (ESF+-projektbanken anger den inte): "
-                "deras ESF-stöd ingår, men inte deras budget."
+                "dess ESF-stöd ingår, men inte dess budget.",
+                "%(count)s projekt saknar total budget (ESF+-projektbanken anger den inte): "
+                "deras ESF-stöd ingår, men inte deras budget.",
+                budget_unknown,
             )
             % {"count": number_format(budget_unknown, force_grouping=True)}
         )
@@ -508,9 +512,12 @@ def cost_section(portfolio, reference, language, links, periods) -> Section:
         row["period_label"] = periods.get(row["period"], row["period"])
     left_out = sum(row["without_participants"] for row in regions)
     note = (
-        _(
+        ngettext(
             "%(count)s projekt utan planerade deltagare (eller utan beviljat ESF-stöd) ingår "
-            "inte: deras stöd kan inte delas per deltagare."
+            "inte: dess stöd kan inte delas per deltagare.",
+            "%(count)s projekt utan planerade deltagare (eller utan beviljat ESF-stöd) ingår "
+            "inte: deras stöd kan inte delas per deltagare.",
+            left_out,
         )
         % {"count": number_format(left_out, force_grouping=True)}
         if left_out

@@ -67,3 +67,12 @@ def test_ordinary_input_still_passes(client):
     ProjectFactory(name="Etableringssamverkan Kronoberg")
     assert client.get("/organisations/?q=V%C3%A4xj%C3%B6").status_code == 200
     assert client.get("/projects/?q=Kronoberg").status_code == 200
+
+
+def test_a_range_whose_minimum_is_above_its_maximum_says_so(client):
+    response = client.get("/projects/", {"start_year_min": "2022", "start_year_max": "2020"})
+    assert response.status_code == 200
+    (problem,) = response.context["problems"]
+    assert problem.startswith("Startår: 2022, 2020 ignorerades")
+    assert "från 2022 är större än till 2020" in problem
+    assert response.context["chips"] == []

@@ -312,3 +312,8 @@ def test_every_chip_of_the_list_removes_its_filter_and_keeps_sort_and_page_size(
     assert f'href="{chips["Region: Småland och Öarna"].replace("&", "&amp;")}"' in (
         response.content.decode()
     )
+
+
+def test_a_start_year_chip_writes_years_without_grouping(client, portfolio):
+    response = client.get(URL, {"start_year_min": "2018", "start_year_max": "2020"})
+    assert [label for label, _ in response.context["chips"]] == ["Startår: 2018–2020"]

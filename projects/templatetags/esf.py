@@ -4,6 +4,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.html import format_html
 
 from .. import querystring
 from ..language import is_english
@@ -85,9 +86,7 @@ def sort_link(context, key: str) -> str:
 
 @register.simple_tag(takes_context=True)
 def aria_sort(context, key: str) -> str:
+    """` aria-sort="…"` on the column the list is sorted by, nothing on the others."""
     current = context["filter"].effective_sort
-    if current == key:
-        return "ascending"
-    if current == f"-{key}":
-        return "descending"
-    return ""
+    direction = {key: "ascending", f"-{key}": "descending"}.get(current)
+    return format_html(' aria-sort="{}"', direction) if direction else ""

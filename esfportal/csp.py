@@ -12,6 +12,7 @@ Inline styles cannot run code; script-src stays `'self'` on every page.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 STRICT_POLICY = {
@@ -57,5 +58,10 @@ class ContentSecurityPolicyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if "Content-Security-Policy" not in response:
-            response["Content-Security-Policy"] = csp_for(request)
+            response["Content-Security-Policy"] = (
+                # Django's technical 404 and 500 pages (DEBUG only) style themselves inline.
+                INLINE_STYLE_CSP
+                if settings.DEBUG and response.status_code >= 400
+                else csp_for(request)
+            )
         return response

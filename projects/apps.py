@@ -8,7 +8,7 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("ESF-projekt")
 
     def ready(self) -> None:
-        from . import caching
+        from . import caching, checks  # noqa: F401 (registers the deploy checks)
         from .permissions import ensure_groups
 
         post_migrate.connect(ensure_groups, sender=self)

@@ -1,4 +1,6 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 
 from . import exports, views
 
@@ -13,6 +15,13 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("organisations/", views.organisation_list, name="organisations"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation"),
-    path("om-data/", views.about, name="about"),
-    path("tillganglighet/", views.accessibility, name="accessibility"),
+    # Swedish paths, translated for English pages (/en/about-the-data/); an English page asked
+    # for by its Swedish path redirects to its own.
+    path(_("om-data/"), views.about, name="about"),
+    path(_("tillganglighet/"), views.accessibility, name="accessibility"),
+    path("om-data/", RedirectView.as_view(pattern_name="projects:about", permanent=True)),
+    path(
+        "tillganglighet/",
+        RedirectView.as_view(pattern_name="projects:accessibility", permanent=True),
+    ),
 ]

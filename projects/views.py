@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -253,4 +254,5 @@ def about(request: HttpRequest) -> HttpResponse:
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:
-    return render(request, "projects/accessibility.html")
+    contact = {"email": settings.ACCESSIBILITY_EMAIL, "phone": settings.ACCESSIBILITY_PHONE}
+    return render(request, "projects/accessibility.html", {"contact": contact})

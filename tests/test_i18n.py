@@ -43,3 +43,41 @@ def test_the_english_dashboard_and_exports_links_are_translated(client):
         assert swedish not in english, swedish
     listing = client.get("/en/projects/").content.decode()
     assert "CSV for Swedish Excel" in listing
+
+
+def test_english_pages_have_english_paths_and_the_swedish_ones_redirect(client):
+    for swedish, english in [("/om-data/", "/en/about-the-data/"),
+                             ("/tillganglighet/", "/en/accessibility/")]:  # fmt: skip
+        assert client.get(swedish).status_code == 200
+        response = client.get(english)
+        assert response.status_code == 200
+        assert response.wsgi_request.LANGUAGE_CODE == "en"
+        redirect = client.get(f"/en{swedish}")
+        assert (redirect.status_code, redirect["Location"]) == (301, english)
+        # the language switch of each leads to the other
+        assert f'href="{english}"' in client.get(swedish).content.decode()
+        assert f'href="{swedish}"' in response.content.decode()
+
+
+def test_the_accessibility_statement_names_the_reporting_channel(client, settings):
+    settings.ACCESSIBILITY_EMAIL = "tillganglighet@esf.example.se"
+    settings.ACCESSIBILITY_PHONE = "08-123 456"
+    body = client.get("/tillganglighet/").content.decode()
+    assert 'href="mailto:tillganglighet@esf.example.se"' in body
+    assert 'href="tel:08-123456"' in body
+    assert "Myndigheten för digital förvaltning (Digg)" in body
+    english = client.get("/en/accessibility/").content.decode()
+    assert 'href="mailto:tillganglighet@esf.example.se"' in english
+    assert "Report" in english
+    settings.ACCESSIBILITY_EMAIL = ""
+    assert "ESF_ACCESSIBILITY_EMAIL" in client.get("/tillganglighet/").content.decode()
+
+
+def test_the_debug_404_page_may_style_itself(client, settings):
+    settings.DEBUG = True
+    response = client.get("/finns-inte/")
+    assert response.status_code == 404
+    assert "style-src 'self' 'unsafe-inline'" in response["Content-Security-Policy"]
+    settings.DEBUG = False
+    response = client.get("/finns-inte/")
+    assert "unsafe-inline" not in response["Content-Security-Policy"]

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import caching
+from .dimensions import DIMENSIONS
 from .models import (
     InterventionField,
     LegalForm,
@@ -78,6 +79,45 @@ def _load_reference_lists() -> ReferenceLists:
             )
         ),
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class UnnamedCodes:
+    """The codes of one code list that have no name in either language, by programme period."""
+
+    label: object
+    by_period: list[tuple[str, list[str]]]
+
+
+def unnamed_codes(reference: ReferenceLists | None = None) -> list[UnnamedCodes]:
+    """Per code list (regions, areas, objectives, intervention types), its codes without a name:
+    they show as `missing_name` says until the list gets them."""
+    reference = reference or reference_lists()
+    rows = {
+        "region": reference.regions,
+        "programme_area": reference.areas,
+        "specific_objective": reference.objectives,
+        "intervention_field": reference.interventions,
+    }
+    result = []
+    for dimension in DIMENSIONS:
+        if dimension.name not in rows:
+            continue
+        by_period: dict[str, list[str]] = {}
+        for row in rows[dimension.name]:
+            if not row.has_name:
+                by_period.setdefault(_period_label(row), []).append(row.code)
+        if by_period:
+            result.append(UnnamedCodes(dimension.label, list(by_period.items())))
+    return result
+
+
+def _period_label(row) -> str:
+    """ "2014–2020" for a row that belongs to a programme, "" for one that does not (a region)."""
+    programme = getattr(row, "programme", None)
+    if programme is None and hasattr(row, "programme_area"):
+        programme = row.programme_area.programme
+    return programme.get_period_display() if programme else ""
 
 
 def summary(projects: QuerySet[Project], *, today: datetime.date | None = None) -> dict[str, int]:
@@ -261,12 +301,12 @@ def single_choice_facet(name: str, labels, selected, counts, choices) -> Facet:
 
 
 def facet_label(name: str, row, lang: str) -> str:
+    """A choice's text in the page language; a code without a name says so (`missing_name`)."""
     if name == "programme":
         return row.name(lang) or row.period
     if name == "region":
-        return row.name(lang) or row.code
-    text = row.name(lang)
-    return f"{row.code} — {text}" if text else row.code
+        return row.name_or_placeholder(lang)
+    return row.label(lang)
 
 
 def facet_group(name: str, row, lang: str) -> str:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from . import caching, queries, services, validators
 from .filters import ProjectFilter
 from .language import lang
-from .models import Decision, Organisation, Project
+from .models import Decision, Organisation, Project, missing_name
 
 PAGE_SIZES = [25, 50, 100, 200]
 RANGE_FILTERS = ["start_year", "total_budget", "esf_grant", "participants", "rate"]
@@ -266,7 +266,16 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def about(request: HttpRequest) -> HttpResponse:
     latest = Project.objects.filter(is_demo=False).aggregate(latest=Max("updated_at"))["latest"]
     demo = Project.objects.filter(is_demo=True).count()
-    return render(request, "projects/about.html", {"latest": latest, "demo": demo})
+    return render(
+        request,
+        "projects/about.html",
+        {
+            "latest": latest,
+            "demo": demo,
+            "unnamed": queries.unnamed_codes(),
+            "placeholder": missing_name("146"),
+        },
+    )
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:

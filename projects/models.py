@@ -18,12 +18,14 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from . import dimensions, validators
 from .language import is_english
+from .language import lang as language_of
 
 
 class HttpsURLField(models.URLField):
@@ -49,6 +51,15 @@ class OrgNumberField(models.CharField):
         return super().formfield(**{"form_class": OrgNumberFormField, "max_length": 13, **kwargs})
 
 
+def missing_name(code: str, lang: str | None = None) -> str:
+    """How a code-list row without a name in either language is shown: "kod 146 (namn saknas)".
+
+    The one place that says so; `lang` is "sv" or "en" (default: the active language).
+    """
+    with translation.override(language_of(lang)):
+        return gettext("kod %(code)s (namn saknas)") % {"code": code}
+
+
 class NamedCode(models.Model):
     """A row of an official code list with Swedish and English names (either may be unknown)."""
 
@@ -60,14 +71,26 @@ class NamedCode(models.Model):
         abstract = True
 
     def __str__(self) -> str:
-        name = self.name()
-        return f"{self.code} — {name}" if name else self.code
+        return self.label()
 
     def name(self, lang: str | None = None) -> str:
         """Name in the given (or active) language, falling back to the other one, then ''."""
         english = is_english(lang)
         first, second = (self.name_en, self.name_sv) if english else (self.name_sv, self.name_en)
         return first or second
+
+    def name_or_placeholder(self, lang: str | None = None) -> str:
+        """The name as `name()` gives it, or "kod 146 (namn saknas)" when it has none."""
+        return self.name(lang) or missing_name(self.code, lang)
+
+    def label(self, lang: str | None = None) -> str:
+        """ "146 — name" as lists show a code, or the placeholder when it has no name."""
+        name = self.name(lang)
+        return f"{self.code} — {name}" if name else missing_name(self.code, lang)
+
+    @property
+    def has_name(self) -> bool:
+        return bool(self.name_sv or self.name_en)
 
 
 class Programme(NamedCode):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import aggregates, charts, queries, querystring
+from .models import missing_name
 
 # Years shown in the "running per year" chart: from the first programme's first year to three
 # years after the last one's (the n+3 rule: projects may run until then).
@@ -276,10 +277,17 @@ def region_section(portfolio, reference, language, links) -> Section:
     )
 
 
+def _code_label(code: str, name: str, width: int | None = None) -> str:
+    """ "146 name" (shortened to `width`), or the placeholder for a code without a name."""
+    if not name:
+        return missing_name(code)
+    return f"{code} {charts.short(name, width) if width else name}"
+
+
 def _area_label(code: str | None, name: str) -> str:
     if not code:
         return _("Utan programområde")
-    return f"{code} {charts.short(name, 28)}" if name else code
+    return _code_label(code, name, 28)
 
 
 def _objective_label(code: str | None, name: str, area: str | None) -> str:
@@ -288,7 +296,7 @@ def _objective_label(code: str | None, name: str, area: str | None) -> str:
         return (
             _("%(area)s utan specifikt mål") % {"area": area} if area else _("Utan specifikt mål")
         )
-    return f"{code} {charts.short(name, 28)}" if name else code
+    return _code_label(code, name, 28)
 
 
 def area_section(portfolio, reference, language, links, periods) -> Section:
@@ -335,7 +343,7 @@ def area_section(portfolio, reference, language, links, periods) -> Section:
                     ],
                     rows=[
                         Row(
-                            f"{row['area_code']} {row['area_name']}".strip()
+                            _code_label(row["area_code"], row["area_name"])
                             if row["area_code"]
                             else row["label"],
                             [row["projects"], row["esf_grant_sum"], row["participants_sum"]],
@@ -359,7 +367,7 @@ def area_section(portfolio, reference, language, links, periods) -> Section:
                 if row["area_code"] == area["area_code"]:
                     drill.append(
                         Row(
-                            f"{row['objective_code']} {row['objective_name']}".strip()
+                            _code_label(row["objective_code"], row["objective_name"])
                             if row["objective_code"]
                             else row["label"],
                             [row["projects"], row["esf_grant_sum"], row["participants_sum"]],
@@ -506,7 +514,7 @@ def cost_section(portfolio, reference, language, links, periods) -> Section:
     fields = aggregates.by_intervention_field(portfolio, reference=reference, lang=language)
     for row in fields:
         code, name = row["intervention_code"], row["intervention_name"]
-        row["label"] = f"{code} {charts.short(name, 30)}" if code else _("Utan interventionstyp")
+        row["label"] = _code_label(code, name, 30) if code else _("Utan interventionstyp")
         row["url"] = links.intervention(row["period"], code)
         row["short"] = code or row["label"]
         row["period_label"] = periods.get(row["period"], row["period"])
@@ -550,9 +558,9 @@ def cost_section(portfolio, reference, language, links, periods) -> Section:
                     [
                         {
                             **row,
-                            "label": f"{row['intervention_code'] or ''} "
-                            f"{row['intervention_name']}".strip()
-                            or row["label"],
+                            "label": _code_label(row["intervention_code"], row["intervention_name"])
+                            if row["intervention_code"]
+                            else row["label"],
                         }
                         for row in fields
                     ],

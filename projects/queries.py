@@ -97,6 +97,45 @@ def _load_reference_lists() -> ReferenceLists:
     )  # fmt: skip
 
 
+@dataclass(frozen=True)
+class UnnamedCodes:
+    """The codes of one code list that have no name in either language, by programme period."""
+
+    label: object
+    by_period: list[tuple[str, list[str]]]
+
+
+def unnamed_codes(reference: ReferenceLists | None = None) -> list[UnnamedCodes]:
+    """Per code list (regions, areas, objectives, intervention types), its codes without a name:
+    they show as `missing_name` says until the list gets them."""
+    reference = reference or reference_lists()
+    rows = {
+        "region": reference.regions,
+        "programme_area": reference.areas,
+        "specific_objective": reference.objectives,
+        "intervention_field": reference.interventions,
+    }
+    result = []
+    for dimension in DIMENSIONS:
+        if dimension.name not in rows:
+            continue
+        by_period: dict[str, list[str]] = {}
+        for row in rows[dimension.name]:
+            if not row.has_name:
+                by_period.setdefault(_period_label(row), []).append(row.code)
+        if by_period:
+            result.append(UnnamedCodes(dimension.label, list(by_period.items())))
+    return result
+
+
+def _period_label(row) -> str:
+    """ "2014–2020" for a row that belongs to a programme, "" for one that does not (a region)."""
+    programme = getattr(row, "programme", None)
+    if programme is None and hasattr(row, "programme_area"):
+        programme = row.programme_area.programme
+    return programme.get_period_display() if programme else ""
+
+
 def summary(projects: QuerySet[Project], *, today: datetime.date | None = None) -> dict[str, int]:
     """Number of projects, summed money and participants, and how many are upcoming, ongoing
     and finished at `today`, for a filtered set, in one query."""
@@ -269,12 +308,9 @@ def single_choice_facet(name: str, labels, selected, counts, choices) -> Facet:
 
 
 def facet_label(name: str, row, lang: str) -> str:
-    """A short list's choices by name; a long list's by code and name ("2 — Stärkt …")."""
-    dimension = BY_NAME[name]
-    text = row.name(lang)
-    if dimension.short:
-        return text or dimension.code_of(row)
-    return f"{row.code} — {text}" if text else row.code
+    """A choice's text in the page language: a short list's by name, a long list's by code
+    and name ("2 — Stärkt …"); a code without a name says so (`missing_name`)."""
+    return row.name_or_placeholder(lang) if BY_NAME[name].short else row.label(lang)
 
 
 def facet_group(name: str, row, lang: str) -> str:

@@ -2,6 +2,11 @@
 
 `load(apps)` takes an app registry so that the migration runs it with historical models; it is
 idempotent (update_or_create on the natural keys), so running it again refreshes names only.
+
+Each row says where its names were read (`source`) and how sure that reading is (`verified`:
+"yes" for an official text or a faithful copy of one, "partial" for an official but short or
+adapted wording, "no" when no name was found). A name not found stays empty, and the code then
+shows as `models.missing_name` says.
 """
 
 import csv
@@ -74,7 +79,7 @@ def load(apps) -> None:
         SpecificObjective.objects.update_or_create(
             programme_area=areas[(row["programme"], row["programme_area"])],
             code=row["code"],
-            defaults={"name_sv": row["name_sv"], "name_en": row.get("name_en", "")},
+            defaults={"name_sv": row["name_sv"], "name_en": row["name_en"]},
         )
 
     for row in rows("intervention_fields.csv"):
@@ -82,7 +87,7 @@ def load(apps) -> None:
             programme=programmes[row["period"]],
             code=row["code"],
             defaults={
-                "name_sv": row.get("name_sv", ""),
+                "name_sv": row["name_sv"],
                 "name_en": row["name_en"],
                 "group_en": row["group_en"],
             },

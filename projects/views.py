@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from . import aggregates, caching, filter_summary, presenters, queries, services, validators
 from .filters import RANGE_FILTERS, ProjectFilter
 from .language import lang
-from .models import Organisation, Project
+from .models import Organisation, Project, missing_name
 
 PAGE_SIZES = [25, 50, 100, 200]
 DEFAULT_PAGE_SIZE = 50
@@ -249,7 +249,12 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def about(request: HttpRequest) -> HttpResponse:
-    context = {"latest": queries.real_data_updated(), "demo": queries.demo_count()}
+    context = {
+        "latest": queries.real_data_updated(),
+        "demo": queries.demo_count(),
+        "unnamed": queries.unnamed_codes(),
+        "placeholder": missing_name("146"),
+    }
     return render(request, "projects/about.html", context)
 
 

@@ -1,0 +1,144 @@
+"""Code-list names: every verified row has one, each page shows it in the page's language, a
+code without a name shows a placeholder, and /om-data/ lists the codes still without one."""
+
+import datetime
+import importlib
+
+import pytest
+from django.apps import apps as global_apps
+from django.urls import reverse
+from django.utils import translation
+
+from projects import queries, reference
+from projects.models import (
+    InterventionField,
+    Programme,
+    ProgrammeArea,
+    SpecificObjective,
+    missing_name,
+)
+from tests.factories import ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+LISTS = ["programme_areas.csv", "specific_objectives.csv", "intervention_fields.csv"]
+
+
+@pytest.mark.parametrize("name", [*LISTS, "regions.csv"])
+def test_every_verified_code_has_a_name_and_a_source(name):
+    for row in reference.rows(name):
+        if row["verified"] in ("yes", "partial"):
+            assert row["name_sv"] or row["name_en"], (name, row["code"])
+            assert row["source"], (name, row["code"])
+        if row["name_sv"] or row["name_en"]:
+            assert row["verified"] in ("yes", "partial"), (name, row["code"])
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_every_list_has_both_name_columns(name):
+    assert {"name_sv", "name_en", "verified", "source", "note"} <= set(reference.rows(name)[0])
+
+
+def test_the_database_has_the_names_of_the_lists():
+    """Migrations load what the CSVs say: the names found, nothing for the codes still without."""
+    objective = SpecificObjective.objects.get(programme_area__code="A", code="A1")
+    assert objective.name_sv == "Främja livslångt lärande"
+    assert objective.name("en") == "Främja livslångt lärande"  # no English name: Swedish
+    assert SpecificObjective.objects.get(code="3.1").name_sv.startswith("Öka sysselsättning")
+    assert not SpecificObjective.objects.get(code="2.2").has_name
+
+
+def test_the_names_migration_updates_an_existing_database():
+    SpecificObjective.objects.filter(code="A2").update(name_sv="")
+    migration = importlib.import_module("projects.migrations.0011_reference_names")
+    migration.load_reference(global_apps, None)
+    assert SpecificObjective.objects.get(code="A2").name_sv == "Uppmuntra till aktiv inkludering"
+
+
+def test_placeholder_in_both_languages():
+    assert missing_name("146", "sv") == "kod 146 (namn saknas)"
+    assert missing_name("146", "en") == "code 146 (name missing)"
+    with translation.override("en"):
+        assert missing_name("146") == "code 146 (name missing)"
+    field = InterventionField.objects.get(code="140")
+    assert field.name_or_placeholder("sv") == "kod 140 (namn saknas)"
+    assert str(field) == "kod 140 (namn saknas)"
+    assert str(SpecificObjective.objects.get(code="A1")) == "A1 — Främja livslångt lärande"
+
+
+@pytest.fixture
+def esf_plus_project():
+    """A 2021–2027 project in area F (no name), objective A1 (named) and intervention 140 (none)."""
+    programme = Programme.objects.get(period="2021-2027")
+    area = ProgrammeArea.objects.get(programme=programme, code="F")
+    return ProjectFactory(
+        diary_number="22-005-S01",
+        programme=programme,
+        programme_area=area,
+        intervention_field=InterventionField.objects.get(programme=programme, code="140"),
+        start_date=datetime.date(2023, 1, 1),
+        end_date=datetime.date(2025, 12, 31),
+    )
+
+
+def test_detail_page_shows_a_placeholder_for_a_code_without_a_name(client, esf_plus_project):
+    html = client.get(esf_plus_project.get_absolute_url()).content.decode()
+    assert "kod F (namn saknas)" in html
+    assert "kod 140 (namn saknas)" in html
+    english = client.get("/en" + esf_plus_project.get_absolute_url()).content.decode()
+    assert "code 140 (name missing)" in english
+
+
+def test_facet_shows_a_placeholder_for_a_code_without_a_name(client, esf_plus_project):
+    response = client.get(reverse("projects:list"))
+    facets = {facet.name: facet for facet in response.context["facets"]}
+    labels = {choice.value: choice.label for choice in facets["intervention_field"].choices}
+    assert labels["140"] == "kod 140 (namn saknas)"
+    areas = {choice.value: choice.label for choice in facets["programme_area"].choices}
+    assert areas["F"] == "kod F (namn saknas)"
+    assert "kod 140 (namn saknas)" in response.content.decode()
+
+
+def test_dashboard_labels_show_a_placeholder(client, esf_plus_project):
+    html = client.get(reverse("projects:dashboard")).content.decode()
+    assert "kod 140 (namn saknas)" in html
+    assert "kod F (namn saknas)" in html
+
+
+def test_swedish_page_shows_the_swedish_intervention_name(client):
+    field = InterventionField.objects.get(code="109")
+    field.name_sv = "Svenskt namn för 109"
+    field.save()
+    programme = field.programme
+    area = ProgrammeArea.objects.get(programme=programme, code="2")
+    project = ProjectFactory(programme=programme, programme_area=area, intervention_field=field)
+    swedish = client.get(project.get_absolute_url()).content.decode()
+    assert "109 — Svenskt namn för 109" in swedish
+    assert "Active inclusion" not in swedish
+    english = client.get("/en" + project.get_absolute_url()).content.decode()
+    assert "109 — Active inclusion" in english
+    facets = {f.name: f for f in client.get("/projects/").context["facets"]}
+    labels = {choice.value: choice.label for choice in facets["intervention_field"].choices}
+    assert labels["109"] == "109 — Svenskt namn för 109"
+
+
+def test_about_page_lists_codes_without_a_name_and_not_named_ones(client):
+    html = client.get(reverse("projects:about")).content.decode()
+    assert "Koder utan namn" in html
+    unnamed = {str(entry.label): dict(entry.by_period) for entry in queries.unnamed_codes()}
+    assert "F" in unnamed["Programområde"]["2021–2027"]
+    assert "4" in unnamed["Programområde"]["2014–2020"]
+    assert "140" in unnamed["Interventionstyp"]["2021–2027"]
+    assert "A2A" in unnamed["Specifikt mål"]["2021–2027"]
+    assert "A1" not in unnamed["Specifikt mål"]["2021–2027"]  # named
+    assert "2" not in unnamed["Programområde"]["2014–2020"]
+    assert "Region" not in unnamed  # every region has a name
+    assert "2021–2027: A2A" in html
+    assert "kod 146 (namn saknas)" in html  # the placeholder, as an example
+
+
+def test_about_page_drops_a_code_once_it_has_a_name(client):
+    ProgrammeArea.objects.filter(code="F").update(name_sv="Ett namn")
+    html = client.get(reverse("projects:about")).content.decode()
+    assert "2021–2027: F" not in html
+    assert "2014–2020: 4" in html

@@ -7,23 +7,22 @@ from pathlib import Path
 
 import pytest
 
+from projects.importers.participant_goal import find_participant_goal
 from projects.importers.projectbank import (
+    SKIP_NO_TEXT,
+    SKIP_NOT_PROJECT,
+    ParseResult,
+    parse_bytes,
+    parse_path,
+    split_owner,
+)
+from projects.importers.records import ProjectPage, Rejection
+from projects.importers.text import SKIP_BINARY, SKIP_EMPTY, WARN_CP1252
+from projects.importers.values import (
     AMOUNT_REASON,
     COUNT_REASON,
     DIARY_REASON,
     NEGATIVE_AMOUNT_REASON,
-    SKIP_BINARY,
-    SKIP_EMPTY,
-    SKIP_NO_TEXT,
-    SKIP_NOT_PROJECT,
-    WARN_CP1252,
-    ParseResult,
-    ProjectPage,
-    Rejection,
-    find_participant_goal,
-    parse_bytes,
-    parse_path,
-    split_owner,
 )
 
 SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "projectbank"

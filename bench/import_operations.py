@@ -37,8 +37,8 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench.harness import OPERATIONS_HEADERS  # noqa: E402
-from projects.validators import has_valid_check_digit  # noqa: E402
 from projects.models import Decision, Organisation, Project  # noqa: E402
+from projects.validators import has_valid_check_digit  # noqa: E402
 
 CODES = {
     "2014": [("1", "1.1", "117"), ("2", "2.1", "102"), ("2", "2.3", "109"), ("2", "2.1", "112")],

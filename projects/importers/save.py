@@ -294,9 +294,7 @@ class _Saver:
                     [self._rejection(record, "owner", "", "Projektägare (stödmottagare) saknas.")]
                 )
             project = Project(diary_number=page.diary_number, end_date=page.end_date, **stated)
-            project.field_sources = dict.fromkeys(
-                [*stated, "end_date", "esf_grant", "total_budget"], _note(record)
-            )
+            project.field_sources = dict.fromkeys([*stated, *fields.FIGURES], _note(record))
             plan.project = project
             plan.decision = _snapshot(
                 record,
@@ -690,7 +688,7 @@ def _ahead_message(page: ProjectPage, reconciliation: services.Reconciliation) -
 
 PROJECT_BANK = "Projektbanken"
 LIST_OF_OPERATIONS = "Förteckning över insatser"
-LONG_TEXTS = ("description", "description_en")
+LONG_TEXTS = tuple(field.target for field in fields.FIELDS if field.reading == fields.LONG_TEXT)
 """Texts a source may give in full (a page's description) or as a summary (the list's)."""
 
 

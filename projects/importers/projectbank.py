@@ -107,7 +107,8 @@ def _label_key(label: str) -> str:
 _FIELD_BY_KEY = {
     _label_key(label): field_id for field_id, labels in _FIELD_LABELS.items() for label in labels
 }
-# Diarienummer before Projektnummer: the first one a page states is the one others must match.
+# A page's Diarienummer entries are read before its Projektnummer ones; the first number read is
+# the one the others must match.
 _DIARY_LABEL_ORDER = {
     _label_key(label): index for index, label in enumerate(_FIELD_LABELS["diary_number"])
 }
@@ -594,7 +595,7 @@ def _page(
     return page
 
 
-_READERS: dict[str, Callable[["_Reader", str], object]] = {
+_READERS: dict[str, Callable[[_Reader, str], object]] = {
     fields.TEXT: lambda reader, key: reader.text(key),
     fields.OPTIONAL: lambda reader, key: reader.optional_text(key),
     fields.CODE: lambda reader, key: reader.optional_text(key),

@@ -37,8 +37,8 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench.harness import OPERATIONS_HEADERS  # noqa: E402
-from projects.importers.projectbank import luhn_valid  # noqa: E402
 from projects.models import Decision, Organisation, Project  # noqa: E402
+from projects.validators import has_valid_check_digit  # noqa: E402
 
 CODES = {
     "2014": [("1", "1.1", "117"), ("2", "2.1", "102"), ("2", "2.3", "109"), ("2", "2.1", "112")],
@@ -49,7 +49,7 @@ TOWNS = ["STOCKHOLM", "GÖTEBORG", "MALMÖ", "KALMAR", "UMEÅ", "ÖSTERSUND", "V
 
 def org_number(index: int) -> str:
     nine = f"8{index % 10}2{index:06d}"
-    return next(nine + digit for digit in "0123456789" if luhn_valid(nine + digit))
+    return next(nine + digit for digit in "0123456789" if has_valid_check_digit(nine + digit))
 
 
 def diary_number(index: int) -> str:

@@ -110,9 +110,9 @@ end
 
 
 def luhn_complete(nine: str) -> str:
-    from projects.importers.projectbank import luhn_valid
+    from projects.validators import has_valid_check_digit
 
-    return next(nine + d for d in "0123456789" if luhn_valid(nine + d))
+    return next(nine + d for d in "0123456789" if has_valid_check_digit(nine + d))
 
 
 def operations(count: int, *, seed: int) -> list[list[str]]:

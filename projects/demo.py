@@ -166,7 +166,7 @@ def ascii_name(name: str) -> str:
 def luhn_complete(nine_digits: str) -> str:
     """Append the Luhn check digit that makes a valid ten-digit organisation number."""
     for check in "0123456789":
-        if validators.luhn_valid(nine_digits + check):
+        if validators.has_valid_check_digit(nine_digits + check):
             return nine_digits + check
     raise AssertionError("unreachable: one of ten digits always completes the Luhn sum")
 

@@ -1,9 +1,14 @@
-"""Validators for the identifiers the ESF sources use: diary numbers and organisation numbers."""
+"""Validators for the identifiers the ESF sources use: diary numbers and organisation numbers.
+
+The organisation number's check digit is python-stdnum's (`stdnum.se.orgnr`); what is ours is
+the spellings accepted (dashes, spaces, a leading century "16") and the Swedish messages.
+"""
 
 import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from stdnum.se import orgnr
 
 PERIOD_2014 = "2014-2020"
 PERIOD_2021 = "2021-2027"
@@ -54,37 +59,36 @@ def slug_to_diary_number(slug: str) -> str:
     return normalise_diary_number(slug)
 
 
+# Spaces of any kind, the hyphen-minus and the typographic hyphen and en dash.
+_ORG_NUMBER_SEPARATORS = re.compile(r"[\s\-‐–]")
+_TEN_DIGITS = re.compile(r"[0-9]{10}")
+
+
 def normalise_org_number(value: str) -> str:
     """Digits only: `802518-5011` → `8025185011`; also drops a leading century ("16")."""
-    digits = re.sub(r"[\s-]", "", value or "")
+    digits = _ORG_NUMBER_SEPARATORS.sub("", value or "")
     if len(digits) == 12 and digits.startswith("16"):
         digits = digits[2:]
     return digits
 
 
-def luhn_valid(digits: str) -> bool:
-    """Luhn (mod 10) check as used for Swedish organisation and personal identity numbers."""
-    if not digits.isdigit():
-        return False
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        number = int(char)
-        if index % 2 == 1:
-            number *= 2
-            if number > 9:
-                number -= 9
-        total += number
-    return total % 10 == 0
+def has_ten_digits(value: str) -> bool:
+    return _TEN_DIGITS.fullmatch(value or "") is not None
+
+
+def has_valid_check_digit(value: str) -> bool:
+    """Whether a ten-digit organisation number ends in its Luhn check digit."""
+    return has_ten_digits(value) and orgnr.is_valid(value)
 
 
 def validate_org_number(value: str) -> None:
-    if not re.fullmatch(r"\d{10}", value or ""):
+    if not has_ten_digits(value):
         raise ValidationError(
             _("Organisationsnumret %(value)s ska ha tio siffror, t.ex. 802518-5011."),
             code="org_number_length",
             params={"value": value},
         )
-    if not luhn_valid(value):
+    if not has_valid_check_digit(value):
         raise ValidationError(
             _("Organisationsnumret %(value)s har fel kontrollsiffra (Luhn-kontroll)."),
             code="org_number_checksum",

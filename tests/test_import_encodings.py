@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from projects.importers import operations_csv, projectbank, save
+from projects.importers import operations_csv, projectbank, save, text
 from projects.models import Project
 
 pytestmark = pytest.mark.django_db
@@ -103,8 +103,8 @@ def test_an_unreadable_page_fails_the_command_and_is_listed(tmp_path, capsys):
     )
     out = capsys.readouterr().out
     assert "Could not be read (2):" in out
-    assert f"{tmp_path / 'empty.txt'}: {projectbank.SKIP_EMPTY}" in out
-    assert f"{tmp_path / 'image.txt'}: {projectbank.SKIP_BINARY}" in out
+    assert f"{tmp_path / 'empty.txt'}: {text.SKIP_EMPTY}" in out
+    assert f"{tmp_path / 'image.txt'}: {text.SKIP_BINARY}" in out
     assert Project.objects.count() == 0
 
 
@@ -127,7 +127,7 @@ def test_an_unreadable_csv_fails_the_command(tmp_path, capsys):
 
     assert raised.value.returncode == 1
     assert "nothing was saved: 1 file could not be read" in str(raised.value)
-    assert f"{tmp_path / 'tom.csv'}: {projectbank.SKIP_EMPTY}" in capsys.readouterr().out
+    assert f"{tmp_path / 'tom.csv'}: {text.SKIP_EMPTY}" in capsys.readouterr().out
     assert Project.objects.count() == 0
 
 

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from projects import admin_import, permissions
-from projects.importers import operations_csv, projectbank, save
+from projects.importers import operations_csv, projectbank, save, text
 from projects.models import Project
 from tests.factories import UserFactory
 
@@ -56,7 +56,7 @@ def test_nesting_below_the_size_cap_is_refused_quickly_by_its_depth():
     result, seconds = timed(projectbank.parse_bytes, data, source="nested.html")
 
     assert seconds < 1
-    assert result.skipped == projectbank.SKIP_TOO_DEEP.format(limit=projectbank.MAX_HTML_DEPTH)
+    assert result.skipped == text.SKIP_TOO_DEEP.format(limit=text.MAX_HTML_DEPTH)
 
 
 def test_a_real_page_wrapped_in_deep_but_allowed_nesting_still_imports():
@@ -74,10 +74,10 @@ def test_a_real_page_wrapped_in_deep_but_allowed_nesting_still_imports():
 @pytest.mark.parametrize(
     ("unit", "reason"),
     [
-        ("<div><span>x</span></div>", projectbank.SKIP_TOO_MANY_TAGS.format(limit="100\u00a0000")),
-        ("</x>", projectbank.SKIP_TOO_MANY_TAGS.format(limit="100\u00a0000")),
-        ("<!--x", projectbank.SKIP_BROKEN_HTML),
-        ("<![CDATA[x>", projectbank.SKIP_BROKEN_HTML),
+        ("<div><span>x</span></div>", text.SKIP_TOO_MANY_TAGS.format(limit="100\u00a0000")),
+        ("</x>", text.SKIP_TOO_MANY_TAGS.format(limit="100\u00a0000")),
+        ("<!--x", text.SKIP_BROKEN_HTML),
+        ("<![CDATA[x>", text.SKIP_BROKEN_HTML),
     ],
     ids=["many-tags", "stray-end-tags", "unclosed-comments", "cdata"],
 )

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from projects import services
-from projects.importers import operations_csv, projectbank, save
+from projects.importers import operations_csv, projectbank, records, save, text, values
 from projects.models import Decision, Organisation, Project
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +83,7 @@ def run(*items, partial: bool = False):
     return save.import_operations(files, partial=partial)
 
 
-def single_page(data: bytes) -> projectbank.ProjectPage:
+def single_page(data: bytes) -> records.ProjectPage:
     result = parse(data)
     assert result.rejected == [], result.rejected
     (record,) = result.records
@@ -141,7 +141,7 @@ def test_windows_1252_comma_fixture_imports_with_a_warning():
     report = run(CP1252)
 
     assert report.summary() == "3 created, 0 changed, 0 unchanged, 0 skipped, 0 rejected"
-    assert [w.message for w in report.warnings] == [projectbank.WARN_CP1252]
+    assert [w.message for w in report.warnings] == [text.WARN_CP1252]
     sla = Project.objects.get(diary_number="2020/00152")
     assert (sla.total_budget, sla.esf_grant) == (36_619_373, 17_207_538)
     assert sla.cofinancing_rate == Decimal("50.00")
@@ -196,7 +196,7 @@ def test_the_delimiter_is_found_from_the_header(delimiter):
     ("data", "warning"),
     [
         (b"\xef\xbb\xbf" + csv_bytes(ROW), None),
-        (csv_bytes(ROW, encoding="cp1252"), projectbank.WARN_CP1252),
+        (csv_bytes(ROW, encoding="cp1252"), text.WARN_CP1252),
         (b"sep=;\r\n" + csv_bytes(ROW), None),
     ],
     ids=["utf8-bom", "cp1252", "excel-sep-line"],
@@ -289,8 +289,8 @@ def test_a_file_without_a_required_column_is_rejected_whole(missing, named):
 @pytest.mark.parametrize(
     ("data", "reason"),
     [
-        (b"", projectbank.SKIP_EMPTY),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", projectbank.SKIP_BINARY),
+        (b"", text.SKIP_EMPTY),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", text.SKIP_BINARY),
         (csv_bytes(), operations_csv.SKIP_NO_ROWS),
     ],
     ids=["empty", "binary", "header-only"],
@@ -367,13 +367,13 @@ def test_a_code_followed_by_its_name_keeps_the_code(text, code):
 @pytest.mark.parametrize(
     ("column", "value", "reason"),
     [
-        ("Total projektbudget", "12 3x4", projectbank.AMOUNT_REASON),
-        ("Total projektbudget", "1234567,50", projectbank.AMOUNT_REASON),
+        ("Total projektbudget", "12 3x4", values.AMOUNT_REASON),
+        ("Total projektbudget", "1234567,50", values.AMOUNT_REASON),
         ("EU-stöd i SEK", "2 000 000", "är större än total projektbudget"),
         ("Slutdatum", "2022-01-31", "ligger före startdatum"),
         ("Startdatum", "1 februari 2023", "Ogiltigt datum"),
         ("Organisationsnummer", "212000-9995", "Luhn"),
-        ("Diarienummer / Operation ID", "2023:17", projectbank.DIARY_REASON),
+        ("Diarienummer / Operation ID", "2023:17", values.DIARY_REASON),
         ("Diarienummer / Operation ID", "", "Diarienummer saknas"),
         ("Unionens medfinansieringsgrad", "150 %", "mellan 0 och 100"),
     ],

@@ -12,7 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 from projects import services
-from projects.importers import projectbank, save
+from projects.importers import projectbank, save, text, values
 from projects.models import (
     Decision,
     Organisation,
@@ -424,7 +424,7 @@ def test_an_unknown_region_name_without_code_is_created_with_the_name_as_code(tm
             [("36 619 373", "12 3x4")],
             "Total projektbudget",
             "12 3x4",
-            projectbank.AMOUNT_REASON,
+            values.AMOUNT_REASON,
         ),
         (
             [("2020-08-17 - 2022-12-31", "2020-08-17 - 2019-12-31")],
@@ -505,12 +505,12 @@ def test_the_malformed_test_files_are_rejected_skipped_or_warned():
 
     by_source = {Path(item.source).name: item.reason for item in report.skipped}
     assert by_source == {
-        "empty.txt": projectbank.SKIP_EMPTY,
-        "binary_image.txt": projectbank.SKIP_BINARY,
+        "empty.txt": text.SKIP_EMPTY,
+        "binary_image.txt": text.SKIP_BINARY,
     }
     assert [Path(r.source).name for r in report.rejections] == ["missing_diary_number.txt"]
     warnings = [w for w in report.warnings if w.source.endswith("cp1252_fortsatt_sla.txt")]
-    assert projectbank.WARN_CP1252 in [w.message.split(": ", 1)[-1] for w in warnings]
+    assert text.WARN_CP1252 in [w.message.split(": ", 1)[-1] for w in warnings]
     assert Project.objects.filter(diary_number="2020/00152").exists()
 
 
@@ -661,7 +661,7 @@ def test_command_writes_the_json_report(tmp_path):
             "line": 18,
             "field": "Total projektbudget",
             "value": "12 3x4",
-            "reason": projectbank.AMOUNT_REASON,
+            "reason": values.AMOUNT_REASON,
         }
     ]
     assert {

@@ -17,7 +17,7 @@ Reading:
 - The file is streamed: one pass checks the encoding chunk by chunk, a second reads it row by
   row, so memory holds the parsed records but never the whole file or its text.
 
-Values (the project-bank parser's value parsers are reused, so both sources agree):
+Values (read by `values.py`, as the project-bank pages' are, so both sources agree):
 - Amounts are whole kronor: "1 234 567", "1234567", "1 234 567 kr"; zero decimals as Excel
   writes them ("1234567,00", "1234567.0") are accepted, other decimals are refused.
 - Rates are percent: "50 %", "50,00 %", "40%", "50". A value without "%" strictly between 0 and
@@ -28,12 +28,12 @@ Values (the project-bank parser's value parsers are reused, so both sources agre
   the code is kept.
 - A summary in HTML ("<p>…</p>") is rendered to text.
 
-Pure Python (no Django), like projectbank.py; `save.py` stores the records.
+The columns are those `fields.py` declares. Like projectbank.py it needs no database or
+settings; `save.py` stores the records.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
 import html
 import io
@@ -45,29 +45,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import BinaryIO, TypeVar
 
-from .projectbank import (
-    MAX_VALUE_CHARS,
-    SKIP_BAD_UNICODE,
-    SKIP_BINARY,
-    SKIP_EMPTY,
-    WARN_CP1252,
-    HtmlTooDeep,
-    ProjectPage,
-    Rejection,
-    _html_to_text,
-    _looks_like_html,
-    _Skip,
-    bom_encoding,
-    control_characters,
-    parse_amount,
-    parse_count,
-    parse_date,
-    parse_diary_number,
-    parse_org_number,
-    parse_rate,
-    source_files,
-)
+from . import fields, values
+from .records import MAX_VALUE_CHARS, ProjectPage, Rejection
 from .report import ImportRecord
+from .text import (
+    HtmlTooDeep,
+    Unreadable,
+    html_to_text,
+    looks_like_html,
+    source_files,
+    stream_encoding,
+)
 
 SUFFIXES = (".csv", ".txt")
 DELIMITERS = (";", ",", "\t")
@@ -75,79 +63,27 @@ DELIMITERS = (";", ",", "\t")
 # Field -> the header names (either language part) the lists use. The first name is the
 # Swedish label used in messages when the file's own header is not at hand.
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "diary_number": ("Diarienummer", "Operation ID", "Projektnummer", "Ärendenummer"),
-    "owner_name": ("Stödmottagare", "Beneficiary", "Projektägare", "Beneficiary name"),
-    "org_number": (
-        "Organisationsnummer",
-        "Projektägare organisationsnummer",
-        "Stödmottagarens organisationsnummer",
-        "Beneficiary ID",
-        "Organisation number",
-    ),
-    "name": (
-        "Namn på insatsen",
-        "Name of the operation",
-        "Operation name",
-        "Projektnamn",
-        "Namn",
-    ),
-    "programme_area_code": ("Programområde", "Priority", "Prioritering"),
-    "specific_objective_code": (
-        "Specifikt mål",
-        "Specific objective",
-        "Specific objective concerned",
-    ),
-    "intervention_code": (
-        "Interventionsområde",
-        "Interventionstyp",
-        "Intervention field",
-        "Type of intervention",
-    ),
-    "total_budget": ("Total projektbudget", "Total budget SEK", "Total budget", "Total cost"),
-    "cofinancing_rate": (
-        "Unionens medfinansieringsgrad",
-        "Union co-financing rate",
-        "Medfinansieringsgrad",
-    ),
-    "esf_grant": (
-        "EU-stöd i SEK",
-        "EU contribution SEK",
-        "EU contribution",
-        "Beviljat ESF-stöd",
-        "Beviljat ESF+-stöd",
-    ),
-    "start_date": ("Startdatum", "Start date"),
-    "end_date": ("Slutdatum", "End date"),
-    "description": ("Sammanfattning", "Summary"),
-    "city": ("Ort", "Projektägare ort", "Stödmottagare ort", "Beneficiary city", "City"),
-    "country": ("Land", "Stödmottagarens land", "Beneficiary country", "Country"),
-    "fund": ("EU-fond", "EU fund", "Fond", "Fund", "Berörd fond"),
-    "programme_cci": ("Program CCI", "Programme CCI", "CCI"),
-    "region_name": ("Region",),
-    "nuts_code": ("NUTS-2 kod", "NUTS-2 code", "NUTS-kod", "NUTS"),
-    "postcode": ("Postnummer", "Stödmottagare postnr", "Postcode"),
-    "address": ("Adress", "Stödmottagarens adress", "Address"),
-    "planned_participants": ("Antal deltagare", "Planerat antal deltagare", "Participants"),
-    "description_en": ("Sammanfattning engelsk", "Summary in english", "Summary in English"),
+    field.attribute: field.csv_headers for field in fields.FIELDS if field.csv_headers
 }
 IGNORED: frozenset[str] = frozenset()
 REQUIRED = ("diary_number", "name")
 NEEDED_FOR_NEW = ("owner_name", "start_date", "end_date")
-
-# ProjectPage attribute -> Project model field, for ImportRecord.labels.
-_MODEL_FIELDS = {
-    "owner_name": "owner",
-    "programme_area_code": "programme_area",
-    "specific_objective_code": "specific_objective",
-    "intervention_code": "intervention_field",
-    "region_name": "region",
-    "nuts_code": "region",
-}
-
-# Labels for fields the file has no column for (a new project without "Stödmottagare").
-_DEFAULT_LABELS: dict[str, str] = {}
-for _field_id, _names in COLUMNS.items():
-    _DEFAULT_LABELS.setdefault(_MODEL_FIELDS.get(_field_id, _field_id), _names[0])
+# Fields this module reads itself; the others are read by their `fields.py` reading.
+_OWN_FIELDS = frozenset(
+    {
+        "diary_number",
+        "start_date",
+        "end_date",
+        "total_budget",
+        "esf_grant",
+        "cofinancing_rate",
+        "description",
+        "description_en",
+    }
+)
+_FIELD_READINGS = tuple(
+    field for field in fields.FIELDS if field.csv_headers and field.attribute not in _OWN_FIELDS
+)
 HEADER_ROW = "Rubrikrad"
 SKIP_NO_ROWS = "Filen har en rubrikrad men inga rader med insatser."
 WARN_FRACTION_RATE = (
@@ -209,9 +145,6 @@ def field_of(header: str) -> str | None:
 # --- File level -------------------------------------------------------------------------------
 
 
-CHUNK_BYTES = 1024 * 1024
-
-
 def parse_bytes(data: bytes, *, source: str) -> OperationsFile:
     """Parse one list-of-operations file held in memory."""
     return parse_file(io.BytesIO(data), source=source)
@@ -220,8 +153,8 @@ def parse_bytes(data: bytes, *, source: str) -> OperationsFile:
 def parse_file(stream: BinaryIO, *, source: str) -> OperationsFile:
     """Parse one list-of-operations file from a seekable binary stream (a file, an upload)."""
     try:
-        encoding, start, warnings = _sniff(stream)
-    except _Skip as skip:
+        encoding, start, warnings = stream_encoding(stream)
+    except Unreadable as skip:
         return OperationsFile(source, skipped=str(skip))
     stream.seek(start)
     text = io.TextIOWrapper(stream, encoding=encoding, newline="")
@@ -241,48 +174,6 @@ def parse_path(path: Path) -> list[OperationsFile]:
         except OSError as exc:
             results.append(OperationsFile(str(file), skipped=f"Filen kunde inte läsas: {exc}."))
     return results
-
-
-def _sniff(stream: BinaryIO) -> tuple[str, int, list[str]]:
-    """(codec, offset of the text, warnings): the file decoded once, chunk by chunk.
-
-    Raises _Skip for an empty, binary or undecodable file, with the same reasons as pages get.
-    """
-    stream.seek(0)
-    marked = bom_encoding(stream.read(4))
-    if marked:
-        codec, name, start = marked
-        candidates = [(codec, start)]
-    else:
-        candidates = [("utf-8-sig", 0), ("cp1252", 0)]
-    for codec, start in candidates:
-        stream.seek(start)
-        decoder = codecs.getincrementaldecoder(codec)()
-        length = controls = 0
-        blank = True
-        try:
-            while True:
-                chunk = stream.read(CHUNK_BYTES)
-                if not marked and b"\x00" in chunk:
-                    raise _Skip(SKIP_BINARY)
-                text = decoder.decode(chunk, final=not chunk)
-                if marked and "\x00" in text:
-                    raise _Skip(SKIP_BINARY)
-                length += len(text)
-                controls += control_characters(text)
-                blank = blank and (not text or text.isspace())
-                if not chunk:
-                    break
-        except UnicodeDecodeError as exc:
-            if marked:
-                raise _Skip(SKIP_BAD_UNICODE.format(encoding=name, detail=exc.reason)) from None
-            continue  # not UTF-8: try Windows-1252; not that either: binary
-        if blank:
-            raise _Skip(SKIP_EMPTY)
-        if controls > length * 0.05:
-            raise _Skip(SKIP_BINARY)
-        return codec, start, [WARN_CP1252] if codec == "cp1252" else []
-    raise _Skip(SKIP_BINARY)
 
 
 def _parse_text(text: io.TextIOWrapper, result: OperationsFile) -> OperationsFile:
@@ -310,9 +201,9 @@ def _parse_text(text: io.TextIOWrapper, result: OperationsFile) -> OperationsFil
                 if columns is None:
                     return result
                 labels = {
-                    **_DEFAULT_LABELS,
+                    **fields.CSV_LABELS,
                     **{
-                        _MODEL_FIELDS.get(column.field_id, column.field_id): column.label
+                        fields.BY_ATTRIBUTE[column.field_id].target: column.label
                         for column in columns
                     },
                 }
@@ -445,7 +336,7 @@ class _Row:
             return None
         try:
             return parse(value)
-        except ValueError as exc:  # the parsers' _Invalid carries the Swedish reason
+        except values.InvalidValue as exc:
             self.reject(field_id, str(exc))
             return None
 
@@ -464,7 +355,7 @@ def _row(
     if not row.text("diary_number"):
         row.reject("diary_number", "Diarienummer saknas.")
     else:
-        parsed = row.convert("diary_number", parse_diary_number)
+        parsed = row.convert("diary_number", values.parse_diary_number)
         if parsed:
             diary, period = parsed
     start = row.convert("start_date", _date)
@@ -490,30 +381,17 @@ def _row(
         source=result.source,
         period=period,
         diary_number=diary,
-        name=row.text("name"),
-        owner_name=row.text("owner_name"),
-        org_number=row.convert("org_number", parse_org_number),
-        region_name=row.text("region_name") or None,
-        nuts_code=row.text("nuts_code") or None,
         start_date=start,
         end_date=end,
         total_budget=total,
         esf_grant=grant,
         cofinancing_rate=rate,
-        programme_area_code=_code(row.text("programme_area_code")),
-        specific_objective_code=_code(row.text("specific_objective_code")),
-        intervention_code=_code(row.text("intervention_code")),
-        planned_participants=row.convert("planned_participants", parse_count),
-        postcode=_postcode(row.text("postcode")),
-        city=row.text("city"),
-        address=row.text("address"),
-        country=row.text("country"),
-        fund=row.text("fund"),
-        programme_cci=row.text("programme_cci"),
         description=summaries["description"],
         description_en=summaries["description_en"],
         warnings=row.warnings,
     )
+    for declared in _FIELD_READINGS:
+        setattr(page, declared.attribute, _READERS[declared.reading](row, declared.attribute))
     if row.rejections:
         result.rejected.append(RejectedRow(diary, row.rejections))
         return
@@ -523,7 +401,6 @@ def _row(
 # --- Values -----------------------------------------------------------------------------------
 
 _DATE_TIME_RE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
-_CURRENCY_RE = re.compile(r"\s*(?:kr\.?|kronor|sek)$", re.IGNORECASE)
 _ZERO_DECIMALS_RE = re.compile(r"(?<=\d)[.,]0{1,2}$")
 _PLAIN_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)?")
 _CODE_RE = re.compile(r"[A-Z]?\d{1,3}(?:\.\d{1,2})?[A-Z]?|[A-Z]")
@@ -532,12 +409,12 @@ _CENT = Decimal("0.01")
 
 def _date(value: str):
     match = _DATE_TIME_RE.fullmatch(value.strip())
-    return parse_date(match[1] if match else value)
+    return values.parse_date(match[1] if match else value)
 
 
 def _amount(value: str) -> int:
-    text = _CURRENCY_RE.sub("", value.strip())
-    return parse_amount(_ZERO_DECIMALS_RE.sub("", text))
+    text = values.CURRENCY_RE.sub("", value.strip())
+    return values.parse_amount(_ZERO_DECIMALS_RE.sub("", text))
 
 
 def _rate(value: str, warnings: list[str]) -> Decimal:
@@ -548,7 +425,7 @@ def _rate(value: str, warnings: list[str]) -> Decimal:
             percent = number * 100
             warnings.append(WARN_FRACTION_RATE.format(value=text, percent=percent.normalize()))
             return _two_places(percent)
-    return _two_places(parse_rate(text))
+    return _two_places(values.parse_rate(text))
 
 
 def _two_places(rate: Decimal) -> Decimal:
@@ -568,11 +445,6 @@ def _code(value: str) -> str | None:
     return value
 
 
-def _postcode(value: str) -> str:
-    compact = value.replace(" ", "")
-    return compact if re.fullmatch(r"\d{5}", compact) else value
-
-
 _SIMPLE_HTML_RE = re.compile(r"</?(?:p|br|b|strong|i|em|u|span)\b[^<>]*>", re.IGNORECASE)
 _PARAGRAPH_END_RE = re.compile(r"</p\s*>", re.IGNORECASE)
 _LINE_BREAK_RE = re.compile(r"<br\s*/?>", re.IGNORECASE)
@@ -580,12 +452,23 @@ _LINE_BREAK_RE = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
 def _summary(value: str) -> str:
     """Plain text; HTML rendered as the page parser does (paragraphs, line breaks)."""
-    if _looks_like_html(value):
+    if looks_like_html(value):
         if _SIMPLE_HTML_RE.sub("", value).count("<") == 0:
             # Summaries are mostly <p> and <br> only: a regex is 50 times faster than a parse.
             text = _PARAGRAPH_END_RE.sub("\n\n", value)
             value = html.unescape(_SIMPLE_HTML_RE.sub("", _LINE_BREAK_RE.sub("\n", text)))
         else:
-            return _html_to_text(value)
+            return html_to_text(value)
     lines = [" ".join(line.split()) for line in value.strip().splitlines()]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+_READERS: dict[str, Callable[[_Row, str], object]] = {
+    fields.TEXT: lambda row, key: row.text(key),
+    fields.OPTIONAL: lambda row, key: row.text(key) or None,
+    fields.CODE: lambda row, key: _code(row.text(key)),
+    fields.POSTCODE: lambda row, key: values.postcode(row.text(key)),
+    fields.COUNT: lambda row, key: row.convert(key, values.parse_count),
+    fields.ORG_NUMBER: lambda row, key: row.convert(key, values.parse_org_number),
+}
+"""How each of `fields.py`'s readings reads a cell."""

@@ -41,7 +41,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .projectbank import ProjectPage, Rejection
+from .records import ProjectPage, Rejection
 
 CREATED = "created"
 CHANGED = "changed"

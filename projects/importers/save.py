@@ -2,11 +2,11 @@
 
 Both importers end here. In one `transaction.atomic()` per run, for each record:
 
-1. References are looked up in rows loaded once per run: the programme by the diary number's
-   period; the region by NUTS code, then by code or name (Swedish, English, or a `RegionAlias`;
-   case-insensitive, "&" read as "och"); programme area, specific objective and intervention
-   field by their code within the programme. A code the lists lack is created with empty names
-   and reported as a warning, so that an admin can name it.
+1. References are looked up in rows loaded once per run (`references.py`): the programme by
+   the diary number's period; the region by NUTS code, then by code or name (Swedish, English,
+   or a `RegionAlias`; case-insensitive, "&" read as "och"); programme area, specific objective
+   and intervention field by their code within the programme. A code the lists lack is created
+   with empty names and reported as a warning, so that an admin can name it.
 2. The owner is found by organisation number, else by name (case-insensitive) among organisations
    without a number, else by name when exactly one numbered organisation has it; otherwise it is
    created. A known number for a numberless organisation of the same name is added to it. Demo
@@ -53,14 +53,16 @@ from projects.models import (
     ProgrammeArea,
     Project,
     Region,
-    RegionAlias,
     SpecificObjective,
     legal_form_of,
 )
 
+from . import fields
 from .lock import ImportBusy, import_lock
 from .operations_csv import OperationsFile
-from .projectbank import MAX_VALUE_CHARS, SKIP_NOT_PROJECT, ParseResult, ProjectPage, Rejection
+from .projectbank import SKIP_NOT_PROJECT, ParseResult
+from .records import MAX_VALUE_CHARS, ProjectPage, Rejection
+from .references import Organisations, References
 from .report import (
     CHANGED,
     CREATED,
@@ -70,38 +72,6 @@ from .report import (
     Note,
     UnknownLabel,
 )
-
-# Project field -> the project-bank page label, for rejections found while saving a page.
-PAGE_LABELS: dict[str, str] = {
-    "diary_number": "Diarienummer",
-    "programme": "Program CCI",
-    "name": "Namn",
-    "owner": "Projektägare",
-    "org_number": "Projektägare organisationsnummer",
-    "owner_unit": "Projektägare",
-    "region": "Region",
-    "start_date": "Startdatum",
-    "end_date": "Slutdatum",
-    "total_budget": "Total projektbudget",
-    "esf_grant": "Beviljat ESF-stöd",
-    "cofinancing_rate": "Unionens medfinansieringsgrad",
-    "programme_area": "Programområde",
-    "specific_objective": "Specifikt mål",
-    "intervention_field": "Interventionstyp",
-    "planned_participants": "Planerat antal deltagare",
-    "participant_goal": "Deltagarmål (i beskrivningen)",
-    "contact_name": "Kontaktperson",
-    "contact_email": "E-post",
-    "postcode": "Stödmottagare postnr",
-    "city": "Stödmottagare ort",
-    "address": "Stödmottagarens adress",
-    "country": "Land som berörs",
-    "child_poverty_theme": "Sekundärtema - Motverka barnfattigdom",
-    "strategic_importance": "Insats av strategisk betydelse",
-    "description": "Beskrivning",
-    "source_url": "Källa",
-    "as_of": "Senast uppdaterad",
-}
 
 RELATIONS = frozenset(services.RELATION_FIELDS)
 # `check_totals` names the decision's fields; messages name the project's.
@@ -192,15 +162,6 @@ def save_records(records: list[ImportRecord], *, report: ImportReport) -> Import
 # --- Looking things up --------------------------------------------------------------------------
 
 
-def _code_key(code: str) -> str:
-    return "".join(code.split()).casefold()
-
-
-def _name_key(name: str) -> str:
-    """ "Småland & Öarna" and "småland och öarna" are the same region name."""
-    return " ".join(name.replace("&", " och ").split()).casefold()
-
-
 class _Conflict(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -233,110 +194,14 @@ class _Plan:
         return self.project.pk is None
 
 
-_RELATION_OF = {
-    ProgrammeArea: "programme_area",
-    SpecificObjective: "specific_objective",
-    InterventionField: "intervention_field",
-    Region: "region",
-}
-
-
-class _References:
-    """The code lists and regions, loaded once per run; rows created by the run are added."""
-
-    def __init__(self) -> None:
-        self.by_id: dict[tuple[str, int], object] = {}
-        self.programmes = {programme.period: programme for programme in Programme.objects.all()}
-        for programme in self.programmes.values():
-            self.by_id[("programme", programme.pk)] = programme
-        self.areas: dict[tuple, ProgrammeArea] = {}
-        self.objectives: dict[tuple, SpecificObjective] = {}
-        self.objectives_in_programme: dict[tuple, list[SpecificObjective]] = defaultdict(list)
-        self.interventions: dict[tuple, InterventionField] = {}
-        self.regions: dict[str, Region] = {}
-        self.region_names: dict[str, Region] = {}
-        for area in ProgrammeArea.objects.all():
-            self.remember(area)
-        for objective in SpecificObjective.objects.select_related("programme_area"):
-            self.remember(objective)
-        for intervention in InterventionField.objects.all():
-            self.remember(intervention)
-        regions = {region.pk: region for region in Region.objects.all()}
-        for region in regions.values():
-            self.remember(region)
-        for alias in RegionAlias.objects.all():
-            self.region_names.setdefault(_name_key(alias.alias), regions[alias.region_id])
-
-    def attach(self, project: Project) -> None:
-        """Give a loaded project its reference rows from memory, so that reading them is free."""
-        for name in ("programme", "programme_area", "specific_objective", "intervention_field"):
-            row = self.by_id.get((name, getattr(project, f"{name}_id")))
-            if row is not None:
-                setattr(project, name, row)
-
-    def remember(self, row) -> None:
-        self.by_id[(_RELATION_OF[type(row)], row.pk)] = row
-        key = _code_key(row.code)
-        if isinstance(row, ProgrammeArea):
-            self.areas[(row.programme_id, key)] = row
-        elif isinstance(row, SpecificObjective):
-            self.objectives[(row.programme_area_id, key)] = row
-            area = row.programme_area
-            self.objectives_in_programme[(area.programme_id, key)].append(row)
-        elif isinstance(row, InterventionField):
-            self.interventions[(row.programme_id, key)] = row
-        elif isinstance(row, Region):
-            self.regions[key] = row
-            for name in (row.code, row.name_sv, row.name_en):
-                if name:
-                    self.region_names.setdefault(_name_key(name), row)
-
-
-class _Organisations:
-    """Organisations by number and by name, loaded once; the run's new ones are added."""
-
-    def __init__(self) -> None:
-        self.by_number: dict[str, Organisation] = {}
-        self.by_name: dict[str, list[Organisation]] = defaultdict(list)
-        for organisation in Organisation.objects.order_by("id"):
-            self.remember(organisation)
-
-    def remember(self, organisation: Organisation) -> None:
-        if organisation.org_number:
-            self.by_number[organisation.org_number] = organisation
-        if not organisation.is_demo:
-            names = self.by_name[_name_key(organisation.name)]
-            if organisation not in names:
-                names.append(organisation)
-
-    def numbered(self, organisation: Organisation) -> None:
-        """A number was added to an organisation already known by name."""
-        self.by_number[organisation.org_number] = organisation
-
-    def find(self, name: str, number: str | None) -> tuple[Organisation | None, str | None]:
-        """(organisation, None), or (numberless organisation, number to add), or (None, None)."""
-        same_name = self.by_name.get(_name_key(name), []) if name else []
-        without_number = [org for org in same_name if not org.org_number]
-        if number:
-            if number in self.by_number:
-                return self.by_number[number], None
-            if len(without_number) == 1:
-                return without_number[0], number
-            return None, None
-        if without_number:
-            return without_number[0], None
-        with_number = [org for org in same_name if org.org_number]
-        return (with_number[0], None) if len(with_number) == 1 else (None, None)
-
-
 # --- Saving -----------------------------------------------------------------------------------
 
 
 class _Saver:
     def __init__(self, report: ImportReport, records: list[ImportRecord]) -> None:
         self.report = report
-        self.references = _References()
-        self.organisations = _Organisations()
+        self.references = References()
+        self.organisations = Organisations()
         self.projects, self.decisions = _existing_projects(
             {record.page.diary_number for record in records}
         )
@@ -429,9 +294,7 @@ class _Saver:
                     [self._rejection(record, "owner", "", "Projektägare (stödmottagare) saknas.")]
                 )
             project = Project(diary_number=page.diary_number, end_date=page.end_date, **stated)
-            project.field_sources = dict.fromkeys(
-                [*stated, "end_date", "esf_grant", "total_budget"], _note(record)
-            )
+            project.field_sources = dict.fromkeys([*stated, *fields.FIGURES], _note(record))
             plan.project = project
             plan.decision = _snapshot(
                 record,
@@ -456,11 +319,7 @@ class _Saver:
         reconciliation = services.reconcile_source(
             existing,
             saved,
-            {
-                "esf_grant": page.esf_grant,
-                "total_budget": page.total_budget,
-                "end_date": page.end_date,
-            },
+            {name: getattr(page, name) for name in fields.FIGURES},
             prefer_source=self.report.prefer_source,
         )
         if reconciliation.outcome == services.CONFLICT:
@@ -504,35 +363,22 @@ class _Saver:
         return plan
 
     def _stated(self, record: ImportRecord, programme: Programme, plan: _Plan) -> dict:
-        """The plain field values the source states (empty ones left out), references resolved."""
+        """The values the source states for `fields.STATED` (empty ones left out), references
+        resolved."""
         page = record.page
         self._check_programme(page, programme, plan)
         area, objective = self._area_and_objective(record, programme, plan)
-        values = {
+        resolved = {
             "programme": programme,
-            "name": page.name,
             "owner": self._owner(record, plan),
-            "owner_unit": page.owner_unit,
             "region": self._region(record, plan),
-            "start_date": page.start_date,
-            "cofinancing_rate": page.cofinancing_rate,
             "programme_area": area,
             "specific_objective": objective,
             "intervention_field": self._intervention(record, programme, plan),
-            "planned_participants": page.planned_participants,
-            "participant_goal": page.participant_goal,
-            "contact_name": page.contact_name,
-            "contact_email": page.contact_email,
-            "postcode": page.postcode,
-            "city": page.city,
-            "address": page.address,
-            "country": page.country,
-            "child_poverty_theme": page.child_poverty_theme,
-            "strategic_importance": page.strategic_importance,
-            "description": page.description,
-            "description_en": page.description_en,
-            "source_url": page.source_url,
         }
+        values = {field.target: getattr(page, field.attribute) for field in fields.COPIED_FIELDS}
+        values.update(resolved)
+        values = {name: values[name] for name in fields.STATED}
         return {name: value for name, value in values.items() if value not in (None, "")}
 
     def _check(self, record: ImportRecord, project: Project) -> None:
@@ -583,7 +429,7 @@ class _Saver:
         area = None
         if page.programme_area_code:
             code = page.programme_area_code.strip()
-            area = self.references.areas.get((programme.pk, _code_key(code)))
+            area = self.references.area(programme, code)
             if area is None:
                 area = self._new_code(
                     record,
@@ -597,16 +443,14 @@ class _Saver:
         code = page.specific_objective_code.strip()
         if area is None:
             # The objective's code names its area (2.3 is in area 2), when it is known.
-            known = self.references.objectives_in_programme.get((programme.pk, _code_key(code)))
-            if known and len(known) == 1:
+            known = self.references.objectives_coded(programme, code)
+            if len(known) == 1:
                 return known[0].programme_area, known[0]
             plan.warnings.append(
                 f"Specifikt mål '{code}' sparades inte: programområde saknas och målet är okänt."
             )
             return None, None
-        objective = None
-        if area.pk is not None:
-            objective = self.references.objectives.get((area.pk, _code_key(code)))
+        objective = self.references.objective(area, code)
         if objective is None:
             objective = self._new_code(
                 record,
@@ -623,7 +467,7 @@ class _Saver:
         code = (record.page.intervention_code or "").strip()
         if not code:
             return None
-        found = self.references.interventions.get((programme.pk, _code_key(code)))
+        found = self.references.intervention(programme, code)
         if found is not None:
             return found
         row = InterventionField(programme=programme, code=code)
@@ -633,8 +477,8 @@ class _Saver:
         page = record.page
         code = (page.nuts_code or "").strip()
         name = " ".join((page.region_name or "").split())
-        by_code = self.references.regions.get(_code_key(code)) if code else None
-        by_name = self.references.region_names.get(_name_key(name)) if name else None
+        by_code = self.references.region_coded(code)
+        by_name = self.references.region_named(name)
         if by_code and by_name and by_code != by_name:
             plan.warnings.append(
                 f"Regionen '{name}' och NUTS-koden {code} anger olika regioner; koden används."
@@ -754,8 +598,8 @@ class _Saver:
     # Messages -----------------------------------------------------------------------------
 
     def _label(self, record: ImportRecord, field_name: str) -> str:
-        labels = record.labels or PAGE_LABELS
-        return labels.get(field_name) or PAGE_LABELS.get(field_name, field_name)
+        labels = record.labels or fields.PAGE_LABELS
+        return labels.get(field_name) or fields.PAGE_LABELS.get(field_name, field_name)
 
     def _rejection(self, record: ImportRecord, field_name: str, value, reason: str) -> Rejection:
         label = self._label(record, field_name) if field_name else ""
@@ -770,7 +614,7 @@ class _Saver:
         rename: Mapping[str, str] | None = None,
         values: Mapping[str, object] | None = None,
     ) -> list[Rejection]:
-        source_values = {**_source_values(record.page), **(values or {})}
+        source_values = {**fields.source_values(record.page), **(values or {})}
         rejections = []
         for name, messages in error.message_dict.items():
             name = (rename or {}).get(name, name)
@@ -844,7 +688,7 @@ def _ahead_message(page: ProjectPage, reconciliation: services.Reconciliation) -
 
 PROJECT_BANK = "Projektbanken"
 LIST_OF_OPERATIONS = "Förteckning över insatser"
-LONG_TEXTS = ("description", "description_en")
+LONG_TEXTS = tuple(field.target for field in fields.FIELDS if field.reading == fields.LONG_TEXT)
 """Texts a source may give in full (a page's description) or as a summary (the list's)."""
 
 
@@ -902,39 +746,6 @@ def _snapshot(record: ImportRecord, **changes) -> Decision:
         note=_note(record),
         **changes,
     )
-
-
-def _source_values(page: ProjectPage) -> dict[str, object]:
-    """Each project field's value as the source gave it, for rejection messages."""
-    return {
-        "diary_number": page.diary_number,
-        "programme": page.programme_cci or page.period,
-        "name": page.name,
-        "owner": page.owner_name,
-        "org_number": page.org_number,
-        "owner_unit": page.owner_unit,
-        "region": page.nuts_code or page.region_name,
-        "start_date": page.start_date,
-        "end_date": page.end_date,
-        "total_budget": page.total_budget,
-        "esf_grant": page.esf_grant,
-        "cofinancing_rate": page.cofinancing_rate,
-        "programme_area": page.programme_area_code,
-        "specific_objective": page.specific_objective_code,
-        "intervention_field": page.intervention_code,
-        "planned_participants": page.planned_participants,
-        "participant_goal": page.participant_goal,
-        "contact_name": page.contact_name,
-        "contact_email": page.contact_email,
-        "postcode": page.postcode,
-        "city": page.city,
-        "address": page.address,
-        "country": page.country,
-        "child_poverty_theme": page.child_poverty_theme,
-        "strategic_importance": page.strategic_importance,
-        "description": page.description,
-        "source_url": page.source_url,
-    }
 
 
 def _at(record: ImportRecord, message: str) -> str:

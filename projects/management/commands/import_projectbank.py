@@ -1,19 +1,8 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from projects.importers import projectbank, save
-from projects.importers.report import ImportReport
-
-OUTCOME_HELP = (
-    "All or nothing by default: when any record is rejected or any file cannot be read, nothing "
-    "is saved, the summary says so and every rejected record is listed with its reason; "
-    "--partial saves the records that pass. Only one import runs at a time; a second one is "
-    "refused. Figures that differ from decisions a caseworker entered since the project's last "
-    "import are a conflict: the project is left unchanged and reported, unless --prefer-source "
-    "records the source's figures. Exit code 1 when a record was rejected, a file could not be "
-    "read (empty, binary, too large, undecodable) or the run was refused; 0 otherwise."
-)
+from projects.importers import cli, projectbank, save
 
 
 class Command(BaseCommand):
@@ -21,59 +10,16 @@ class Command(BaseCommand):
         "Import project-bank pages (text or saved HTML, UTF-8, UTF-16 or Windows-1252; files or "
         "directories) into the registry. Idempotent: a second run of the same pages changes "
         "nothing. A text that is not a project page (a news item in the folder) is skipped and "
-        "reported without failing the run; a file that cannot be read fails it. " + OUTCOME_HELP
+        "reported without failing the run; a file that cannot be read fails it. " + cli.OUTCOME_HELP
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="+", type=Path, help="page files or directories")
-        add_common_arguments(parser)
+        cli.add_arguments(parser, paths_help="page files or directories")
 
     def handle(self, *args, paths: list[Path], partial: bool, report: Path | None, **options):
         self.verbosity = options["verbosity"]
-        prefer_source = options["prefer_source"]
-        results = []
-        for path in paths:
-            try:
-                results.extend(projectbank.parse_path(path))
-            except FileNotFoundError:
-                raise CommandError(f"No such file or directory: {path}") from None
-        finish(
-            self,
-            save.import_pages(results, partial=partial, prefer_source=prefer_source),
-            report_path=report,
+        results = cli.parse_paths(paths, projectbank.parse_path)
+        outcome = save.import_pages(
+            results, partial=partial, prefer_source=options["prefer_source"]
         )
-
-
-def add_common_arguments(parser) -> None:
-    mode = parser.add_mutually_exclusive_group()
-    mode.add_argument(
-        "--partial",
-        action="store_true",
-        help="save the records that pass even when others are rejected (default: save nothing)",
-    )
-    mode.add_argument(
-        "--strict",
-        action="store_true",
-        help="all or nothing; this is the default, the option is kept for older scripts",
-    )
-    parser.add_argument(
-        "--prefer-source",
-        action="store_true",
-        help="where the source's figures disagree with decisions entered by hand since the last "
-        "import, record the source's (a snapshot naming the decisions it supersedes); by default "
-        "such a project is left unchanged and reported as a conflict",
-    )
-    parser.add_argument("--report", type=Path, metavar="FILE", help="write a JSON report")
-
-
-def finish(command: BaseCommand, report: ImportReport, *, report_path: Path | None) -> None:
-    """Print the summary table and the problems, write the JSON report, fail on any problem."""
-    if report_path:
-        report.write_json(report_path)
-    if command.verbosity >= 1:
-        for line in report.text_lines():
-            command.stdout.write(line)
-    summary = report.summary()
-    if report.failed:
-        raise CommandError(summary, returncode=1)
-    command.stdout.write(command.style.SUCCESS(summary))
+        cli.finish(self, outcome, report_path=report)

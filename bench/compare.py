@@ -175,7 +175,8 @@ def portal_numbers(query: str) -> dict:
     filterset = ProjectFilter(QueryDict(query), queryset=Project.objects.all())
     projects = filterset.qs
     summary = queries.summary(projects)
-    counts = queries.facet_counts(projects, reference=filterset.reference, totals=summary)
+    # counted inside the filtered set, as Datasette's facets are
+    counts = queries.code_counts(projects, reference=filterset.reference, names=list(FACETS))
     facets = {
         column: {str(code): n for code, n in counts[name].items() if code not in ("", None)}
         for name, column in FACETS.items()

@@ -319,6 +319,13 @@ class ProjectFilter(django_filters.FilterSet):
                 valid.setlist(key, values)
         return valid
 
+    def without(self, name: str) -> ProjectFilter:
+        """The same filter without one of its filters (a range with both bounds)."""
+        data = self.data.copy()
+        for key in (name, f"{name}_min", f"{name}_max"):
+            data.pop(key, None)
+        return type(self)(data, queryset=self.queryset, today=self.today, reference=self.reference)
+
     def owners(self) -> dict[str, Organisation]:
         """The organisations the owner filter took, by the value that named each."""
         self.selected()

@@ -7,6 +7,7 @@ queries per page is constant whatever the number of projects.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -188,14 +189,19 @@ FACET_KEYS = {dimension.name: dimension.column for dimension in DIMENSIONS}
 LEGAL_FORM_KEY = "owner__legal_form"
 
 
-def grouped_counts(projects: QuerySet[Project]):
-    """(facet name, key, count) rows for every facet dimension of the filtered set.
+def grouped_counts(projects: QuerySet[Project], names: Collection[str] | None = None):
+    """(facet name, key, count) rows for the facet dimensions `names` (default: all) of the
+    filtered set.
 
     PostgreSQL: one scan with GROUPING SETS, instead of one scan per dimension. SQLite (the small
-    embedded default, without GROUPING SETS): one GROUP BY per dimension.
+    embedded default, without GROUPING SETS) and a single dimension: one GROUP BY each.
     """
-    keys = {**FACET_KEYS, "legal_form": LEGAL_FORM_KEY}
-    if connection.vendor != "postgresql":
+    keys = {
+        name: key
+        for name, key in {**FACET_KEYS, "legal_form": LEGAL_FORM_KEY}.items()
+        if names is None or name in names
+    }
+    if connection.vendor != "postgresql" or len(keys) == 1:
         for name, key in keys.items():
             for value, count in projects.values_list(key).annotate(n=Count("id")).order_by():
                 yield name, value, count
@@ -205,42 +211,102 @@ def grouped_counts(projects: QuerySet[Project]):
         sql, params = projects.values_list(*columns).query.sql_with_params()
     except EmptyResultSet:  # e.g. a search with no words: nothing to count
         return
-    names = [f"c{index}" for index in range(len(columns))]
-    grouping = ", ".join(f"({name})" for name in names)
+    aliases = [f"c{index}" for index in range(len(columns))]
+    grouping = ", ".join(f"({alias})" for alias in aliases)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT GROUPING({', '.join(names)}), {', '.join(names)}, COUNT(*) "  # noqa: S608
-            f"FROM ({sql}) AS filtered ({', '.join(names)}) GROUP BY GROUPING SETS ({grouping})",
+            f"SELECT GROUPING({', '.join(aliases)}), {', '.join(aliases)}, COUNT(*) "  # noqa: S608
+            f"FROM ({sql}) AS filtered ({', '.join(aliases)}) "
+            f"GROUP BY GROUPING SETS ({grouping})",
             params,
         )
         facet_names = list(keys)
-        all_bits = (1 << len(names)) - 1
+        all_bits = (1 << len(aliases)) - 1
         for row in cursor.fetchall():
             # GROUPING() sets a bit for each column *not* grouped in this row's set
             grouped = all_bits ^ row[0]
-            index = len(names) - 1 - grouped.bit_length() + 1
+            index = len(aliases) - grouped.bit_length()
             yield facet_names[index], row[1 + index], row[-1]
 
 
-def facet_counts(
-    projects: QuerySet[Project], *, reference: ReferenceLists, totals: dict[str, int]
-) -> dict[str, dict]:
-    """{filter name: {code: count}} for the filtered set: one GROUP BY per dimension.
+# The facets of the list, each a set of choices OR-ed within it and AND-ed with the others.
+FACET_NAMES = (*FACET_KEYS, "legal_form", "status", "demo")
+SUMMARY_FACETS = ("status", "demo")  # counted by the summary query
 
-    Counts are summed per code, since one code may exist in both programmes' lists. The
-    status counts come from the summary query (`totals`), which already has them.
+
+def code_counts(
+    projects: QuerySet[Project], *, reference: ReferenceLists, names: Collection[str]
+) -> dict[str, dict]:
+    """{facet name: {code: count}} of the set for code-list facets and the legal form.
+
+    Counts are summed per code, since one code may exist in both programmes' lists.
     """
+    names = [name for name in names if name not in SUMMARY_FACETS]
     rows_by_id = {
         dimension.name: {row.pk: dimension.code_of(row) for row in reference.rows(dimension.name)}
         for dimension in DIMENSIONS
     }
-    counts: dict[str, dict] = {name: {} for name in [*FACET_KEYS, "legal_form"]}
-    for name, key, count in grouped_counts(projects.order_by()):
-        code = key if name == "legal_form" else rows_by_id[name].get(key)
-        if code is not None:
-            counts[name][code] = counts[name].get(code, 0) + count
-    counts["status"] = {status: totals[status] for status in Project.Status.values}
-    counts["demo"] = {DEMO_ONLY: totals["demo"], DEMO_EXCLUDE: totals["projects"] - totals["demo"]}
+    counts: dict[str, dict] = {name: {} for name in names}
+    if names:
+        for name, key, count in grouped_counts(projects.order_by(), names):
+            code = key if name == "legal_form" else rows_by_id[name].get(key)
+            if code is not None:
+                counts[name][code] = counts[name].get(code, 0) + count
+    return counts
+
+
+def summary_counts(totals: dict[str, int]) -> dict[str, dict]:
+    """The status and demo facets' counts, from a summary query's totals."""
+    return {
+        "status": {status: totals[status] for status in Project.Status.values},
+        "demo": {DEMO_ONLY: totals["demo"], DEMO_EXCLUDE: totals["projects"] - totals["demo"]},
+    }
+
+
+def facet_counts(
+    filterset,
+    *,
+    reference: ReferenceLists,
+    totals: dict[str, int],
+    today: datetime.date,
+    names: Collection[str] = FACET_NAMES,
+) -> dict[str, dict]:
+    """{facet name: {choice: count}}, each facet counted with every other facet's filter applied
+    but not its own (the usual multi-select rule): with `?region=SE21`, every other region shows
+    how many projects choosing it too would add, not 0.
+
+    `filterset` is a bound `ProjectFilter`; `totals` its set's summary. Facets without a choice
+    share one grouped query of the filtered set (cached); each facet with a choice is one more,
+    over the set filtered without it: a page asks at most one query per facet in use.
+    """
+    selected = filterset.selected()
+    chosen = [name for name in names if selected.get(name)]
+    projects = filterset.qs
+    shared = [name for name in names if name not in chosen]
+    counts = caching.aggregate(
+        "facets",
+        projects,
+        lambda: code_counts(projects, reference=reference, names=shared),
+        tuple(shared),
+    )
+    counts.update({k: v for k, v in summary_counts(totals).items() if k in names})
+    for name in chosen:
+        others = filterset.without(name).qs
+        if name in SUMMARY_FACETS:
+            without = caching.aggregate(
+                "summary", others, lambda others=others: summary(others, today=today), today
+            )
+            counts[name] = summary_counts(without)[name]
+        else:
+            counts.update(
+                caching.aggregate(
+                    f"facet:{name}",
+                    others,
+                    lambda name=name, others=others: code_counts(
+                        others, reference=reference, names=[name]
+                    ),
+                )
+            )
     return counts
 
 

@@ -115,12 +115,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         )
     page = paginator.page(shown)
 
-    counts = caching.aggregate(
-        "facets",
-        projects,
-        lambda: queries.facet_counts(projects, reference=reference, totals=summary),
-        today,
-    )
+    counts = queries.facet_counts(filterset, reference=reference, totals=summary, today=today)
     facets = queries.facets(
         counts,
         reference=reference,

@@ -1,6 +1,9 @@
 """Swedish at the plain paths, English under /en/; the language switch keeps page and query."""
 
+import json
+
 import pytest
+from bs4 import BeautifulSoup
 
 from tests.factories import ProjectFactory
 
@@ -43,3 +46,13 @@ def test_the_english_dashboard_and_exports_links_are_translated(client):
         assert swedish not in english, swedish
     listing = client.get("/en/projects/").content.decode()
     assert "CSV for Swedish Excel" in listing
+
+
+def test_the_english_dashboard_draws_its_charts_with_english_titles(client):
+    ProjectFactory()
+    page = BeautifulSoup(client.get("/en/dashboard/").content, "html.parser")
+    figure = json.loads(page.find("script", id="region-money-data").string)
+    assert figure["layout"]["title"]["text"] == "ESF support and total budget by region"
+    assert [trace["name"] for trace in figure["data"]] == ["ESF support", "Total budget"]
+    heading = page.find(id="region-money-title").get_text(strip=True)
+    assert heading == "ESF support and total budget by region"

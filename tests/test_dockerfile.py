@@ -231,7 +231,9 @@ def test_every_copied_path_exists_and_is_not_ignored():
         for line in (ROOT / ".dockerignore").read_text().splitlines()
         if line.strip() and not line.startswith("#")
     ]
-    for source, _ in copies(stage(0)):
+    sources = [source for source, _ in copies(stage(0))]
+    assert "pyproject.toml" in sources and "projects" in sources
+    for source in sources:
         assert (ROOT / source).exists(), source
         assert not any(fnmatch.fnmatch(source, pattern) for pattern in patterns), source
 

@@ -34,9 +34,13 @@ def test_language_switch_keeps_the_page_and_the_query(client, page, switch):
 
 def test_every_ui_string_of_the_list_is_translated(client):
     ProjectFactory()
-    english = client.get("/en/projects/?region=SE21&esf_grant_min=x").content.decode()
+    response = client.get("/en/projects/?region=SE21&esf_grant_min=x")
+    assert response.status_code == 200
+    english = response.content.decode()
     for swedish in ["Filtrera", "Sortering", "Visar ", "Per sida", "ignorerades", "Programområde"]:
         assert swedish not in english, swedish
+    for translated in ["Filter", "Sort by", "Per page", "Programme area"]:
+        assert translated in english, translated
 
 
 def test_the_english_dashboard_and_exports_links_are_translated(client):

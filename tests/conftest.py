@@ -1,13 +1,21 @@
 import pytest
 
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 
 @pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
-    """`{% static %}` needs a manifest under the production storage; tests serve plain files."""
+def _test_settings(settings):
+    """`{% static %}` needs a manifest under the production storage; tests serve plain files.
+
+    Passwords are hashed with MD5: PBKDF2's hundreds of thousands of iterations per login and
+    per user made are not what the tests check. A test of the production hashers sets
+    PASSWORD_HASHERS itself (tests/test_production.py).
+    """
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
 @pytest.fixture(autouse=True)

@@ -89,15 +89,12 @@ PASSWORD = "lösenord-för-test"
 
 
 class UserFactory(DjangoModelFactory):
+    """A staff user whose password is PASSWORD (or `password=`), hashed by the first of
+    PASSWORD_HASHERS when the user is built: MD5 in the tests (tests/conftest.py)."""
+
     class Meta:
         model = get_user_model()
-        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     is_staff = True
-
-    @factory.post_generation
-    def password(user, create, extracted, **kwargs):
-        user.set_password(extracted or PASSWORD)
-        if create:
-            user.save()
+    password = factory.django.Password(PASSWORD)

@@ -14,11 +14,6 @@ from tests.factories import OrganisationFactory, ProjectFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def staff(group: str | None):
     if group is None:
         return UserFactory(is_superuser=True)

@@ -23,12 +23,6 @@ LOGIN = "/admin/login/"
 IMPORT = "/admin/projects/project/import/"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """These tests log in by form dozens of times; PBKDF2's cost is not what they check."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def user_in(group: str, **kwargs):
     user = UserFactory(**kwargs)
     user.groups.add(Group.objects.get(name=group))

@@ -36,8 +36,7 @@ def test_a_nul_byte_in_a_public_query_string_is_400(client, url):
 
 
 @pytest.fixture
-def caseworker(client, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def caseworker(client):
     user = UserFactory()
     user.groups.add(Group.objects.get(name=permissions.CASEWORKER))
     client.force_login(user)

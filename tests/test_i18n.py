@@ -1,6 +1,9 @@
 """Swedish at the plain paths, English under /en/; the language switch keeps page and query."""
 
+import json
+
 import pytest
+from bs4 import BeautifulSoup
 
 from tests.factories import ProjectFactory
 
@@ -31,9 +34,13 @@ def test_language_switch_keeps_the_page_and_the_query(client, page, switch):
 
 def test_every_ui_string_of_the_list_is_translated(client):
     ProjectFactory()
-    english = client.get("/en/projects/?region=SE21&esf_grant_min=x").content.decode()
+    response = client.get("/en/projects/?region=SE21&esf_grant_min=x")
+    assert response.status_code == 200
+    english = response.content.decode()
     for swedish in ["Filtrera", "Sortering", "Visar ", "Per sida", "ignorerades", "Programområde"]:
         assert swedish not in english, swedish
+    for translated in ["Filter", "Sort by", "Per page", "Programme area"]:
+        assert translated in english, translated
 
 
 def test_the_english_dashboard_and_exports_links_are_translated(client):
@@ -81,3 +88,13 @@ def test_the_debug_404_page_may_style_itself(client, settings):
     settings.DEBUG = False
     response = client.get("/finns-inte/")
     assert "unsafe-inline" not in response["Content-Security-Policy"]
+
+
+def test_the_english_dashboard_draws_its_charts_with_english_titles(client):
+    ProjectFactory()
+    page = BeautifulSoup(client.get("/en/dashboard/").content, "html.parser")
+    figure = json.loads(page.find("script", id="region-money-data").string)
+    assert figure["layout"]["title"]["text"] == "ESF support and total budget by region"
+    assert [trace["name"] for trace in figure["data"]] == ["ESF support", "Total budget"]
+    heading = page.find(id="region-money-title").get_text(strip=True)
+    assert heading == "ESF support and total budget by region"

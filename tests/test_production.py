@@ -73,7 +73,8 @@ def test_production_settings_serve_hashed_compressed_static_files():
         "from django.conf import settings as s; "
         "print(s.STORAGES['staticfiles']['BACKEND'], s.STATIC_ROOT, s.SECURE_SSL_REDIRECT, "
         "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_PROXY_SSL_HEADER[0], "
-        "s.DATABASES['default']['CONN_MAX_AGE'], s.DATABASES['default']['CONN_HEALTH_CHECKS'])"
+        "s.DATABASES['default']['CONN_MAX_AGE'], s.DATABASES['default']['CONN_HEALTH_CHECKS'], "
+        "s.PASSWORD_HASHERS[0])"
     )
     result = manage(
         "shell", "--no-imports", "-c", code, DJANGO_STATIC_ROOT="/srv/static", **PRODUCTION
@@ -88,6 +89,8 @@ def test_production_settings_serve_hashed_compressed_static_files():
         "HTTP_X_FORWARDED_PROTO",
         "60",
         "True",
+        # The tests hash with MD5 (tests/conftest.py); production keeps Django's PBKDF2.
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
 
 

@@ -1,19 +1,21 @@
 """What a filtered page says about its filter: the chips of the filters in force (each a link
-that removes it) and the dashboard's compact filter form. One summary for the list and the
-dashboard, built from `ProjectFilter`, so both name a filter the same way."""
+that removes it), the dashboard's compact filter form, and the ways out of an empty result.
+One summary for the list and the dashboard, built from `ProjectFilter`, so both name a filter
+the same way."""
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
 from django.http import QueryDict
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from . import querystring
 from .dimensions import DIMENSIONS
 from .filters import DEMO_CHOICES, RANGE_FILTERS, ProjectFilter
 from .models import LegalForm, Project
-from .queries import facet_label
+from .queries import Facet, facet_label
 
 # The compact filter form on the dashboard sets these; other parameters ride along hidden.
 FORM_FIELDS = ["programme", "region", "programme_area", "status"]
@@ -68,15 +70,23 @@ def chips(filterset: ProjectFilter, params: QueryDict, language: str) -> list[Ch
     return result
 
 
-def compact_form(filterset: ProjectFilter, params: QueryDict, language: str) -> dict:
-    """Choices for the dashboard's compact form, and the other parameters as hidden fields."""
+def compact_form(
+    filterset: ProjectFilter, params: QueryDict, language: str, counts: dict[str, dict]
+) -> dict:
+    """Choices for the dashboard's compact form with their counts (`queries.facet_counts`),
+    and the other parameters as hidden fields."""
     chosen = {name: set(params.getlist(name)) for name in FORM_FIELDS}
     reference = filterset.reference
     periods = reference.period_labels()
 
     def options(name: str, rows, label) -> list[dict]:
         return [
-            {"value": value, "label": label(row), "checked": value in chosen[name]}
+            {
+                "value": value,
+                "label": label(row),
+                "checked": value in chosen[name],
+                "count": counts[name].get(value, 0),
+            }
             for value, row in rows
         ]
 
@@ -105,7 +115,13 @@ def compact_form(filterset: ProjectFilter, params: QueryDict, language: str) -> 
         ),
         "areas": areas,
         "status": [
-            {"value": value, "label": label, "checked": (params.get("status") or "") == value}
+            {
+                "value": value,
+                "label": label,
+                "checked": (params.get("status") or "") == value,
+                # "all" is every status: they split the set without the status filter
+                "count": counts["status"].get(value, sum(counts["status"].values())),
+            }
             for value, label in [("", _("Alla")), *Project.Status.choices]
         ],
         "hidden": [
@@ -115,3 +131,25 @@ def compact_form(filterset: ProjectFilter, params: QueryDict, language: str) -> 
             for value in values
         ],
     }
+
+
+def ways_out(facets: list[Facet], params: QueryDict) -> list[tuple[str, list[Chip]]]:
+    """For an empty result: per facet in use, the other choices that do have projects with
+    every other filter kept ("Status: Avslutat (51)"), each a link to the list with that choice
+    instead. The counts are the facets' own (`queries.facet_counts`), so each link finds them.
+    """
+    result = []
+    for facet in facets:
+        if not facet.selected_count:
+            continue
+        links = [
+            Chip(
+                f"{choice.label} ({number_format(choice.count, force_grouping=True)})",
+                querystring.encode(querystring.replaced(params, **{facet.name: [choice.value]})),
+            )
+            for choice in facet.choices
+            if choice.count and not choice.selected
+        ]
+        if links:
+            result.append((facet.label, links))
+    return result

@@ -7,7 +7,7 @@ queries per page is constant whatever the number of projects.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -242,16 +242,36 @@ def code_counts(
     Counts are summed per code, since one code may exist in both programmes' lists.
     """
     names = [name for name in names if name not in SUMMARY_FACETS]
-    rows_by_id = {
-        dimension.name: {row.pk: dimension.code_of(row) for row in reference.rows(dimension.name)}
-        for dimension in DIMENSIONS
-    }
+    rows_by_id = codes_by_id(reference)
     counts: dict[str, dict] = {name: {} for name in names}
     if names:
         for name, key, count in grouped_counts(projects.order_by(), names):
             code = key if name == "legal_form" else rows_by_id[name].get(key)
             if code is not None:
                 counts[name][code] = counts[name].get(code, 0) + count
+    return counts
+
+
+def codes_by_id(reference: ReferenceLists) -> dict[str, dict[int, str]]:
+    """{dimension: {row id: code}}: a grouped query's ids turned into the address's codes."""
+    return {
+        dimension.name: {row.pk: dimension.code_of(row) for row in reference.rows(dimension.name)}
+        for dimension in DIMENSIONS
+    }
+
+
+def counts_from_rows(
+    rows: Iterable[Mapping], *, reference: ReferenceLists, names: Collection[str]
+) -> dict[str, dict]:
+    """The code-list facets' counts summed from rows already grouped by every dimension (the
+    dashboard's portfolio rows: their `projects` per combination), without a query."""
+    rows_by_id = codes_by_id(reference)
+    counts: dict[str, dict] = {name: {} for name in names if name in rows_by_id}
+    for row in rows:
+        for name, per_code in counts.items():
+            code = rows_by_id[name].get(row[name])
+            if code is not None:
+                per_code[code] = per_code.get(code, 0) + row["projects"]
     return counts
 
 
@@ -270,6 +290,7 @@ def facet_counts(
     totals: dict[str, int],
     today: datetime.date,
     names: Collection[str] = FACET_NAMES,
+    shared: dict[str, dict] | None = None,
 ) -> dict[str, dict]:
     """{facet name: {choice: count}}, each facet counted with every other facet's filter applied
     but not its own (the usual multi-select rule): with `?region=SE21`, every other region shows
@@ -278,17 +299,20 @@ def facet_counts(
     `filterset` is a bound `ProjectFilter`; `totals` its set's summary. Facets without a choice
     share one grouped query of the filtered set (cached); each facet with a choice is one more,
     over the set filtered without it: a page asks at most one query per facet in use.
+    `shared` gives the counts inside the filtered set when the page already has them.
     """
     selected = filterset.selected()
     chosen = [name for name in names if selected.get(name)]
     projects = filterset.qs
-    shared = [name for name in names if name not in chosen]
-    counts = caching.aggregate(
-        "facets",
-        projects,
-        lambda: code_counts(projects, reference=reference, names=shared),
-        tuple(shared),
-    )
+    others_shared = [name for name in names if name not in chosen]
+    counts = dict(
+        shared if shared is not None else caching.aggregate(
+            "facets",
+            projects,
+            lambda: code_counts(projects, reference=reference, names=others_shared),
+            tuple(others_shared),
+        )
+    )  # fmt: skip
     counts.update({k: v for k, v in summary_counts(totals).items() if k in names})
     for name in chosen:
         others = filterset.without(name).qs

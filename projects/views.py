@@ -145,6 +145,9 @@ def project_list(request: HttpRequest) -> HttpResponse:
             "today": today,
             "ranges": filterset.ranges_in_use(),
             "chips": filter_summary.chips(filterset, chip_params, lang()),
+            "ways_out": filter_summary.ways_out(facets, chip_params)
+            if not summary["projects"]
+            else [],
             "range_fields": range_fields(filterset, request.GET),
             "export_links": [
                 (_("Ladda ner CSV"), reverse("projects:export_csv")),
@@ -180,6 +183,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     params = filterset.valid_params()
     links = presenters.ListLinks(params, filterset.selected())
     rows = caching.aggregate("dashboard", projects, lambda: aggregates.dashboard_rows(projects))
+    today = timezone.localdate()
+    summary = caching.aggregate(
+        "summary", projects, lambda: queries.summary(projects, today=today), today
+    )
+    counts = queries.facet_counts(
+        filterset,
+        reference=reference,
+        totals=summary,
+        today=today,
+        names=filter_summary.FORM_FIELDS,
+        shared=queries.counts_from_rows(
+            rows["portfolio"], reference=reference, names=filter_summary.FORM_FIELDS
+        ),
+    )
     sections = []
     if rows["portfolio"]:
         sections = presenters.build_sections(
@@ -196,7 +213,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "chips": filter_summary.chips(filterset, params, language),
             "list_url": links.all(),
             "query_string": params.urlencode(),
-            "form": filter_summary.compact_form(filterset, params, language),
+            "form": filter_summary.compact_form(filterset, params, language, counts),
         },
     )
 

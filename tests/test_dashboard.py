@@ -420,17 +420,18 @@ def test_query_count_does_not_grow_with_projects(client, django_assert_num_queri
     # 1 portfolio GROUP BY (region × programme × area × objective × intervention type),
     # 1 size bucket × rate GROUP BY, 1 programme × start year × end year GROUP BY,
     # 1 decisions per year, 1 top owners by grant + 1 their names, 1 footer date,
-    # 1 "any demo data?" probe for the notice.
-    with django_assert_num_queries(13):
+    # 1 "any demo data?" probe for the notice; the filter panel's counts: 1 summary (status),
+    # and for each facet in use, its counts without it (region: 1 GROUP BY; status: 1 summary).
+    with django_assert_num_queries(16):
         response = client.get(URL, {"region": "SE21", "status": "finished"})
     assert response.status_code == 200
 
 
 def test_empty_set_stops_after_the_first_aggregate(client, django_assert_num_queries):
     cache.clear()
-    # 5 reference lists, 1 portfolio GROUP BY (empty: no more aggregates), 1 footer date,
-    # 1 demo probe
-    with django_assert_num_queries(8):
+    # 5 reference lists, 1 portfolio GROUP BY (empty: no more aggregates), 1 summary for the
+    # filter panel's status counts, 1 footer date, 1 demo probe
+    with django_assert_num_queries(9):
         client.get(URL)
 
 
@@ -444,3 +445,22 @@ def test_an_invalid_value_is_not_copied_into_every_link(client, mixed):
     assert body.count("x" * 20_000) == 1
     assert "region=SE21" in body  # the valid filter still reaches the links
     assert len(body) < 2_000_000
+
+
+def test_the_filter_panel_counts_each_choice_without_its_own_facet(client, mixed):
+    response = client.get(URL, {"region": "SE21", "status": "finished"})
+    form = response.context["form"]
+    regions = {o["value"]: o["count"] for o in form["region"]}
+    statuses = {o["value"]: o["count"] for o in form["status"]}
+    projects = list(Project.objects.select_related("region"))
+    for code, count in regions.items():
+        assert count == sum(
+            1 for p in projects if p.region and p.region.code == code and p.status() == "finished"
+        ), code
+    in_region = [p for p in projects if p.region and p.region.code == "SE21"]
+    for status in Project.Status.values:
+        assert statuses[status] == sum(1 for p in in_region if p.status() == status), status
+    assert statuses[""] == len(in_region)
+    programmes = {o["value"]: o["count"] for o in form["programme"]}
+    assert sum(programmes.values()) == response.context["figures"]["projects"]
+    assert 'class="count"' in response.content.decode()

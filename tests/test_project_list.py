@@ -365,3 +365,20 @@ def test_every_chip_of_the_list_removes_its_filter_and_keeps_sort_and_page_size(
 def test_a_start_year_chip_writes_years_without_grouping(client, portfolio):
     response = client.get(URL, {"start_year_min": "2018", "start_year_max": "2020"})
     assert [label for label, _ in response.context["chips"]] == ["Startår: 2018–2020"]
+
+
+def test_an_empty_result_says_which_choices_would_find_projects(client, portfolio):
+    params = {"region": "SE21", "programme_area": "2", "status": "upcoming"}
+    assert brute_count(portfolio, region=["SE21"], programme_area=["2"], status="upcoming") == 0
+    response = client.get(URL, params)
+    assert response.context["summary"]["projects"] == 0
+    ways = dict(response.context["ways_out"])
+    finished = brute_count(portfolio, region=["SE21"], programme_area=["2"], status="finished")
+    (link,) = [chip for chip in ways["Status i dag"] if chip.label.startswith("Avslutat")]
+    assert link.label == f"Avslutat ({finished})"
+    # the link keeps the other filters and finds exactly that many
+    followed = client.get(URL + link.url)
+    assert followed.context["summary"]["projects"] == finished
+    assert "Visar 0–0" not in response.content.decode()
+    assert f'href="{link.url.replace("&", "&amp;")}"' in response.content.decode()
+    assert client.get(URL, {"region": "SE21"}).context["ways_out"] == []

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
+from . import number_fields, services
 from .admin_import import ImportAdminMixin
 from .dimensions import PER_PROGRAMME
 from .models import (
@@ -58,6 +58,24 @@ def _object_id(value: str) -> str:
     return value
 
 
+def number_overrides(size: int) -> dict:
+    """Amounts, counts and rates as caseworkers write them ("17 207 538 kr", "40,5"), shown
+    grouped; text inputs, since `type=number` turns a Swedish "40,5" into 405."""
+    integer = {
+        "form_class": number_fields.IntegerField,
+        "widget": number_fields.NumberInput(attrs={"size": size}),
+    }
+    return {
+        models.IntegerField: integer,
+        models.BigIntegerField: integer,
+        models.PositiveIntegerField: integer,
+        models.DecimalField: {
+            "form_class": number_fields.DecimalField,
+            "widget": number_fields.NumberInput(attrs={"size": 8}, decimal=True),
+        },
+    }
+
+
 class RegistryHistoryAdmin(SimpleHistoryAdmin):
     """History for reading: who changed what and when, and old versions shown read-only.
 
@@ -66,6 +84,8 @@ class RegistryHistoryAdmin(SimpleHistoryAdmin):
     written from a history page here: an old version is shown with every field read-only and a
     POST is refused for everyone. A change is made on the object's own page, through the rules.
     """
+
+    formfield_overrides = number_overrides(14)
 
     def history_view(self, request, object_id, extra_context=None):
         return super().history_view(request, _object_id(object_id), extra_context)
@@ -287,7 +307,7 @@ class DecisionInline(admin.TabularInline):
     formfield_overrides = {
         models.TextField: {"widget": forms.Textarea(attrs={"rows": 1, "cols": 20})},
         models.CharField: {"widget": forms.TextInput(attrs={"size": 24})},
-        models.BigIntegerField: {"widget": forms.NumberInput(attrs={"style": "width: 9em"})},
+        **number_overrides(11),
     }
 
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from . import validators
+from . import number_fields, validators
 from .dimensions import DIMENSIONS
 from .dimensions import NAMES as DIMENSIONS_NAMES
 from .models import LegalForm, Organisation, Project
@@ -67,10 +67,10 @@ def bounded_range(*, label, field_name=None, minimum=0, maximum=10**13, decimals
 
     def bound():
         if decimals:
-            return forms.DecimalField(
+            return number_fields.DecimalField(
                 min_value=minimum, max_value=maximum, max_digits=16, decimal_places=decimals
             )
-        return forms.IntegerField(min_value=minimum, max_value=maximum)
+        return number_fields.IntegerField(min_value=minimum, max_value=maximum)
 
     class Field(django_filters.fields.RangeField):
         def __init__(self, *args, **kwargs):

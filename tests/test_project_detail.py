@@ -78,7 +78,7 @@ def test_detail_shows_every_field_formatted(client, fortsatt_sla):
         "Fortsatt SLA",
         "2020/00152",
         "Kommunförbundet Kalmar län",
-        "8025185011",
+        "802518-5011",
         "Småland och Öarna",
         "SE21",
         "19\xa0207\xa0538\xa0kr",  # 17 207 538 + 2 000 000
@@ -89,7 +89,7 @@ def test_detail_shows_every_field_formatted(client, fortsatt_sla):
         "109 — Active inclusion",
         "2 — Öka övergångarna till arbete",
         "matilda.svensson@kfkl.se",
-        "39127",
+        "391\xa027",
         "<p>Första stycket.</p>",
         "<p>Andra stycket.</p>",
         "https://www.esf.se/projektbank/2020-00152",
@@ -155,7 +155,7 @@ def seed_projects():
     [
         ("2020-00152", ["Fortsatt SLA", "17\xa0207\xa0538\xa0kr", "36\xa0619\xa0373\xa0kr",
                         "446", "50\xa0%", "2.3 — ", "109 — ", "matilda.svensson@kfkl.se"]),
-        ("22-005-S01", ["Samverkan, inkludering och anställningsbarhet", "8025185011", "40\xa0%",
+        ("22-005-S01", ["Samverkan, inkludering och anställningsbarhet", "802518-5011", "40\xa0%",
                         "584", "350", "A2A", "140", "KALMAR", "ESF+", "2021SE05SFPR001"]),
         ("2019-00419", ["Region Jämtland Härjedalen", "Välfärd och klimat",
                         "19\xa0895\xa0809\xa0kr", "29\xa0815\xa0599\xa0kr", "210", "125",

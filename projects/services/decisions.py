@@ -79,14 +79,20 @@ def decision_totals(decisions: Iterable[Decision]) -> Totals:
 
 def ledger(decisions: Iterable[Decision]) -> list[Decision]:
     """A project's decisions (given in recording order) in the order the rule reads them, each
-    with `running_grant` and `running_budget`: the totals after it, for the decision table."""
+    with `running_grant` and `running_budget`: the totals after it, for the decision table.
+
+    A total no decision so far has stated is unknown (None), as in `decision_totals`: a
+    snapshot without a grant leaves "ESF-stöd totalt" unknown, not 0.
+    """
     recorded = list(decisions)
     when = effective_dates(recorded)
     ordered = [recorded[i] for i in sorted(range(len(recorded)), key=lambda i: (when[i], i))]
-    running_grant = running_budget = 0
+    running_grant = running_budget = None
     for decision in ordered:
-        running_grant += decision.esf_grant_change or 0
-        running_budget += decision.total_budget_change or 0
+        if decision.esf_grant_change is not None:
+            running_grant = (running_grant or 0) + decision.esf_grant_change
+        if decision.total_budget_change is not None:
+            running_budget = (running_budget or 0) + decision.total_budget_change
         decision.running_grant, decision.running_budget = running_grant, running_budget
     return ordered
 

@@ -18,7 +18,16 @@ def number(value) -> str:
     """An integer with the language's grouping: 17 207 538 (sv, no-break spaces), 17,207,538."""
     if value is None or value == "":
         return "–"
-    return number_format(value, force_grouping=True)
+    return grouped(value)
+
+
+MINUS = "\u2212"
+
+
+def grouped(value, **kwargs) -> str:
+    """number_format with grouping, and a real minus sign (U+2212) for a negative number."""
+    text = number_format(value, force_grouping=True, **kwargs)
+    return MINUS + text[1:] if text.startswith("-") else text
 
 
 @register.filter
@@ -26,7 +35,7 @@ def kr(value) -> str:
     """Whole kronor: "17 207 538 kr" in Swedish, "SEK 17,207,538" in English."""
     if value is None or value == "":
         return "–"
-    amount = number_format(round(value), force_grouping=True)
+    amount = grouped(round(value))
     if is_english():
         return f"SEK{NBSP}{amount}"
     return f"{amount}{NBSP}kr"
@@ -38,7 +47,7 @@ def mkr(value) -> str:
     if value is None or value == "":
         return "–"
     millions = (Decimal(value) / 1_000_000).quantize(Decimal("0.1"), ROUND_HALF_UP)
-    amount = number_format(millions, decimal_pos=1, force_grouping=True)
+    amount = grouped(millions, decimal_pos=1)
     if is_english():
         return f"SEK{NBSP}{amount}{NBSP}m"
     return f"{amount}{NBSP}mnkr"
@@ -52,9 +61,26 @@ def percent(value) -> str:
     value = Decimal(value).quantize(Decimal("0.1"), ROUND_HALF_UP)  # number_format truncates
     places = 0 if value == value.to_integral() else 1
     text = number_format(value, decimal_pos=places)
+    text = MINUS + text[1:] if text.startswith("-") else text
     if is_english():
         return f"{text}%"
     return f"{text}{NBSP}%"
+
+
+@register.filter
+def org_number(value) -> str:
+    """An organisation number as it is written: 802518-5011; "–" when unknown."""
+    if not value:
+        return "–"
+    return f"{value[:6]}-{value[6:]}" if len(value) == 10 and value.isdigit() else value
+
+
+@register.filter
+def postcode(value) -> str:
+    """A Swedish postcode as it is written: 391 27."""
+    if not value:
+        return ""
+    return f"{value[:3]}{NBSP}{value[3:]}" if len(value) == 5 and value.isdigit() else value
 
 
 @register.simple_tag(takes_context=True)

@@ -41,3 +41,33 @@ def test_public_pages_render_without_horizontal_scrolling(page, demo_data, snap,
         scroll = page.evaluate("document.documentElement.scrollWidth")
         assert scroll <= 320, f"{name} scrolls sideways at 320 px ({scroll} px)"
         page.set_viewport_size({"width": 1440, "height": 900})
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_phones_show_the_money_of_every_row_without_sideways_scrolling(page, demo_data, prefix):
+    """At 390 px the tables become cards: every cell of a row, the ESF support and budget
+    included, lies inside the screen, with its column's name above it."""
+    project = Project.objects.filter(decisions__isnull=False).order_by("diary_number").first()
+    organisation = project.owner
+    page.set_viewport_size({"width": 390, "height": 844})
+    tables = {
+        "/projects/": "table.projects",
+        project.get_absolute_url().removeprefix("/en"): "#decisions-caption >> xpath=..",
+        organisation.get_absolute_url().removeprefix("/en"): "table.stack",
+        "/organisations/": "table.stack",
+        "/": "table.stack",
+    }
+    for url, selector in tables.items():
+        page.goto(prefix + url)
+        table = page.locator(selector).first
+        cells = table.locator("tbody tr").first.locator("td")
+        assert cells.count() >= 4, url
+        for index in range(cells.count()):
+            box = cells.nth(index).bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, (url, index, box)
+        labelled = table.locator("tbody tr").first.locator("td[data-label]")
+        before = labelled.first.evaluate("cell => getComputedStyle(cell, '::before').content")
+        assert before not in ("none", "normal", '""'), (url, before)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, url
+        # the table is still a table to assistive technology
+        assert table.get_attribute("role") == "table"

@@ -54,7 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "simple_history",
-    "axes",
+    "projects.lockout_app.LockoutConfig",  # django-axes
     "projects",
 ]
 

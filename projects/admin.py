@@ -2,21 +2,20 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import flatten_fieldsets
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.admin import widgets
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Subquery
 from django.forms.models import BaseInlineFormSet
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
-from . import number_fields, services
+from . import admin_history, number_fields, services
 from .admin_import import ImportAdminMixin
 from .dimensions import PER_PROGRAMME
 from .models import (
@@ -51,13 +50,6 @@ def add_errors(form: forms.BaseForm, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def _object_id(value: str) -> str:
-    """An id from an admin URL: digits, else 404 (a bad id must not reach the database)."""
-    if not value.isascii() or not value.isdigit():
-        raise Http404
-    return value
-
-
 def number_overrides(size: int) -> dict:
     """Amounts, counts and rates as caseworkers write them ("17 207 538 kr", "40,5"), shown
     grouped; text inputs, since `type=number` turns a Swedish "40,5" into 405."""
@@ -76,40 +68,8 @@ def number_overrides(size: int) -> dict:
     }
 
 
-class RegistryHistoryAdmin(SimpleHistoryAdmin):
-    """History for reading: who changed what and when, and old versions shown read-only.
-
-    django-simple-history's version page saves the old version on POST for anyone who may view
-    it, bypassing `services` (the money fields come back without being recomputed). Nothing is
-    written from a history page here: an old version is shown with every field read-only and a
-    POST is refused for everyone. A change is made on the object's own page, through the rules.
-    """
-
+class RegistryHistoryAdmin(admin_history.RegistryHistoryAdmin):
     formfield_overrides = number_overrides(14)
-
-    def history_view(self, request, object_id, extra_context=None):
-        return super().history_view(request, _object_id(object_id), extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method not in ("GET", "HEAD"):
-            raise PermissionDenied
-        request.esf_history_version = True
-        return super().history_form_view(
-            request, _object_id(object_id), _object_id(version_id), extra_context
-        )
-
-    def revert_disabled(self, request, obj=None) -> bool:
-        return True
-
-    def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
-        if getattr(request, "esf_history_version", False):
-            return readonly + [
-                field
-                for field in flatten_fieldsets(self.get_fieldsets(request, obj))
-                if field not in readonly
-            ]
-        return readonly
 
 
 class RefusalsAsMessages:
@@ -328,7 +288,11 @@ class ProjectChangeForm(VersionedForm):
 class ProjectAddForm(forms.ModelForm):
     """Creating a project records its first decision, so the form asks for that decision too."""
 
-    decided_on = forms.DateField(label=_("Beslutsdatum"), help_text=_("Datum för beviljandet."))
+    decided_on = forms.DateField(
+        label=_("Beslutsdatum"),
+        help_text=_("Datum för beviljandet."),
+        widget=widgets.AdminDateWidget,
+    )
     decided_by = forms.CharField(
         label=_("Beslutat av"),
         max_length=200,

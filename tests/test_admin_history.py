@@ -172,3 +172,28 @@ def test_bad_ids_in_history_addresses_are_404(client, path):
     response = client.get(path.format(pk=project.pk))
 
     assert response.status_code == 404
+
+
+def test_the_history_is_swedish_and_links_each_change_of_totals_to_its_decision(client):
+    from django.urls import reverse
+
+    from projects import services
+    from projects.models import Decision
+    from tests.factories import ProjectFactory, UserFactory
+
+    client.force_login(UserFactory(is_superuser=True))
+    project = ProjectFactory()
+    decision = Decision(
+        kind=Decision.Kind.CHANGE,
+        decided_on=project.start_date,
+        esf_grant_change=1_000_000,
+        total_budget_change=2_000_000,
+    )
+    services.apply_decisions(project_id=project.pk, save=[decision])
+    url = reverse("admin:projects_project_history", args=[project.pk])
+    body = client.get(url).content.decode()
+    assert "Historik:" in body and "View history" not in body
+    assert "Change reason" not in body and "Orsak" in body
+    link = reverse("admin:projects_decision_change", args=[decision.pk])
+    assert f'<a href="{link}">{decision.pk}</a>' in body
+    assert "None" not in body

@@ -205,11 +205,26 @@ def apply_decisions(
         _check_decision(decision)
     totals = decision_totals(_with_changes(saved, adding=save, removing=[d.pk for d in delete]))
     check_totals(project, totals)
+    deleted = [decision.pk for decision in delete]  # delete() forgets them
     for decision in delete:
         decision.delete()
     for decision in save:
         decision.save()
+    reason = totals_reason([decision.pk for decision in save], deleted=deleted)
+    existing = getattr(project, "_change_reason", None)
+    project._change_reason = f"{existing}; {reason}" if existing else reason
     return _save_totals(project, totals)
+
+
+def totals_reason(saved: Sequence[int], *, deleted: Sequence[int] = ()) -> str:
+    """The history's reason for a change of a project's totals: the ids of the decisions that
+    made it, "Beslut nr 12, 13" (the admin's history links each number to its decision)."""
+    parts = []
+    if saved:
+        parts.append("Beslut nr " + ", ".join(map(str, saved)))
+    if deleted:
+        parts.append("borttaget beslut " + ", ".join(map(str, deleted)))
+    return "; ".join(parts)
 
 
 def _refuse_moves(project: Project, decisions: Sequence[Decision], saved: list[Decision]) -> None:

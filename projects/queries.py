@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import caching
+from .dimensions import DIMENSIONS
 from .models import (
     InterventionField,
     LegalForm,
@@ -42,12 +43,19 @@ class ReferenceLists:
 
     def __post_init__(self) -> None:
         self.by_code = {
-            "programme": {p.period: p for p in self.programmes},
-            "region": {r.code: r for r in self.regions},
-            "programme_area": {a.code: a for a in self.areas},
-            "specific_objective": {o.code: o for o in self.objectives},
-            "intervention_field": {i.code: i for i in self.interventions},
+            dimension.name: {dimension.code_of(row): row for row in self.rows(dimension.name)}
+            for dimension in DIMENSIONS
         }
+
+    def rows(self, name: str) -> list:
+        """The rows of one dimension's code list, in reference order."""
+        return {
+            "programme": self.programmes,
+            "region": self.regions,
+            "programme_area": self.areas,
+            "specific_objective": self.objectives,
+            "intervention_field": self.interventions,
+        }[name]
 
     def codes(self, name: str) -> list[str]:
         return list(self.by_code[name])

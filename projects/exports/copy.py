@@ -62,15 +62,18 @@ def csv_sql(column: Column, export: Export):
     if kind in ("text", "name"):
         return guarded(value)
     if kind in ("status", "bool"):
-        # COPY writes NULL (no status, unknown yes/no) as nothing
-        return Case(
-            *(
-                When(Exact(value, code), then=Value(csv_cell(word, decimal_comma=False)))
-                for code, word in words(kind, export.lang).items()
-            ),
-            default=Value(None),
-            output_field=TextField(),
-        )
+        labels = {
+            code: Value(csv_cell(word, decimal_comma=False))
+            for code, word in words(kind, export.lang).items()
+        }
+        if isinstance(value, Case) and all(isinstance(w.result, Value) for w in value.cases):
+            # a CASE of codes (models.status_case): the same conditions with words as results,
+            # so that the server tests each condition once
+            cases = [When(w.condition, then=labels[w.result.value]) for w in value.cases]
+        else:
+            cases = [When(Exact(value, code), then=label) for code, label in labels.items()]
+        # COPY writes NULL (unknown yes/no) as nothing
+        return Case(*cases, default=Value(None), output_field=TextField())
     if kind == "date":
         return Func(value, Value("YYYY-MM-DD"), function="to_char", output_field=TextField())
     if kind == "decimal":

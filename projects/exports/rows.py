@@ -147,7 +147,8 @@ class RowBuilder:
         return list(groups)
 
     def source(self) -> str:
-        """The row function's source: one renderer call per column on its slot, `_16(r[0:2])`.
+        """The row function's source: one renderer call per column on its slot, `_16(r[0:2])`,
+        or the slot alone where the value is written as fetched (JSON, XLSX numbers).
 
         It holds indices and the names of the renderers (`names()`), never data. Unrolled
         rather than `map(call, renderers, itemgetter(*slots)(r))`: that builds a tuple of 36
@@ -155,9 +156,10 @@ class RowBuilder:
         12 % slower to build (docs/performance.md).
         """
         cells = []
-        for number, slot in enumerate(self.slots):
+        for number, (slot, render) in enumerate(zip(self.slots, self.renderers, strict=True)):
             index = f"{slot.start}:{slot.stop}" if isinstance(slot, slice) else str(slot)
-            cells.append(f"_{number}(r[{index}])")
+            # a value written as it is fetched needs no call
+            cells.append(f"r[{index}]" if render is _same else f"_{number}(r[{index}])")
         if self.style == "csv":
             return f"lambda r: _join([{', '.join(cells)}])"
         if self.style == "xlsx":
@@ -168,7 +170,9 @@ class RowBuilder:
     def names(self) -> dict[str, Any]:
         """The names the source refers to: `_join` and the renderers `_0`, `_1`, …."""
         names: dict[str, Any] = {"__builtins__": {}, "_join": self.delimiter.join}
-        names.update({f"_{number}": render for number, render in enumerate(self.renderers)})
+        names.update(
+            {f"_{n}": render for n, render in enumerate(self.renderers) if render is not _same}
+        )
         return names
 
     def function(self) -> Callable[[tuple], Any]:

@@ -47,12 +47,12 @@ def child(fmt: str, query: str) -> None:
     from django.test import RequestFactory
     from django.utils import translation
 
-    from projects import exports
+    from projects.exports import views
 
     translation.activate("sv")
     connection.ensure_connection()
     rss_before = vm_kib("VmRSS")
-    view = {"csv": exports.export_csv, "json": exports.export_json}[fmt]
+    view = {"csv": views.export_csv, "json": views.export_json}[fmt]
     request = RequestFactory().get(f"/projects/export.{fmt}?{query}", HTTP_HOST="127.0.0.1")
     cpu = time.process_time()
     started = time.perf_counter()

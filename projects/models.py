@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
 from django.db.models import F, Q
+from django.db.models.functions import Cast, NullIf, Round
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -436,6 +437,28 @@ def status_case(at: datetime.date) -> models.Case:
     )  # fmt: skip
 
 
+TENTH = Decimal("0.1")
+
+
+def esf_share(grant: int | None, budget: int | None) -> Decimal | None:
+    """The ESF grant in percent of the total budget, one decimal, halves rounded up (as
+    PostgreSQL's round() does for numeric); unknown without a grant or a budget."""
+    if grant is None or not budget:
+        return None
+    return (Decimal(grant) * 100 / budget).quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+def esf_share_sql() -> Round:
+    """The same share of a project as an SQL expression (numeric, so exact on PostgreSQL)."""
+    share = models.ExpressionWrapper(
+        Cast("esf_grant", models.DecimalField(max_digits=30, decimal_places=0))
+        * 100
+        / NullIf(F("total_budget"), models.Value(0)),
+        output_field=models.DecimalField(),
+    )
+    return Round(share, 1)
+
+
 class Project(models.Model):
     class Status(models.TextChoices):
         UPCOMING = PROJECT_UPCOMING, _("Kommande")
@@ -730,11 +753,8 @@ class Project(models.Model):
 
     @property
     def esf_share_of_budget(self) -> Decimal | None:
-        """ESF grant as percent of the total budget, one decimal."""
-        if self.esf_grant is None or not self.total_budget:
-            return None
-        share = Decimal(self.esf_grant) * 100 / self.total_budget
-        return share.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        """ESF grant as percent of the total budget, one decimal (`esf_share`)."""
+        return esf_share(self.esf_grant, self.total_budget)
 
 
 class Decision(models.Model):

@@ -2,15 +2,16 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
-from . import exports, views
+from . import views
+from .exports import views as export_views
 
 app_name = "projects"
 urlpatterns = [
     path("", views.home, name="home"),
     path("projects/", views.project_list, name="list"),
-    path("projects/export.csv", exports.export_csv, name="export_csv"),
-    path("projects/export.json", exports.export_json, name="export_json"),
-    path("projects/export.xlsx", exports.export_xlsx, name="export_xlsx"),
+    path("projects/export.csv", export_views.export_csv, name="export_csv"),
+    path("projects/export.json", export_views.export_json, name="export_json"),
+    path("projects/export.xlsx", export_views.export_xlsx, name="export_xlsx"),
     path("projects/<str:slug>/", views.project_detail, name="detail"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("organisations/", views.organisation_list, name="organisations"),

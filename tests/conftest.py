@@ -44,9 +44,9 @@ def _free_export_slots(monkeypatch):
     tests/test_export_limits.py installs the real number where it tests the limit."""
     import threading
 
-    from projects import export_limits
+    from projects.exports import limits
 
-    monkeypatch.setattr(export_limits, "EXPORT_SLOTS", threading.BoundedSemaphore(1000))
+    monkeypatch.setattr(limits, "EXPORT_SLOTS", threading.BoundedSemaphore(1000))
 
 
 @pytest.fixture(autouse=True)

@@ -59,9 +59,9 @@ def test_xlsx(portfolio, tmp_path):
 
 
 def test_xlsx_above_the_limit_is_refused(portfolio, tmp_path, monkeypatch):
-    from projects import exports
+    from projects.exports import limits
 
-    monkeypatch.setattr(exports, "XLSX_ROW_LIMIT", 1)
+    monkeypatch.setattr(limits, "XLSX_ROW_LIMIT", 1)
     with pytest.raises(CommandError, match="use --format csv"):
         call_command("export_projects", "--format", "xlsx", "-o", str(tmp_path / "x.xlsx"))
 

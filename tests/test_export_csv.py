@@ -7,11 +7,13 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.http import StreamingHttpResponse
+from django.http import QueryDict, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from projects import exports
+from projects.exports import cells, columns
+from projects.exports import csv as csv_export
+from projects.exports.export import Export
 from projects.models import (
     InterventionField,
     Organisation,
@@ -107,7 +109,7 @@ def defused(text: str) -> str:
 
 
 def expected_row(project: Project, *, decimal_comma: bool = False) -> list[str]:
-    """One CSV row as the database says it should be, written independently of exports.py."""
+    """One CSV row as the database says it should be, written independently of projects/exports/."""
     project = Project.objects.get(pk=project.pk)  # as stored: Decimal("50") reads back "50.00"
 
     def text(value) -> str:
@@ -176,7 +178,7 @@ def test_round_trip_every_column_of_a_filtered_set(client, portfolio):
     response = client.get(f"{URL}?region=SE21&region=SE33&sort=diary_number")
     body, rows = read_csv(response)
     assert body.startswith(b"\xef\xbb\xbf")  # the BOM that makes Excel read UTF-8
-    assert rows[0] == [column.sv for column in exports.COLUMNS]
+    assert rows[0] == [column.sv for column in columns.COLUMNS]
     expected = [p for p in portfolio if p.region and p.region.code in ("SE21", "SE33")]
     assert len(rows) - 1 == len(expected) == 4
     for row, project in zip(rows[1:], sorted(expected, key=lambda p: p.diary_number), strict=True):
@@ -243,29 +245,29 @@ def test_cells_a_spreadsheet_would_run_are_neutralised(client, portfolio):
 
 @pytest.mark.parametrize("text", ["=SUM(A1:A9)", "+46 70 123", "-1+1", "@cmd", "\tx", "\rx"])
 def test_csv_cell_prefixes_text_a_spreadsheet_would_run(text):
-    assert exports.csv_cell(text, decimal_comma=False) == "'" + text
+    assert cells.csv_cell(text, decimal_comma=False) == "'" + text
 
 
 @pytest.mark.parametrize("value", [-250_000, -1, 0, Decimal("-12.50"), datetime.date(2020, 1, 2)])
 def test_csv_cell_leaves_numbers_negative_ones_too(value):
-    assert exports.csv_cell(value, decimal_comma=False) == value
+    assert cells.csv_cell(value, decimal_comma=False) == value
 
 
 def test_csv_cell_writes_a_decimal_comma_only_in_semicolon_mode():
-    assert exports.csv_cell(Decimal("-12.50"), decimal_comma=True) == "-12,50"
-    assert exports.csv_cell(-5, decimal_comma=True) == -5
-    assert exports.csv_cell("Välfärd", decimal_comma=True) == "Välfärd"
+    assert cells.csv_cell(Decimal("-12.50"), decimal_comma=True) == "-12,50"
+    assert cells.csv_cell(-5, decimal_comma=True) == -5
+    assert cells.csv_cell("Välfärd", decimal_comma=True) == "Välfärd"
 
 
 def test_csv_text_quotes_only_what_must_be_quoted():
-    comma = exports.csv_text(delimiter=",", decimal_comma=False)
+    comma = csv_export.csv_text(delimiter=",", decimal_comma=False)
     assert comma(-250_000) == "-250000"
     assert comma(None) == ""
     assert comma("Välfärd; vård") == "Välfärd; vård"
     assert comma('Sa "hej", sa hon') == '"Sa ""hej"", sa hon"'
     assert comma("rad 1\nrad 2") == '"rad 1\nrad 2"'
     assert comma("=1+1") == "'=1+1"
-    semicolon = exports.csv_text(delimiter=";", decimal_comma=True)
+    semicolon = csv_export.csv_text(delimiter=";", decimal_comma=True)
     assert semicolon("Välfärd; vård") == '"Välfärd; vård"'
     assert semicolon(Decimal("-12.50")) == "-12,50"
 
@@ -358,7 +360,7 @@ def test_an_empty_set_is_a_header_only(client, portfolio):
 
 
 def test_a_code_list_row_added_after_the_lists_were_loaded_is_still_named(portfolio):
-    export = exports.Export(exports.QueryDict(""), base_url="http://testserver")
+    export = Export(QueryDict(""), base_url="http://testserver")
     new_region = Region.objects.create(code="SE99", name_sv="Nyregion", name_en="New region")
     Project.objects.filter(diary_number="2015/00001").update(region=new_region)
     rows = [row for row in export.rows("xlsx") if row[0] == "2015/00001"]
@@ -409,10 +411,10 @@ def test_postgresql_copy_writes_the_bytes_python_writes(portfolio, query):
         total_budget=3,
         esf_grant=2,
     )  # 66.666… %
-    export = lambda: exports.Export(  # noqa: E731
-        exports.QueryDict(query), base_url="http://testserver"
+    export = lambda: Export(  # noqa: E731
+        QueryDict(query), base_url="http://testserver"
     )
-    copied = b"".join(exports.csv_chunks(export()))
-    written = b"".join(exports.csv_chunks(export(), use_copy=False))
+    copied = b"".join(csv_export.csv_chunks(export()))
+    written = b"".join(csv_export.csv_chunks(export(), use_copy=False))
     assert copied == written
     assert copied.count(b"\n") > 2

@@ -10,7 +10,7 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from projects import exports
+from projects.exports import columns
 from projects.models import Project
 from tests.factories import DecisionFactory, ProjectFactory
 from tests.test_export_csv import list_order, make_portfolio
@@ -67,7 +67,7 @@ def read_json(response) -> dict:
 
 
 def check_shape(document: dict) -> None:
-    """Fail unless the document is what the module docstring of exports.py promises."""
+    """Fail unless the document is what the docstring of projects/exports/ promises."""
     assert list(document) == ["count", "exported_at", "filters", "warnings", "projects"]
     assert document["count"] == len(document["projects"])
     assert isinstance(document["filters"], dict) and isinstance(document["warnings"], list)
@@ -185,5 +185,5 @@ def test_query_count_does_not_grow_with_rows(client, django_assert_num_queries, 
 
 
 def test_json_keys_come_from_the_column_spec():
-    keys = {column.key.split(".")[0] for column in exports.COLUMNS}
+    keys = {column.key.split(".")[0] for column in columns.COLUMNS}
     assert keys == set(SHAPE)

@@ -18,7 +18,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from esfportal.settings import env_positive
-from projects import export_limits, exports, services
+from projects import services
+from projects.exports import limits, views
 from projects.models import Decision, Project
 from tests.factories import DecisionFactory, ProjectFactory
 
@@ -46,26 +47,26 @@ def close(response) -> None:
 def configured_slots(monkeypatch, settings) -> threading.BoundedSemaphore:
     """The slots as a process starts with them (conftest gives other tests plenty)."""
     slots = threading.BoundedSemaphore(settings.ESF_EXPORT_CONCURRENCY)
-    monkeypatch.setattr(export_limits, "EXPORT_SLOTS", slots)
+    monkeypatch.setattr(limits, "EXPORT_SLOTS", slots)
     return slots
 
 
 def one_slot(monkeypatch) -> threading.BoundedSemaphore:
     slots = threading.BoundedSemaphore(1)
-    monkeypatch.setattr(export_limits, "EXPORT_SLOTS", slots)
+    monkeypatch.setattr(limits, "EXPORT_SLOTS", slots)
     return slots
 
 
 def take_every_slot() -> int:
     taken = 0
-    while export_limits.EXPORT_SLOTS.acquire(blocking=False):
+    while limits.EXPORT_SLOTS.acquire(blocking=False):
         taken += 1
     return taken
 
 
 def give_back(taken: int) -> None:
     for _ in range(taken):
-        export_limits.EXPORT_SLOTS.release()
+        limits.EXPORT_SLOTS.release()
 
 
 def free_slots() -> int:
@@ -130,7 +131,7 @@ def test_at_the_cap_the_workbook_is_sent_in_pieces_with_its_length(
     client, projects, settings, monkeypatch
 ):
     settings.ESF_XLSX_MAX_ROWS = 4
-    monkeypatch.setattr(exports, "COPY_PIECE", 1000)
+    monkeypatch.setattr(views, "COPY_PIECE", 1000)
     response = client.get(URLS["xlsx"])
     assert response.status_code == 200
     pieces = list(response.streaming_content)
@@ -142,16 +143,16 @@ def test_at_the_cap_the_workbook_is_sent_in_pieces_with_its_length(
 
 def test_the_workbook_is_spooled_in_memory_and_closed(client, projects, monkeypatch):
     files = []
-    spooled = exports.tempfile.SpooledTemporaryFile
+    spooled = views.tempfile.SpooledTemporaryFile
 
     def spy(*args, **kwargs):
         files.append(spooled(*args, **kwargs))
         return files[-1]
 
-    monkeypatch.setattr(exports.tempfile, "SpooledTemporaryFile", spy)
+    monkeypatch.setattr(views.tempfile, "SpooledTemporaryFile", spy)
     body(client.get(URLS["xlsx"]))
     assert len(files) == 1 and files[0].closed
-    assert files[0]._max_size == exports.XLSX_SPOOL_BYTES
+    assert files[0]._max_size == views.XLSX_SPOOL_BYTES
 
 
 def test_the_refusal_gives_its_slot_back(client, projects, settings, monkeypatch):
@@ -216,7 +217,7 @@ def test_a_slot_is_freed_when_the_response_is_closed_before_its_end(
     client, projects, monkeypatch, fmt, pieces_read
 ):
     slots = one_slot(monkeypatch)
-    monkeypatch.setattr(exports, "COPY_PIECE", 100)  # XLSX in several pieces
+    monkeypatch.setattr(views, "COPY_PIECE", 100)  # XLSX in several pieces
     response = client.get(URLS[fmt])
     content = iter(response.streaming_content)
     for _ in range(pieces_read):
@@ -231,7 +232,7 @@ def test_a_slot_is_freed_when_the_response_is_closed_before_its_end(
 
 def test_a_dropped_response_frees_its_slot_when_collected(client, projects, monkeypatch):
     slots = one_slot(monkeypatch)
-    stream = export_limits.ExportStream(slots.release, key="k", max_bytes=0)
+    stream = limits.ExportStream(slots.release, key="k", max_bytes=0)
     assert slots.acquire(blocking=False)
     stream.wrap(iter([b"x"]))
     del stream
@@ -246,13 +247,13 @@ def test_a_slot_is_freed_when_the_export_fails_midway(client, projects, monkeypa
         yield b"header\n"
         raise RuntimeError("the database went away")
 
-    working = exports.csv_chunks
-    monkeypatch.setattr(exports, "csv_chunks", failing)
+    working = views.csv_chunks
+    monkeypatch.setattr(views, "csv_chunks", failing)
     response = client.get(URLS["csv"])
     with pytest.raises(RuntimeError):
         body(response)
     assert slots.acquire(blocking=False)  # free again, and held here
-    monkeypatch.setattr(exports, "csv_chunks", working)
+    monkeypatch.setattr(views, "csv_chunks", working)
     assert client.get(URLS["csv"]).status_code == 503  # so the broken file was not kept
     slots.release()
 
@@ -263,7 +264,7 @@ def test_a_slot_is_freed_when_the_view_fails(client, projects, monkeypatch):
     def failing(export, file, *, count):
         raise RuntimeError("out of disk")
 
-    monkeypatch.setattr(exports, "write_xlsx", failing)
+    monkeypatch.setattr(views, "write_xlsx", failing)
     with pytest.raises(RuntimeError):
         client.get(URLS["xlsx"])
     assert slots.acquire(blocking=False)
@@ -273,13 +274,13 @@ def test_a_slot_is_freed_when_the_view_fails(client, projects, monkeypatch):
 def test_exports_not_yet_sent_hold_their_slots(projects, monkeypatch):
     """Responses being sent (by other threads of the process) keep their slots until closed."""
     slots = threading.BoundedSemaphore(2)
-    monkeypatch.setattr(export_limits, "EXPORT_SLOTS", slots)
+    monkeypatch.setattr(limits, "EXPORT_SLOTS", slots)
     factory = RequestFactory()
     responses = []
     for n in range(4):
         request = factory.get(URLS["csv"], {"q": f"unused-{n}"})
         with translation.override("sv"):
-            responses.append(exports.export_csv(request))
+            responses.append(views.export_csv(request))
     assert [r.status_code for r in responses] == [200, 200, 503, 503]
     for response in responses:
         close(response)
@@ -372,14 +373,14 @@ def test_language_host_and_filter_each_give_their_own_file(client, projects):
 
 def test_the_key_changes_with_the_day_and_the_order_of_repeated_values(monkeypatch):
     factory = RequestFactory()
-    key = export_limits.cache_key
+    key = limits.cache_key
     both = factory.get(URLS["csv"], {"region": ["SE21", "SE33"]})
     swapped = factory.get(URLS["csv"], {"region": ["SE33", "SE21"]})
     assert key(both, "csv") != key(swapped, "csv")  # the file name follows the order
     assert key(both, "csv") != key(both, "json")
     today = key(both, "csv")
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    monkeypatch.setattr(export_limits.timezone, "localdate", lambda: tomorrow)
+    monkeypatch.setattr(limits.timezone, "localdate", lambda: tomorrow)
     assert key(both, "csv") != today  # statuses and the file name depend on the day
 
 
@@ -409,10 +410,10 @@ def test_the_cache_bound_zero_keeps_nothing(client, projects, settings):
 
 
 def test_a_kept_file_is_decompressed_in_bounded_pieces(monkeypatch):
-    monkeypatch.setattr(export_limits, "PIECE", 4096)
+    monkeypatch.setattr(limits, "PIECE", 4096)
     data = os.urandom(50_000) + b"a" * 200_000  # incompressible, then very compressible
     compressor = zlib.compressobj(1, wbits=31)
     blob = compressor.compress(data) + compressor.flush()
-    pieces = list(export_limits.decompressed(blob))
+    pieces = list(limits.decompressed(blob))
     assert b"".join(pieces) == data
     assert max(map(len, pieces)) <= 4096

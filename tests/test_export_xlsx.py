@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from projects import exports
+from projects.exports import columns, limits, views, xlsx
 from tests.factories import DecisionFactory, ProjectFactory
 from tests.test_export_csv import list_order, make_portfolio
 
@@ -29,13 +30,13 @@ def read_xlsx(response) -> openpyxl.Workbook:
 def test_it_opens_with_typed_cells(client, portfolio):
     response = client.get(f"{URL}?region=SE21&sort=diary_number")
     assert response.status_code == 200
-    assert response["Content-Type"] == exports.XLSX_TYPE
+    assert response["Content-Type"] == views.XLSX_TYPE
     workbook = read_xlsx(response)
     assert workbook.sheetnames == ["Projekt", "Om data"]
     sheet = workbook["Projekt"]
     assert sheet.freeze_panes == "A2"
-    assert [c.value for c in sheet[1]] == [column.sv for column in exports.COLUMNS]
-    row = {column.key: cell for column, cell in zip(exports.COLUMNS, sheet[2], strict=True)}
+    assert [c.value for c in sheet[1]] == [column.sv for column in columns.COLUMNS]
+    row = {column.key: cell for column, cell in zip(columns.COLUMNS, sheet[2], strict=True)}
     assert row["diary_number"].value == "2015/00001"
     assert row["name"].value == "Kompetenslyft i vården"
     assert row["esf_grant"].value == 5_000_000 and row["esf_grant"].data_type == "n"
@@ -49,7 +50,7 @@ def test_it_opens_with_typed_cells(client, portfolio):
     assert row["region.name"].value == "Småland och Öarna"
     assert row["decision_count"].value == 2
     assert sheet.max_row == 1 + 3
-    assert sheet.column_dimensions["AH"].width == exports.XLSX_WIDE["description"]
+    assert sheet.column_dimensions["AH"].width == xlsx.XLSX_WIDE["description"]
 
 
 def test_formula_like_text_stays_text(client, portfolio):
@@ -90,7 +91,7 @@ def test_above_the_row_limit_it_refuses_and_points_to_the_csv(client, portfolio,
 def test_the_limits_are_documented(settings):
     assert settings.ESF_XLSX_MAX_ROWS == 20_000
     assert "ESF_XLSX_MAX_ROWS" in exports.__doc__
-    assert exports.XLSX_ROW_LIMIT == 200_000  # export_projects
+    assert limits.XLSX_ROW_LIMIT == 200_000  # export_projects
     assert "XLSX_ROW_LIMIT" in exports.__doc__
 
 

@@ -4,7 +4,11 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.http import QueryDict
 
-from projects import exports
+from projects.exports import limits
+from projects.exports.csv import csv_chunks
+from projects.exports.export import Export
+from projects.exports.json import json_chunks
+from projects.exports.xlsx import write_xlsx
 
 
 class Command(BaseCommand):
@@ -55,23 +59,23 @@ class Command(BaseCommand):
         params["sep"] = options["sep"]
         if options["headers"]:
             params["headers"] = options["headers"]
-        export = exports.Export(params, base_url=options["base_url"], default_lang=options["lang"])
+        export = Export(params, base_url=options["base_url"], default_lang=options["lang"])
         for problem in export.problems():
             self.stderr.write(f"Ignored: {problem}")
 
         count = export.count()
-        if format == "xlsx" and count > exports.XLSX_ROW_LIMIT:
+        if format == "xlsx" and count > limits.XLSX_ROW_LIMIT:
             raise CommandError(
-                f"{count} projects is more than the XLSX limit of {exports.XLSX_ROW_LIMIT}; "
+                f"{count} projects is more than the XLSX limit of {limits.XLSX_ROW_LIMIT}; "
                 "use --format csv or a narrower filter."
             )
         started = time.perf_counter()
         file = sys.stdout.buffer if output == "-" else open(output, "wb")  # noqa: SIM115
         try:
             if format == "xlsx":
-                exports.write_xlsx(export, file, count=count)
+                write_xlsx(export, file, count=count)
             else:
-                chunks = exports.csv_chunks if format == "csv" else exports.json_chunks
+                chunks = csv_chunks if format == "csv" else json_chunks
                 for chunk in chunks(export):
                     file.write(chunk)
         finally:

@@ -5,7 +5,8 @@ build before its first byte, six at once up to 121 s, and meanwhile an ordinary 
 over 60 s; a full JSON export took 10–13 s. Three bounds, read from settings
 (docs/operations.md, "Exports"):
 
-- **XLSX rows**: `ESF_XLSX_MAX_ROWS` (default 20 000), see `exports.export_xlsx`.
+- **XLSX rows**: `ESF_XLSX_MAX_ROWS` (default 20 000, `xlsx_max_rows`) for the web export,
+  refused above it by `views.export_xlsx`; `XLSX_ROW_LIMIT` for `manage.py export_projects`.
 - **Concurrency**: at most `ESF_EXPORT_CONCURRENCY` (default 2) exports are being built at
   once in one process (`EXPORT_SLOTS`, taken without waiting). Every export that is not served
   from the cache below takes a slot, whatever its size: the size is known only after a COUNT,
@@ -42,7 +43,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from . import caching
+from .. import caching
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +52,16 @@ EXPORT_SLOTS = threading.BoundedSemaphore(settings.ESF_EXPORT_CONCURRENCY)
 RETRY_AFTER_SECONDS = 30  # a large export takes 3–30 s
 PIECE = 256 * 1024  # bytes per piece of a file served from the cache
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "X-ESF-Ignored-Parameters")
+# openpyxl writes about 5 000 rows/s here with lxml (3 900 without; docs/performance.md). The
+# workbook is built before the first byte, so a limit bounds the wait; CSV streams any size.
+# This one bounds `export_projects --format xlsx` (a scheduled job has time); the web export's
+# far lower one is `ESF_XLSX_MAX_ROWS`.
+XLSX_ROW_LIMIT = 200_000
+
+
+def xlsx_max_rows() -> int:
+    """Rows above which the web export refuses XLSX (`ESF_XLSX_MAX_ROWS`, default 20 000)."""
+    return settings.ESF_XLSX_MAX_ROWS
 
 
 def export_cache() -> BaseCache:

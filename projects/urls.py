@@ -19,7 +19,9 @@ urlpatterns = [
     # for by its Swedish path redirects to its own.
     path(_("om-data/"), views.about, name="about"),
     path(_("tillganglighet/"), views.accessibility, name="accessibility"),
+    path(_("oppna-data/"), views.open_data, name="open_data"),
     path("om-data/", RedirectView.as_view(pattern_name="projects:about", permanent=True)),
+    path("oppna-data/", RedirectView.as_view(pattern_name="projects:open_data", permanent=True)),
     path(
         "tillganglighet/",
         RedirectView.as_view(pattern_name="projects:accessibility", permanent=True),

@@ -258,6 +258,11 @@ def about(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/about.html", context)
 
 
+def open_data(request: HttpRequest) -> HttpResponse:
+    """The API, the feeds and the downloads, in words, with example addresses."""
+    return render(request, "projects/api.html")
+
+
 def accessibility(request: HttpRequest) -> HttpResponse:
     contact = {"email": settings.ACCESSIBILITY_EMAIL, "phone": settings.ACCESSIBILITY_PHONE}
     return render(request, "projects/accessibility.html", {"contact": contact})

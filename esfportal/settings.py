@@ -210,6 +210,11 @@ TRUSTED_PROXIES = env_list(
 # scripts). Each client address gets ESF_API_RATE requests (count/second|minute|hour|day),
 # counted in the default cache; beyond that 429 with Retry-After.
 ESF_API_RATE = os.environ.get("ESF_API_RATE", "120/minute").strip()
+_count, _slash, _unit = ESF_API_RATE.partition("/")
+if not (_count.isdigit() and int(_count) > 0 and _unit in ("second", "minute", "hour", "day")):
+    raise ImproperlyConfigured(
+        f"ESF_API_RATE must look like 120/minute (second, minute, hour, day), got {ESF_API_RATE!r}"
+    )
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [],
@@ -217,7 +222,6 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_THROTTLE_CLASSES": ["projects.api.throttling.ClientRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"api": ESF_API_RATE},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Rates and shares are JSON numbers, not strings
     "COERCE_DECIMAL_TO_STRING": False,

@@ -30,6 +30,14 @@ def validators() -> tuple[str, datetime.datetime]:
     return etag, max(caching.registry_changed_at(), midnight)
 
 
+def _validated(response, etag: str, timestamp: int):
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(timestamp)
+    # Caches may keep the answer but must ask again each time: a 304 costs one cache read
+    response["Cache-Control"] = "public, max-age=0, must-revalidate"
+    return response
+
+
 def registry_conditional(method: Callable) -> Callable:
     """Answer 304 when the request's If-None-Match / If-Modified-Since match the registry's
     version; otherwise run the view and put the validators on its 200."""
@@ -40,12 +48,10 @@ def registry_conditional(method: Callable) -> Callable:
         timestamp = int(last_modified.timestamp())
         not_modified = get_conditional_response(request, etag=etag, last_modified=timestamp)
         if not_modified is not None:
-            return not_modified
+            return _validated(not_modified, etag, timestamp)
         response = method(self, request, *args, **kwargs)
         if response.status_code == 200:
-            response["ETag"] = etag
-            response["Last-Modified"] = http_date(timestamp)
-            response["Cache-Control"] = "public, max-age=0, must-revalidate"
+            _validated(response, etag, timestamp)
         return response
 
     return view

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from ..lockout import client_ip
@@ -12,6 +13,11 @@ class ClientRateThrottle(SimpleRateThrottle):
     trusted proxies forwarded), so one client behind the TLS proxy is not everyone."""
 
     scope = "api"
+
+    def get_rate(self) -> str:
+        # Read at each request (not once at import, as DRF's rates are), so that the setting
+        # is the one in force
+        return settings.ESF_API_RATE
 
     def get_cache_key(self, request, view) -> str:
         return self.cache_format % {"scope": self.scope, "ident": client_ip(request)}

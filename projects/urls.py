@@ -2,7 +2,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
-from . import exports, views
+from . import exports, feeds, views
 
 app_name = "projects"
 urlpatterns = [
@@ -12,9 +12,16 @@ urlpatterns = [
     path("projects/export.json", exports.export_json, name="export_json"),
     path("projects/export.xlsx", exports.export_xlsx, name="export_xlsx"),
     path("projects/<str:slug>/", views.project_detail, name="detail"),
+    path("projects/<str:slug>/feed.atom", feeds.ProjectDecisionFeed(), name="project_feed"),
+    path("beslut/feed.atom", feeds.DecisionFeed(), name="decision_feed"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("organisations/", views.organisation_list, name="organisations"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation"),
+    path(
+        "organisations/<int:pk>/feed.atom",
+        feeds.OrganisationDecisionFeed(),
+        name="organisation_feed",
+    ),
     # Swedish paths, translated for English pages (/en/about-the-data/); an English page asked
     # for by its Swedish path redirects to its own.
     path(_("om-data/"), views.about, name="about"),

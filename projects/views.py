@@ -150,6 +150,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
             "today": today,
             "ranges": filterset.ranges_in_use(),
             "chips": filter_summary.chips(filterset, chip_params, lang()),
+            "feed_url": feed_url(filterset),
             "range_fields": range_fields(filterset, request.GET),
             "export_links": [
                 (_("Ladda ner CSV"), reverse("projects:export_csv")),
@@ -158,6 +159,14 @@ def project_list(request: HttpRequest) -> HttpResponse:
             ],
         },
     )
+
+
+def feed_url(filterset: ProjectFilter) -> str:
+    """The Atom feed of the decisions on the projects the filter selects (not its sort)."""
+    params = filterset.valid_params()
+    params.pop("sort", None)
+    query = params.urlencode()
+    return reverse("projects:decision_feed") + (f"?{query}" if query else "")
 
 
 def range_fields(filterset: ProjectFilter, params) -> list[tuple[str, dict]]:

@@ -2,7 +2,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
-from . import exports, feeds, views
+from . import dashboard_tables, decision_exports, exports, feeds, views
 
 app_name = "projects"
 urlpatterns = [
@@ -14,6 +14,9 @@ urlpatterns = [
     path("projects/<str:slug>/", views.project_detail, name="detail"),
     path("projects/<str:slug>/feed.atom", feeds.ProjectDecisionFeed(), name="project_feed"),
     path("beslut/feed.atom", feeds.DecisionFeed(), name="decision_feed"),
+    path("beslut/export.csv", decision_exports.export_csv, name="decision_export_csv"),
+    path("beslut/export.xlsx", decision_exports.export_xlsx, name="decision_export_xlsx"),
+    path("dashboard/<slug:table>.csv", dashboard_tables.table_csv, name="dashboard_table_csv"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("organisations/", views.organisation_list, name="organisations"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation"),

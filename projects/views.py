@@ -156,6 +156,8 @@ def project_list(request: HttpRequest) -> HttpResponse:
                 (_("Ladda ner CSV"), reverse("projects:export_csv")),
                 (_("JSON"), reverse("projects:export_json")),
                 (_("Excel"), reverse("projects:export_xlsx")),
+                (_("Beslut som CSV"), reverse("projects:decision_export_csv")),
+                (_("Beslut som Excel"), reverse("projects:decision_export_xlsx")),
             ],
         },
     )

@@ -20,10 +20,7 @@ def absolute(request, path: str) -> str:
 
 
 def operation_id(project: Project) -> str:
-    """The Kohesio-style operation identifier: the programme's CCI, "_", the diary number
-    (`2021SE05SFPR001_22-005-S01`); the diary number alone when the programme has no CCI."""
-    cci = project.programme.cci
-    return f"{cci}_{project.diary_number}" if cci else project.diary_number
+    return project.operation_id
 
 
 class CodeSerializer(serializers.Serializer):

@@ -21,7 +21,8 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import aggregates, caching, presenters, queries, services
+from .. import caching, dashboard_tables, queries, services
+from ..dashboard_tables import dashboard_filter
 from ..decision_filters import DecisionFilter, Decisions
 from ..filters import DEFAULT_SORT, RELEVANCE, SORT_FIELDS, ProjectFilter, sort_choices
 from ..models import Decision, LegalForm, Organisation, Project
@@ -397,47 +398,6 @@ class CodeLists(ApiView):
 
 
 # --- aggregates ------------------------------------------------------------------------------
-def dashboard_tables(request, params) -> tuple[dict, list[dict], ProjectFilter]:
-    """The dashboard's key figures and every table on it, as data, for a query string; the
-    same cached rows and presenters as the dashboard page."""
-    reference = queries.reference_lists()
-    filterset = ProjectFilter(params, queryset=Project.objects.all(), reference=reference)
-    problems = filterset.problems(page_params=("lang",))
-    if problems:
-        raise BadRequest(problems)
-    projects = filterset.qs
-    rows = caching.aggregate("dashboard", projects, lambda: aggregates.dashboard_rows(projects))
-    links = presenters.ListLinks(filterset.valid_params(), filterset.selected())
-    sections = []
-    if rows["portfolio"]:
-        sections = presenters.build_sections(
-            **rows, reference=reference, language=translation.get_language(), links=links
-        )
-    figures = aggregates.key_figures(rows["portfolio"], rows["distribution"])
-    tables = [
-        {
-            "id": chart.id,
-            "section": section.id,
-            "title": chart.title,
-            "caption": chart.table.caption,
-            "header": chart.table.header,
-            "columns": [{"label": c.label, "unit": c.format} for c in chart.table.columns],
-            "rows": [
-                {
-                    "label": row.header,
-                    "level": row.level,
-                    "values": row.cells,
-                    "links": {"projects": request.build_absolute_uri(row.url) if row.url else None},
-                }
-                for row in chart.table.rows
-            ],
-        }
-        for section in sections
-        for chart in section.charts
-    ]
-    return figures, tables, filterset
-
-
 TABLE_SCHEMA = inline_serializer(
     "Aggregates",
     {
@@ -460,7 +420,11 @@ class Aggregates(ApiView):
     )
     @registry_conditional
     def get(self, request):
-        figures, tables, filterset = dashboard_tables(request, request.GET)
+        filterset = dashboard_filter(request.GET)
+        problems = filterset.problems(page_params=("lang",))
+        if problems:
+            raise BadRequest(problems)
+        figures, tables = dashboard_tables.tables(filterset, absolute=request.build_absolute_uri)
         query = filterset.valid_params().urlencode()
         html = reverse("projects:dashboard") + (f"?{query}" if query else "")
         return Response(

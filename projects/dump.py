@@ -89,7 +89,8 @@ def _code_tables(english: bool) -> list[tuple[str, Any, list[tuple[str, Any, str
             *code,
         ]),
         ("specific_objectives", SpecificObjective.objects.select_related(
-            "programme_area__programme").order_by("programme_area__programme__first_year", "code"), [
+            "programme_area__programme").order_by(
+            "programme_area__programme__first_year", "code"), [
             (h("Programperiod", "Programme period"),
              lambda r: r.programme_area.programme.period, "string"),
             (h("Programområde, kod", "Programme area code"),

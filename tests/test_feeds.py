@@ -102,3 +102,14 @@ def test_the_feed_query_count_is_constant(client, decisions, django_assert_num_q
     # the code lists (5), the decisions with their projects and programmes
     with django_assert_num_queries(6):
         client.get(FEED + "?region=SE21")
+
+
+def test_links_with_an_organisation_id_are_not_grouped_like_numbers(client, settings):
+    from projects.models import Organisation
+
+    owner = OrganisationFactory()
+    Organisation.objects.filter(pk=owner.pk).update(id=12345)
+    ProjectFactory(owner_id=12345)
+    body = client.get("/organisations/12345/").content.decode()
+    assert 'href="/projects/?owner=12345"' in body
+    assert "/organisations/12345/feed.atom" in body

@@ -168,6 +168,8 @@ def test_a_project_has_numbers_iso_dates_links_and_the_operation_id(client, port
     assert [d["kind"] for d in detail["decisions"]] == ["grant", "change"]
     assert detail["decisions"][-1]["running_grant"] == 17_207_538 + 1_000_000 == detail["esf_grant"]
     assert detail["sources"] == []
+    decisions = client.get(detail["links"]["decisions"]).json()["decisions"]
+    assert [d["kind"] for d in decisions] == ["change", "grant"]
 
 
 def test_an_unknown_project_is_404_json(client, portfolio):

@@ -8,6 +8,7 @@ and whatever else relates to it.
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.http import urlencode
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -121,11 +122,13 @@ class ProjectSerializer(serializers.Serializer):
         return {
             "self": absolute(request, reverse("api:project", args=[project.slug])),
             "html": absolute(request, project.get_absolute_url()),
-            "decisions": absolute(
-                request, reverse("api:decisions") + f"?project={project.diary_number}"
-            ),
+            "decisions": absolute(request, decisions_of(project)),
             "owner": absolute(request, reverse("api:organisation", args=[project.owner_id])),
         }
+
+
+def decisions_of(project: Project) -> str:
+    return reverse("api:decisions") + "?" + urlencode({"project": project.diary_number})
 
 
 class DecisionSerializer(serializers.Serializer):

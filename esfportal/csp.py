@@ -7,6 +7,10 @@ nothing else more:
   the project page, simple_history's history list); its scripts, select2 included, are files;
 - the dashboard: Plotly draws its SVG with `style` attributes and adds its own `<style>` rules.
 Checked in Chromium with the strict policy forced on every page: only those two broke.
+The API docs (`/api/v1/docs/`, Swagger UI) keep the strict policy: their start-up script is a
+file the docs view serves (`?script`), their page rules are in `static/css/api-docs.css`, and
+Swagger UI's files come from the drf-spectacular-sidecar package through our static files
+(`tests/browser/test_api_docs.py` checks that nothing is refused).
 Inline styles cannot run code; script-src stays `'self'` on every page.
 """
 

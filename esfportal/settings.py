@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "projects.lockout_app.LockoutConfig",  # django-axes
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "projects",
 ]
 
@@ -64,6 +67,8 @@ MIDDLEWARE = [
     "projects.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "esfportal.csp.ContentSecurityPolicyMiddleware",
+    # Before the session and CSRF middleware: /api/ answers any origin's GET (projects/api/).
+    "projects.api.cors.CorsMiddleware",
     "projects.health.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -199,6 +204,45 @@ TRUSTED_PROXIES = env_list(
     "DJANGO_TRUSTED_PROXIES",
     "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7",
 )
+
+# The open-data API (/api/v1/, projects/api/): read-only JSON, no sessions or logins, so no
+# authentication classes (and no CSRF); JSON only (the browsable API's pages would need inline
+# scripts). Each client address gets ESF_API_RATE requests (count/second|minute|hour|day),
+# counted in the default cache; beyond that 429 with Retry-After.
+ESF_API_RATE = os.environ.get("ESF_API_RATE", "120/minute").strip()
+_count, _slash, _unit = ESF_API_RATE.partition("/")
+if not (_count.isdigit() and int(_count) > 0 and _unit in ("second", "minute", "hour", "day")):
+    raise ImproperlyConfigured(
+        f"ESF_API_RATE must look like 120/minute (second, minute, hour, day), got {ESF_API_RATE!r}"
+    )
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_THROTTLE_CLASSES": ["projects.api.throttling.ClientRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Rates and shares are JSON numbers, not strings
+    "COERCE_DECIMAL_TO_STRING": False,
+    "DEFAULT_VERSIONING_CLASS": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ESF-portalen API",
+    "DESCRIPTION": (
+        "Read-only open data on European Social Fund projects in Sweden: projects, decisions, "
+        "organisations, code lists and the dashboard's aggregates. Money in whole kronor, "
+        "rates in percent as numbers, dates ISO 8601."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the drf-spectacular-sidecar package's static files: no CDN
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": False,
+    "ENUM_NAME_OVERRIDES": {},
+}
 
 # The admin's URL prefix, e.g. "forvaltning/"; reverse("admin:…") follows it.
 ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip()

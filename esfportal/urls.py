@@ -8,6 +8,8 @@ from projects import health
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", health.healthz, name="healthz"),
+    # Language-neutral: the API's names and messages follow its `lang` parameter
+    path("api/v1/", include("projects.api.urls")),
 ]
 urlpatterns += i18n_patterns(
     path(settings.ADMIN_PATH, admin.site.urls),

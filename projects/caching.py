@@ -21,7 +21,9 @@ read `CACHE_URL` (file:// or redis://). With the per-process default, entries ex
 
 from __future__ import annotations
 
+import datetime
 import hashlib
+import time
 import uuid
 from collections.abc import Callable, Hashable
 from functools import wraps
@@ -58,12 +60,27 @@ def invalidate(**kwargs) -> None:
 
 
 def registry_version() -> str:
-    """A token that changes with every invalidation; new when none is cached."""
+    """A token that changes with every invalidation; new when none is cached.
+
+    It starts with the time it was made (milliseconds, hex): a version is made only after the
+    change that dropped the previous one, so that time is never earlier than the registry's
+    last change (`registry_changed_at`, the API's Last-Modified).
+    """
     version = cache.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        made = int(time.time() * 1000)
+        cache.add(VERSION_KEY, f"{made:x}.{uuid.uuid4().hex}", timeout=None)
         version = cache.get(VERSION_KEY, "")
     return version
+
+
+def registry_changed_at() -> datetime.datetime:
+    """When the current registry version was made: at or after the last change of its data."""
+    made, _dot, _rest = registry_version().partition(".")
+    try:
+        return datetime.datetime.fromtimestamp(int(made, 16) / 1000, tz=datetime.UTC)
+    except ValueError:  # a token without a time (made by an older release): say now
+        return timezone.now()
 
 
 def _key(prefix: str, kind: str, identity: str) -> str:

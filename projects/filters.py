@@ -82,6 +82,8 @@ def bounded_range(*, label, field_name=None, minimum=0, maximum=10**13, decimals
             return number_format(value) if grouping else str(value)
 
         def compress(self, data_list):
+            if data_list and all(value is None for value in data_list):
+                return None
             if data_list and None not in data_list[:2] and data_list[0] > data_list[1]:
                 raise forms.ValidationError(
                     _("från %(low)s är större än till %(high)s")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext as _
 
@@ -20,6 +20,11 @@ class RejectNulMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if has_nul(request.GET) or (request.method == "POST" and has_nul(request.POST)):
+            if request.path.startswith("/api/"):  # the API answers in JSON, errors too
+                return JsonResponse(
+                    {"detail": _("Ogiltiga parametrar."), "errors": [_("Nolltecken i adressen.")]},
+                    status=400,
+                )
             return bad_request_response()
         return self.get_response(request)
 

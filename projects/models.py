@@ -674,6 +674,13 @@ class Project(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("projects:detail", args=[self.slug])
 
+    @property
+    def operation_id(self) -> str:
+        """The Kohesio-style operation identifier: the programme's CCI, "_", the diary number
+        (`2021SE05SFPR001_22-005-S01`); the diary number alone when the programme has no CCI."""
+        cci = self.programme.cci
+        return f"{cci}_{self.diary_number}" if cci else self.diary_number
+
     def sources(self) -> list[tuple[str, list[str]]]:
         """(source, the names of the fields it set last) for each source of the project's data:
         the importers and the admin record them in `field_sources`."""

@@ -148,14 +148,25 @@ def project_list(request: HttpRequest) -> HttpResponse:
             "ways_out": filter_summary.ways_out(facets, chip_params)
             if not summary["projects"]
             else [],
+            "feed_url": feed_url(filterset),
             "range_fields": range_fields(filterset, request.GET),
             "export_links": [
                 (_("Ladda ner CSV"), reverse("projects:export_csv")),
                 (_("JSON"), reverse("projects:export_json")),
                 (_("Excel"), reverse("projects:export_xlsx")),
+                (_("Beslut som CSV"), reverse("projects:decision_export_csv")),
+                (_("Beslut som Excel"), reverse("projects:decision_export_xlsx")),
             ],
         },
     )
+
+
+def feed_url(filterset: ProjectFilter) -> str:
+    """The Atom feed of the decisions on the projects the filter selects (not its sort)."""
+    params = filterset.valid_params()
+    params.pop("sort", None)
+    query = params.urlencode()
+    return reverse("projects:decision_feed") + (f"?{query}" if query else "")
 
 
 def range_fields(filterset: ProjectFilter, params) -> list[tuple[str, dict]]:
@@ -268,6 +279,11 @@ def about(request: HttpRequest) -> HttpResponse:
         "placeholder": missing_name("146"),
     }
     return render(request, "projects/about.html", context)
+
+
+def open_data(request: HttpRequest) -> HttpResponse:
+    """The API, the feeds and the downloads, in words, with example addresses."""
+    return render(request, "projects/api.html")
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:

@@ -16,6 +16,7 @@ ORDER = [
     "report",
     "projectbank",
     "operations_csv",
+    "news",
     "lock",
     "references",
     "save",

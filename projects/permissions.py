@@ -5,8 +5,9 @@ from django.contrib.auth.models import Group, Permission
 CASEWORKER = "Handläggare"
 READER = "Läsare"
 
-# Handläggare enter projects, decisions and organisations; the code lists they may only read.
-CASEWORKER_WRITES = ["project", "decision", "organisation"]
+# Handläggare enter projects, decisions and organisations and handle decision proposals;
+# the code lists they may only read.
+CASEWORKER_WRITES = ["project", "decision", "organisation", "decisionproposal"]
 VIEWED = [
     "project",
     "decision",
@@ -17,6 +18,7 @@ VIEWED = [
     "region",
     "regionalias",
     "interventionfield",
+    "decisionproposal",
 ]
 
 

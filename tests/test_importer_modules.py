@@ -20,6 +20,7 @@ ORDER = [
     "lock",
     "references",
     "save",
+    "proposals",
     "cli",
 ]
 

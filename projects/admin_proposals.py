@@ -19,7 +19,15 @@ from django.utils.translation import gettext_lazy as _
 
 from . import number_fields, services
 from .admin import add_errors, kronor, refusal_text
-from .models import Decision, DecisionProposal, Organisation, Programme, Project, Region
+from .models import (
+    Decision,
+    DecisionProposal,
+    Organisation,
+    Programme,
+    Project,
+    ProjectOrganisation,
+    Region,
+)
 from .services import proposals as proposal_services
 
 SAVE, ACCEPT, REJECT = "save", "accept", "reject"
@@ -80,6 +88,12 @@ class ProposalReviewForm(forms.ModelForm):
             "miljoner”) och beloppet inte har ändrats till beslutsbrevets."
         ),
     )
+    partners_confirmed = forms.MultipleChoiceField(
+        label=_("Samverkansparter att koppla till projektet"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Organisationerna som texten räknar upp; de som är markerade kopplas."),
+    )
     new_diary_number = forms.CharField(label=_("Diarienummer (nytt projekt)"), required=False)
     new_programme = forms.ModelChoiceField(
         label=_("Program (nytt projekt)"), queryset=Programme.objects.all(), required=False
@@ -105,6 +119,8 @@ class ProposalReviewForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         proposal = self.instance
+        if "partners_confirmed" in self.fields:
+            self.fields["partners_confirmed"].choices = [(p, p) for p in proposal.partners or []]
         if not self.is_bound and proposal.pk:
             self.initial.update(self.decision_initial(proposal))
 
@@ -120,6 +136,7 @@ class ProposalReviewForm(forms.ModelForm):
             "esf_grant_change": proposal.amount,
             "total_budget_change": budget,
             "new_owner": owner.pk if owner else None,
+            "partners_confirmed": list(proposal.partners or []),
         }
 
     def clean(self):
@@ -282,6 +299,7 @@ class DecisionProposalAdmin(admin.ModelAdmin):
                     "total_budget_change",
                     "new_end_date",
                     "amounts_confirmed",
+                    "partners_confirmed",
                 ]
             },
         ),
@@ -318,7 +336,7 @@ class DecisionProposalAdmin(admin.ModelAdmin):
             return fieldsets
         hidden = {"action", "decided_on", "esf_grant_change", "total_budget_change"}
         hidden |= {"amounts_confirmed", "new_diary_number", "new_programme", "new_owner"}
-        hidden |= {"new_region", "new_start_date"}
+        hidden |= {"new_region", "new_start_date", "partners_confirmed"}
         return [
             (title, {**opts, "fields": [f for f in opts["fields"] if f not in hidden]})
             for title, opts in fieldsets
@@ -416,6 +434,7 @@ class DecisionProposalAdmin(admin.ModelAdmin):
             project=project,
             new_project=None if project is not None else form.new_project(),
             note=note,
+            partners=cleaned.get("partners_confirmed") or [],
         )
         messages.info(
             request,
@@ -425,3 +444,15 @@ class DecisionProposalAdmin(admin.ModelAdmin):
                 "grant": kronor(decision.project.esf_grant),
             },
         )
+
+
+@admin.register(ProjectOrganisation)
+class ProjectOrganisationAdmin(admin.ModelAdmin):
+    """Organisations' roles in projects; partners come in through accepted proposals."""
+
+    list_display = ["project", "organisation", "role", "source", "created_at"]
+    list_filter = ["role"]
+    list_select_related = ["project", "organisation"]
+    search_fields = ["project__diary_number", "project__name", "organisation__name"]
+    autocomplete_fields = ["project", "organisation"]
+    show_full_result_count = False

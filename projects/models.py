@@ -958,3 +958,45 @@ class DecisionProposal(models.Model):
         return (self.amount is not None and self.amount_precision != exact) or (
             self.total_budget is not None and self.total_budget_precision != exact
         )
+
+
+class ProjectOrganisation(models.Model):
+    """An organisation's part in a project: its owner or one of its partners (samverkansparter).
+
+    In ESF+ the partners are beneficiaries too. `Project.owner` stays the owner the sources and
+    the registry's rules read; a row with the owner role repeats it where a source says so.
+    """
+
+    class Role(models.TextChoices):
+        OWNER = "owner", _("Projektägare")
+        PARTNER = "partner", _("Samverkanspart")
+
+    project = models.ForeignKey(
+        Project, models.CASCADE, related_name="organisation_links", verbose_name=_("projekt")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        related_name="project_links",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("roll"), max_length=10, choices=Role.choices)
+    source = models.CharField(_("källa"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("registrerad"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("projektets organisation")
+        verbose_name_plural = _("projektens organisationer")
+        ordering = ["project", "role", "organisation__name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "organisation", "role"], name="project_organisation_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=["owner", "partner"]), name="project_organisation_role_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation.name}: {self.get_role_display()}"

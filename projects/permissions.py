@@ -7,7 +7,13 @@ READER = "Läsare"
 
 # Handläggare enter projects, decisions and organisations and handle decision proposals;
 # the code lists they may only read.
-CASEWORKER_WRITES = ["project", "decision", "organisation", "decisionproposal"]
+CASEWORKER_WRITES = [
+    "project",
+    "decision",
+    "organisation",
+    "decisionproposal",
+    "projectorganisation",
+]
 VIEWED = [
     "project",
     "decision",
@@ -19,6 +25,7 @@ VIEWED = [
     "regionalias",
     "interventionfield",
     "decisionproposal",
+    "projectorganisation",
 ]
 
 

@@ -223,3 +223,17 @@ def test_av_dem_two_sentences_after_the_participants_does_not_count():
     text = "Insatsen når 300 deltagare. Vi anställer fem coacher. Minst 3 av dem ska arbeta deltid."
 
     assert find_participant_goal(text) == (None, [])
+
+
+def test_a_news_text_naming_organisation_and_project_reads_both():
+    path = ROOT / "tests" / "data" / "news" / "nyhet_samverkan_kalmar.txt"
+
+    [decision] = parsed(path).decisions
+
+    assert (decision.organisation, decision.project_name, decision.acronym) == (
+        "Regionförbundet Kalmar län",
+        "Unga vägar i Kalmar län",
+        "UVK",
+    )
+    assert decision.amount.value == 9_200_000
+    assert len(decision.partners) == 7

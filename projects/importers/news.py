@@ -324,6 +324,25 @@ def _split_name(subject: str) -> tuple[str, str]:
     return subject, acronym
 
 
+_TO_PROJECT_RE = re.compile(r"\btill\s+projektet\s+(?P<name>[A-ZÅÄÖ”\"][^,.]*?)(?=\s+som\b|,|\.|$)")
+
+
+def _granted_to_project(sentences: list[_Sentence]) -> tuple[str, str, str, str]:
+    """(organisation, name, acronym, sentence) from "<organisation> har fått <belopp> … till
+    projektet <namn>", where a news text names both."""
+    for sentence in sentences:
+        if sentence.quote:
+            continue
+        subject, to_project = (
+            _SUBJECT_VERB_RE.match(sentence.text),
+            _TO_PROJECT_RE.search(sentence.text),
+        )
+        if subject and to_project and read_amounts(sentence.text):
+            name, acronym = _split_name(to_project["name"])
+            return subject["subject"].strip(), name, acronym, sentence.text
+    return "", "", "", ""
+
+
 def _project_name(sentences: list[_Sentence]) -> tuple[str, str, str]:
     """(name, acronym, sentence) of the one project a news text tells of."""
     for pattern in (_SUBJECT_VERB_RE, _APPOSITION_RE, _IS_A_PROJECT_RE):
@@ -507,8 +526,12 @@ def _story_decisions(
 ) -> list[ProposedDecision]:
     """The decisions of a text that tells of one project: one per distinct amount granted."""
     told = [s for s in sentences if not s.quote]
-    name, acronym, name_sentence = _project_name(told)
+    granted_by, name, acronym, name_sentence = _granted_to_project(told)
+    if not name:
+        name, acronym, name_sentence = _project_name(told)
     owner, owner_sentence = _owner(told)
+    if not owner and granted_by:
+        owner, owner_sentence = granted_by, name_sentence
     partners, partners_sentence = _partners(told)
     budget, budget_sentence = None, ""
     granted: dict[int, tuple[Amount, list[str]]] = {}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Decision, DecisionProposal, Organisation, Project
+from ..models import Decision, DecisionProposal, Organisation, Project, ProjectOrganisation
 from .decisions import apply_decision, create_project
 
 ACCEPT_PERMISSIONS = ("projects.change_project", "projects.add_decision")
@@ -156,6 +157,7 @@ def accept_proposal(
     project: Project | None = None,
     new_project: Project | None = None,
     note: str = "",
+    partners: Sequence[str] = (),
 ) -> Decision:
     """Record the proposal as a decision of `project`, or as the grant of `new_project`.
 
@@ -211,6 +213,7 @@ def accept_proposal(
     else:
         decision.project = project
         apply_decision(decision=decision)
+    add_partners(project=project, names=partners, source=locked.source_name)
     locked.status = DecisionProposal.Status.ACCEPTED
     locked.kind = kind
     locked.decided_by = decided_by
@@ -240,3 +243,25 @@ def reject_proposal(*, proposal: DecisionProposal, user, note: str = "") -> Deci
     locked.save()
     proposal.refresh_from_db()
     return locked
+
+
+def add_partners(
+    *, project: Project, names: Sequence[str], source: str
+) -> list[ProjectOrganisation]:
+    """Link the named organisations to the project as partners (an organisation of that name,
+    or a new one); a link that exists already is kept as it is."""
+    links = []
+    for name in dict.fromkeys(name.strip() for name in names if name.strip()):
+        organisation = match_organisation(name)
+        if organisation is None:
+            organisation = Organisation(name=name[:300])
+            organisation._change_reason = f"Samverkanspart enligt {source}"[:100]
+            organisation.save()
+        link, created = ProjectOrganisation.objects.get_or_create(
+            project=project,
+            organisation=organisation,
+            role=ProjectOrganisation.Role.PARTNER,
+            defaults={"source": source[:300]},
+        )
+        links.append(link)
+    return links

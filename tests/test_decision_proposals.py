@@ -341,3 +341,16 @@ def test_the_import_page_takes_news(client):
     assert 'id="news-proposals"' in response.content.decode()
     assert DecisionProposal.objects.count() == 5
     assert Project.objects.count() == 0
+
+
+def test_the_proposal_list_shows_open_proposals_first(client, kronoberg):
+    import_files(KRONOBERG, PRESS_RELEASE)
+    client.force_login(user_in(permissions.CASEWORKER))
+
+    response = client.get(
+        reverse("admin:projects_decisionproposal_changelist"), {"status__exact": "proposed"}
+    )
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Etableringssamverkan Kronoberg" in body and "Unga i jobb" in body

@@ -584,3 +584,7 @@ class SpecificObjectiveAdmin(CodeListAdmin):
 @admin.register(InterventionField)
 class InterventionFieldAdmin(CodeListAdmin):
     list_display = ["code", "programme", "name_sv", "name_en"]
+
+
+# Registered here so that admin autodiscovery finds the proposals' admin too.
+from . import admin_proposals  # noqa: E402, F401

@@ -27,7 +27,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 
-from .importers import operations_csv, projectbank, save
+from .importers import news, operations_csv, projectbank, proposals, save
 from .importers.report import CHANGED, CREATED, ImportReport
 
 PERMISSIONS = ("projects.add_project", "projects.change_project")
@@ -37,6 +37,7 @@ MULTIPART_OVERHEAD = 256 * 1024
 MAX_LISTED_RECORDS = 200
 PROJECTBANK = "projectbank"
 OPERATIONS = "operations"
+NEWS = "news"
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -63,6 +64,7 @@ class ImportForm(forms.Form):
         choices=[
             (PROJECTBANK, _("Projektbankens sidor (text eller sparad HTML)")),
             (OPERATIONS, _("Förteckning över insatser (CSV)")),
+            (NEWS, _("Nyheter och pressmeddelanden om beslut (blir beslutsförslag)")),
         ],
         initial=PROJECTBANK,
         widget=forms.RadioSelect,
@@ -124,6 +126,17 @@ def run_import(
         return save.import_operations(parsed, partial=partial, prefer_source=prefer_source)
     pages = [projectbank.parse_upload(upload, source=upload.name) for upload in files]
     return save.import_pages(pages, partial=partial, prefer_source=prefer_source)
+
+
+def run_news_import(*, files) -> proposals.NewsReport:
+    """Read uploaded news texts and store the decisions they announce as proposals."""
+    results = []
+    for upload in files:
+        if upload.size > news.MAX_TEXT_BYTES:
+            results.append(news.NewsResult(upload.name, [], news.SKIP_TOO_LARGE, unreadable=True))
+        else:
+            results.append(news.parse_bytes(upload.read(), source=upload.name))
+    return proposals.import_news(results)
 
 
 def declared_length(request: HttpRequest) -> int:
@@ -190,9 +203,15 @@ def import_view(request: HttpRequest, model_admin) -> TemplateResponse:
         raise PermissionDenied
     report = None
     status = 200
+    news_report = None
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
-        if form.is_valid():
+        if form.is_valid() and form.cleaned_data["source"] == NEWS:
+            news_report = run_news_import(files=form.cleaned_data["files"])
+            if news_report.busy:
+                messages.error(request, gettext("En annan import pågår. Försök igen om en stund."))
+                news_report, status = None, 409
+        elif form.is_valid():
             report = run_import(
                 source=form.cleaned_data["source"],
                 files=form.cleaned_data["files"],
@@ -210,6 +229,7 @@ def import_view(request: HttpRequest, model_admin) -> TemplateResponse:
         "title": gettext("Importera projekt"),
         "form": form,
         "report": report,
+        "news_report": news_report,
     }
     if report is not None:
         context.update(_report_context(report, source=form.cleaned_data["source"]))

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from . import number_fields, validators
 from .dimensions import DIMENSIONS
 from .dimensions import NAMES as DIMENSIONS_NAMES
-from .models import LegalForm, Organisation, Project
+from .models import LegalForm, Organisation, Project, ProjectOrganisation
 from .queries import DEMO_CHOICES, DEMO_ONLY, ReferenceLists, reference_lists
 
 # sort key in the URL → model field; "-" in front means descending. Ties break on diary number.
@@ -166,14 +166,26 @@ class OwnerField(forms.Field):
         return list(self.organisations)
 
 
+OWNER_ROLE_PARAMETER, ANY_ROLE = "role", "any"
+
+
 class OwnerFilter(django_filters.Filter):
+    """Projects the chosen organisations own; with `role=any` also those they are partners in
+    (`ProjectOrganisation`), so `?owner=12&role=any` lists all of organisation 12's projects."""
+
     field_class = OwnerField
 
     def filter(self, queryset, value):
         if not value:
             return queryset
         organisations = self.parent.form.fields[self.field_name].organisations
-        return queryset.filter(owner_id__in={organisations[raw].pk for raw in value})
+        ids = {organisations[raw].pk for raw in value}
+        if self.parent.data.get(OWNER_ROLE_PARAMETER) == ANY_ROLE:
+            partner_of = ProjectOrganisation.objects.filter(organisation_id__in=ids).values(
+                "project_id"
+            )
+            return queryset.filter(Q(owner_id__in=ids) | Q(pk__in=partner_of))
+        return queryset.filter(owner_id__in=ids)
 
 
 class ProjectFilter(django_filters.FilterSet):

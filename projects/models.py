@@ -12,6 +12,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import forms
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -853,3 +854,176 @@ class Decision(models.Model):
             raise ValidationError(
                 {"esf_grant_change": _("Ett beviljande kan inte minska stödet; välj Ändring.")}
             )
+
+
+class DecisionProposal(models.Model):
+    """A decision a news text or press release announces, for a caseworker to confirm.
+
+    `importers/news.py` reads the values and `importers/proposals.py` stores them with the
+    project they most likely concern; nothing changes in the registry until a caseworker
+    accepts the proposal (`services.proposals.accept_proposal`), with the exact amounts of the
+    decision letter, and it becomes a decision in the ledger.
+    """
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Förslag")
+        ACCEPTED = "accepted", _("Godkänt")
+        REJECTED = "rejected", _("Avslaget")
+
+    class Precision(models.TextChoices):
+        EXACT = "exact", _("exakt")
+        ROUNDED = "rounded", _("avrundat")
+        APPROXIMATE = "approximate", _("ungefärligt")
+
+    KINDS = [
+        (Decision.Kind.GRANT, Decision.Kind.GRANT.label),
+        (Decision.Kind.EXTENSION, Decision.Kind.EXTENSION.label),
+        (Decision.Kind.CHANGE, Decision.Kind.CHANGE.label),
+    ]
+
+    source_name = models.CharField(_("källa"), max_length=300)
+    content_hash = models.CharField(_("textens kontrollsumma"), max_length=64, editable=False)
+    position = models.PositiveSmallIntegerField(_("ordning i texten"), default=0, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED
+    )
+    kind = models.CharField(_("typ av beslut"), max_length=20, choices=KINDS)
+    project_name = models.CharField(_("projektnamn enligt texten"), max_length=500, blank=True)
+    acronym = models.CharField(_("förkortning"), max_length=30, blank=True)
+    organisation_name = models.CharField(
+        _("organisation enligt texten"), max_length=300, blank=True
+    )
+    amount_written = models.CharField(_("belopp som skrivet"), max_length=100, blank=True)
+    amount = models.BigIntegerField(_("ESF-stöd (kr)"), null=True, blank=True)
+    amount_precision = models.CharField(
+        _("beloppets precision"), max_length=12, choices=Precision.choices, blank=True
+    )
+    total_budget_written = models.CharField(
+        _("total budget som skriven"), max_length=100, blank=True
+    )
+    total_budget = models.BigIntegerField(_("total budget (kr)"), null=True, blank=True)
+    total_budget_precision = models.CharField(
+        _("budgetens precision"), max_length=12, choices=Precision.choices, blank=True
+    )
+    new_end_date = models.DateField(_("nytt slutdatum"), null=True, blank=True)
+    end_date_precision = models.CharField(_("slutdatumets precision"), max_length=5, blank=True)
+    decided_by = models.CharField(_("beslutat av"), max_length=200, blank=True)
+    call_name = models.CharField(_("utlysning"), max_length=500, blank=True)
+    call_amount = models.BigIntegerField(_("utlyst belopp (kr)"), null=True, blank=True)
+    text_date = models.DateField(_("textens datum"), null=True, blank=True)
+    partners = models.JSONField(_("samverkansparter enligt texten"), default=list, blank=True)
+    evidence = models.JSONField(
+        _("meningar"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_("Meningen i texten som varje uppgift kommer från."),
+    )
+    project = models.ForeignKey(
+        Project,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("projekt"),
+        help_text=_("Det befintliga projektet förslaget gäller; tomt för ett nytt projekt."),
+    )
+    match_confidence = models.PositiveSmallIntegerField(
+        _("matchningens säkerhet (%)"),
+        null=True,
+        blank=True,
+        editable=False,
+        validators=[MaxValueValidator(100)],
+    )
+    match_reason = models.CharField(_("matchning"), max_length=300, blank=True, editable=False)
+    decision = models.OneToOneField(
+        Decision,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposal",
+        editable=False,
+        verbose_name=_("beslut"),
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("handlagt av"),
+    )
+    reviewed_at = models.DateTimeField(_("handlagt"), null=True, blank=True, editable=False)
+    review_note = models.TextField(_("handläggarens anteckning"), blank=True)
+    created_at = models.DateTimeField(_("registrerad"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("beslutsförslag")
+        verbose_name_plural = _("beslutsförslag")
+        ordering = ["-created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_hash", "position"], name="decision_proposal_once_per_text"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["proposed", "accepted", "rejected"]),
+                name="decision_proposal_status_known",
+            ),
+        ]
+        indexes = [models.Index(fields=["status"], name="decision_proposal_status_idx")]
+
+    def __str__(self) -> str:
+        name = self.project_name or self.acronym or gettext("okänt projekt")
+        return f"{self.get_kind_display()}: {name} ({self.source_name})"
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """Whether an amount was written rounded or qualified ("drygt 15,5 miljoner")."""
+        exact = self.Precision.EXACT
+        return (self.amount is not None and self.amount_precision != exact) or (
+            self.total_budget is not None and self.total_budget_precision != exact
+        )
+
+
+class ProjectOrganisation(models.Model):
+    """An organisation's part in a project: its owner or one of its partners (samverkansparter).
+
+    In ESF+ the partners are beneficiaries too. `Project.owner` stays the owner the sources and
+    the registry's rules read; a row with the owner role repeats it where a source says so.
+    """
+
+    class Role(models.TextChoices):
+        OWNER = "owner", _("Projektägare")
+        PARTNER = "partner", _("Samverkanspart")
+
+    project = models.ForeignKey(
+        Project, models.CASCADE, related_name="organisation_links", verbose_name=_("projekt")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        related_name="project_links",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("roll"), max_length=10, choices=Role.choices)
+    source = models.CharField(_("källa"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("registrerad"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("projektets organisation")
+        verbose_name_plural = _("projektens organisationer")
+        ordering = ["project", "role", "organisation__name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "organisation", "role"], name="project_organisation_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=["owner", "partner"]), name="project_organisation_role_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation.name}: {self.get_role_display()}"

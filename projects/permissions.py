@@ -5,8 +5,15 @@ from django.contrib.auth.models import Group, Permission
 CASEWORKER = "Handläggare"
 READER = "Läsare"
 
-# Handläggare enter projects, decisions and organisations; the code lists they may only read.
-CASEWORKER_WRITES = ["project", "decision", "organisation"]
+# Handläggare enter projects, decisions and organisations and handle decision proposals;
+# the code lists they may only read.
+CASEWORKER_WRITES = [
+    "project",
+    "decision",
+    "organisation",
+    "decisionproposal",
+    "projectorganisation",
+]
 VIEWED = [
     "project",
     "decision",
@@ -17,6 +24,8 @@ VIEWED = [
     "region",
     "regionalias",
     "interventionfield",
+    "decisionproposal",
+    "projectorganisation",
 ]
 
 

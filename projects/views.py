@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from . import aggregates, caching, filter_summary, presenters, queries, services, validators
 from .filters import RANGE_FILTERS, ProjectFilter
 from .language import lang
-from .models import Organisation, Project, missing_name
+from .models import Organisation, Project, ProjectOrganisation, missing_name
 
 PAGE_SIZES = [25, 50, 100, 200]
 DEFAULT_PAGE_SIZE = 50
@@ -264,10 +264,22 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     projects = organisation.projects.for_list().order_by("-start_date", "diary_number")
     totals = queries.summary(organisation.projects.all())
+    partner_in = (
+        Project.objects.filter(organisation_links__organisation=organisation)
+        .filter(organisation_links__role=ProjectOrganisation.Role.PARTNER)
+        .for_list()
+        .distinct()
+        .order_by("-start_date", "diary_number")
+    )
     return render(
         request,
         "projects/organisation_detail.html",
-        {"organisation": organisation, "projects": projects, "totals": totals},
+        {
+            "organisation": organisation,
+            "projects": projects,
+            "totals": totals,
+            "partner_projects": partner_in,
+        },
     )
 
 

@@ -16,9 +16,11 @@ ORDER = [
     "report",
     "projectbank",
     "operations_csv",
+    "news",
     "lock",
     "references",
     "save",
+    "proposals",
     "cli",
 ]
 

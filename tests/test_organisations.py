@@ -50,8 +50,9 @@ def test_unknown_organisation_is_404(client):
 def test_organisation_page_query_count_is_constant(client, django_assert_num_queries, n_projects):
     owner = OrganisationFactory()
     ProjectFactory.create_batch(n_projects, owner=owner)
-    # organisation, its projects with foreign keys, totals, footer date, demo probe
-    with django_assert_num_queries(5):
+    # organisation, its projects with foreign keys, totals, the projects it is a partner in,
+    # footer date, demo probe
+    with django_assert_num_queries(6):
         client.get(owner.get_absolute_url())
 
 

@@ -27,7 +27,8 @@ def find_participant_goal(description: str) -> tuple[int | None, list[str]]:
     A percentage without a participant count ("50 % av deltagarna ska") gives None: the planned
     number of participants is deliberately not used to turn it into a count, since the page
     does not say the two refer to the same group. "av dem" counts only when the same sentence
-    speaks of participants/persons. Several different goals give None and a warning.
+    or the one before it speaks of participants/persons. Several different goals give None and
+    a warning.
     """
     text = " ".join(description.split())
     goals = sorted({_goal_of(match) for match in _GOAL_RE.finditer(text)} - {None})
@@ -54,10 +55,20 @@ def _goal_of(match: re.Match[str]) -> int | None:
     return goal if total is None or goal <= total else None
 
 
+def _sentence_start(text: str) -> int:
+    """Where the last sentence of `text` starts (after its last ". ", "! " or "? ")."""
+    return max(text.rfind(". "), text.rfind("! "), text.rfind("? ")) + 1
+
+
 def _sentence_mentions_participants(match: re.Match[str]) -> bool:
+    """Whether "dem" can mean participants: the sentence itself, or the sentence before it
+    ("Insatsen når 300 deltagare under tre år. Minst 120 av dem ska …"), speaks of them."""
     before = match.string[: match.start()]
-    sentence_start = max(before.rfind(". "), before.rfind("! "), before.rfind("? "))
-    return _PARTICIPANT_WORD_RE.search(before[sentence_start + 1 :]) is not None
+    start = _sentence_start(before)
+    if _PARTICIPANT_WORD_RE.search(before[start:]):
+        return True
+    previous = before[: max(start - 1, 0)]
+    return _PARTICIPANT_WORD_RE.search(previous[_sentence_start(previous) :]) is not None
 
 
 def participant_goal(description: str, planned: int | None) -> tuple[int | None, list[str]]:

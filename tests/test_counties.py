@@ -130,3 +130,73 @@ def test_dashboard_filters_on_a_county(client, placed):
 def test_a_national_project_keeps_its_region_and_has_a_county(placed):
     national = Project.objects.get(diary_number="2018/00001")
     assert (national.region.code, national.county.code) == ("ESF-Nationellt", "SE110")
+
+
+# --- postcodes and cities ----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("postcode", "county_code", "region_code"),
+    [("39127", "SE213", "SE21"), ("83127", "SE322", "SE32"), ("301 80", "SE231", "SE23")],
+)
+def test_seed_postcodes_give_their_county_and_region(postcode, county_code, region_code):
+    from projects import places
+
+    assert places.county_of_postcode(postcode) == county_code
+    assert county(county_code).region.code == region_code
+
+
+@pytest.mark.parametrize(
+    ("city", "county_code"),
+    [("KALMAR", "SE213"), ("HYLTEBRUK", "SE231"), ("ÖSTERSUND", "SE322"), ("Visby", "SE214")],
+)
+def test_cities_are_placed_by_municipality_or_locality(city, county_code):
+    from projects import places
+
+    assert places.county_of_city(city) == county_code
+
+
+def test_unknown_cities_and_postcodes_are_not_placed():
+    from projects import places
+
+    assert places.place("", "EXEMPELSTAD").county is None
+    assert places.county_of_postcode("00000") is None
+    assert places.county_of_postcode("391") is None
+
+
+def test_list_of_operations_import_derives_region_and_reports_it():
+    from pathlib import Path
+
+    from projects.importers import operations_csv, save
+
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures" / "operations"
+    report = save.import_operations(operations_csv.parse_path(fixtures))
+    assert not report.rolled_back, report.text_lines()
+    kalmar = Project.objects.get(diary_number="22-005-S01")
+    assert (kalmar.county.code, kalmar.region.code) == ("SE213", "SE21")
+    assert "härledd från länet (SE213)" in kalmar.field_sources["region"]
+    assert "från ort" in kalmar.field_sources["county"]
+    ostersund = Project.objects.get(diary_number="2019/00419")
+    assert (ostersund.county.code, ostersund.region.code) == ("SE322", "SE32")
+    # the invented cities (EXEMPELSTAD, EXEMPELBY …) cannot be placed and are listed
+    placed = Project.objects.exclude(county=None).count()
+    assert report.counties["ort"] == placed
+    assert report.derived_regions == placed
+    assert len(report.unplaced) == Project.objects.filter(county=None).count() > 0
+    assert all("är varken en kommun eller en ort" in note.message for note in report.unplaced)
+    assert report.as_dict()["places"]["derived_regions"] == placed
+    assert any(line.startswith("Counties:") for line in report.text_lines())
+
+
+def test_a_page_with_a_postcode_keeps_its_county_and_stated_region(client):
+    from pathlib import Path
+
+    from projects.importers import operations_csv, projectbank, save
+
+    root = Path(__file__).resolve().parent.parent / "fixtures"
+    save.import_pages(projectbank.parse_path(root / "projectbank"))
+    page_project = Project.objects.get(diary_number="2020/00152")
+    assert (page_project.county.code, page_project.region.code) == ("SE213", "SE21")
+    assert "från postnummer" in page_project.field_sources["county"]
+    report = save.import_operations(operations_csv.parse_path(root / "operations"))
+    page_project.refresh_from_db()
+    assert page_project.county.code == "SE213"
+    assert report.counties.get("organisation", 0) >= 1

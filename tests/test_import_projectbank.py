@@ -645,6 +645,7 @@ def test_command_writes_the_json_report(tmp_path):
         "ahead",
         "superseded",
         "prefer_source",
+        "places",
         "errors",
     }
     assert (report["partial"], report["strict"], report["rolled_back"]) == (True, False, False)

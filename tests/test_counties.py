@@ -200,3 +200,25 @@ def test_a_page_with_a_postcode_keeps_its_county_and_stated_region(client):
     page_project.refresh_from_db()
     assert page_project.county.code == "SE213"
     assert report.counties.get("organisation", 0) >= 1
+
+
+def test_fill_counties_places_existing_projects_once_with_history():
+    from django.core.management import call_command
+
+    kalmar = ProjectFactory(diary_number="2020/00152", region=None, postcode="39127")
+    hylte = ProjectFactory(diary_number="2020/00153", city="HYLTEBRUK")
+    unknown = ProjectFactory(diary_number="2020/00154", city="EXEMPELSTAD")
+    call_command("fill_counties", stdout=(out := __import__("io").StringIO()))
+    kalmar.refresh_from_db()
+    hylte.refresh_from_db()
+    assert (kalmar.county.code, kalmar.region.code) == ("SE213", "SE21")
+    assert "härledd från länet" in kalmar.field_sources["region"]
+    assert (hylte.county.code, hylte.region.code) == ("SE231", "SE21")  # stated region kept
+    assert kalmar.history.first().history_change_reason == "fill_counties: län från postnummer"
+    assert "1 from postnummer, 1 from ort; 1 regions derived" in out.getvalue()
+    assert "not placed: 2020/00154" in out.getvalue()
+    history = kalmar.history.count()
+    call_command("fill_counties", stdout=__import__("io").StringIO())
+    assert kalmar.history.count() == history
+    unknown.refresh_from_db()
+    assert unknown.county is None

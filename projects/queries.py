@@ -427,8 +427,8 @@ def facet_group(name: str, row, lang: str) -> str:
 
 # --- the registry as a whole -------------------------------------------------------------------
 def landing_figures() -> dict:
-    """Key figures by programme period, regions and areas with counts, the latest decisions:
-    four queries over the whole registry, cached until the registry changes."""
+    """Key figures by programme period, regions, counties and areas with counts, the latest
+    decisions: five queries over the whole registry, cached until the registry changes."""
     by_period = list(
         Project.objects.values("programme__period")
         .annotate(
@@ -447,6 +447,12 @@ def landing_figures() -> dict:
         Project.objects.values("region__code", "region__name_sv", "region__name_en")
         .annotate(projects=Count("id"), esf_grant=Sum("esf_grant", default=0))
         .order_by("region__code")
+    )
+    counties = list(
+        Project.objects.exclude(county=None)
+        .values("county__code", "county__name_sv", "county__name_en")
+        .annotate(projects=Count("id"), esf_grant=Sum("esf_grant", default=0))
+        .order_by("county__code")
     )
     areas = list(
         Project.objects.values(
@@ -467,6 +473,7 @@ def landing_figures() -> dict:
         "by_period": by_period,
         "totals": totals,
         "regions": regions,
+        "counties": counties,
         "areas": areas,
         "latest": latest,
     }

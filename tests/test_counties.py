@@ -222,3 +222,11 @@ def test_fill_counties_places_existing_projects_once_with_history():
     assert kalmar.history.count() == history
     unknown.refresh_from_db()
     assert unknown.county is None
+
+
+def test_landing_page_lists_counties_with_links(client, placed):
+    html = client.get(reverse("projects:home")).content.decode()
+    assert "Per län" in html
+    assert '?county=SE213">Kalmar län</a>' in html
+    english = client.get("/en/").content.decode()
+    assert '?county=SE213">Kalmar County</a>' in english

@@ -230,3 +230,13 @@ def test_landing_page_lists_counties_with_links(client, placed):
     assert '?county=SE213">Kalmar län</a>' in html
     english = client.get("/en/").content.decode()
     assert '?county=SE213">Kalmar County</a>' in english
+
+
+def test_demo_projects_have_real_postcodes_of_their_county():
+    from projects import demo, places
+
+    demo.generate(projects=60, seed=1)
+    projects = list(Project.objects.filter(is_demo=True).select_related("county"))
+    assert projects and all(p.county is not None for p in projects)
+    assert all(places.county_of_postcode(p.postcode) == p.county.code for p in projects)
+    assert all(places.county_of_city(p.city) == p.county.code for p in projects)

@@ -240,3 +240,17 @@ def test_demo_projects_have_real_postcodes_of_their_county():
     assert projects and all(p.county is not None for p in projects)
     assert all(places.county_of_postcode(p.postcode) == p.county.code for p in projects)
     assert all(places.county_of_city(p.city) == p.county.code for p in projects)
+
+
+def test_dashboard_has_a_county_section_linking_to_the_list(client, placed):
+    response = client.get(DASHBOARD, {"county": "SE213"})
+    section = next(s for s in response.context["sections"] if s.id == "lan")
+    table = section.charts[0].table
+    kalmar = next(row for row in table.rows if row.header == "Kalmar län")
+    assert kalmar.cells[:2] == [3, 60]
+    assert "county=SE213" in kalmar.url
+    english = client.get("/en" + DASHBOARD)
+    section = next(s for s in english.context["sections"] if s.id == "lan")
+    headers = [row.header for row in section.charts[0].table.rows]
+    assert "Kalmar County" in headers and "No county" in headers
+    assert section.charts[0].title == "ESF support and total budget by county"

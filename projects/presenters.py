@@ -294,6 +294,7 @@ def county_section(portfolio, reference, language, links) -> Section:
             rows, title=_("ESF-stöd och total budget per län")
         ).to_plotly_json(),
         wide=True,
+        table_open=True,
         table=Table(
             caption=_("ESF-stöd, budget, deltagare och projekt per län"),
             header=_("Län"),

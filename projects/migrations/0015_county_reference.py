@@ -10,6 +10,6 @@ def load_counties(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("projects", "0012_county")]
+    dependencies = [("projects", "0014_county")]
 
     operations = [migrations.RunPython(load_counties, migrations.RunPython.noop)]

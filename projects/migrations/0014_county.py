@@ -29,7 +29,7 @@ def create_sqlite_triggers(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0011_reference_names'),
+        ('projects', '0013_project_partners'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -19,6 +19,7 @@ from . import admin_history, number_fields, services
 from .admin_import import ImportAdminMixin
 from .dimensions import PER_PROGRAMME
 from .models import (
+    County,
     Decision,
     InterventionField,
     Organisation,
@@ -331,7 +332,7 @@ class ProjectAdmin(VersionedAdmin, ImportAdminMixin, RegistryHistoryAdmin):
     list_select_related = ["owner", "region", "programme_area__programme", "programme"]
     list_filter = ["programme", "region", "programme_area", StatusFilter, "is_demo"]
     search_fields = ["diary_number", "name", "owner__name", "owner__org_number"]
-    autocomplete_fields = ["owner", "region", *PER_PROGRAMME]
+    autocomplete_fields = ["owner", "region", "county", *PER_PROGRAMME]
     date_hierarchy = "start_date"
     list_per_page = 50
     show_full_result_count = False  # a second COUNT(*) over 100 000+ rows is not worth it
@@ -358,6 +359,7 @@ class ProjectAdmin(VersionedAdmin, ImportAdminMixin, RegistryHistoryAdmin):
             {
                 "fields": [
                     "region",
+                    "county",
                     *PER_PROGRAMME,
                     "planned_participants",
                     "participant_goal",
@@ -557,6 +559,13 @@ class RegionAdmin(RegistryHistoryAdmin):
     list_display = ["code", "name_sv", "name_en", "is_national"]
     search_fields = ["code", "name_sv", "name_en", "aliases__alias"]
     inlines = [RegionAliasInline]
+
+
+@admin.register(County)
+class CountyAdmin(RegistryHistoryAdmin):
+    list_display = ["code", "name_sv", "name_en", "scb_code", "region"]
+    list_select_related = ["region"]
+    search_fields = ["code", "name_sv", "name_en", "scb_code"]
 
 
 @admin.register(Programme)

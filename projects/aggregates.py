@@ -252,6 +252,26 @@ def by_region(portfolio: Sequence[Mapping], *, reference: ReferenceLists, lang: 
     return sorted(rows, key=lambda row: (-row["esf_grant_sum"], row["region_code"] or "~"))
 
 
+def by_county(portfolio: Sequence[Mapping], *, reference: ReferenceLists, lang: str) -> list[dict]:
+    """One row per county (code None: projects without one), in code order, which keeps a
+    region's counties together."""
+    counties = _index(reference.counties)
+    rows = []
+    for county_id, totals in rollup(portfolio, lambda row: row["county"]).items():
+        county = counties.get(county_id)
+        rows.append(
+            _derived(
+                {
+                    "county_code": county.code if county else None,
+                    "county_name": county.name(lang) if county else None,
+                    "region_code": county.region.code if county else None,
+                    **totals,
+                }
+            )
+        )
+    return sorted(rows, key=lambda row: row["county_code"] or "~")
+
+
 def _period(reference: ReferenceLists) -> Callable[[int], str]:
     periods = {programme.pk: programme.period for programme in reference.programmes}
     return lambda programme_id: periods.get(programme_id, "")

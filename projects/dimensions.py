@@ -1,9 +1,9 @@
 """The registry's code-list dimensions, declared once.
 
-A project is placed in five official code lists: its programme (period), region, programme area,
-specific objective and intervention field. The filters, facets, aggregates, exports, importers
-and admin all walk `DIMENSIONS` rather than naming the five themselves, so a sixth list (the
-county, say) is added here and everywhere follows.
+A project is placed in six official code lists: its programme (period), region, county (län),
+programme area, specific objective and intervention field. The filters, facets, aggregates,
+importers and admin all walk `DIMENSIONS` rather than naming the six themselves, so another list
+is added here and everywhere follows.
 """
 
 from __future__ import annotations
@@ -32,6 +32,10 @@ class Dimension:
     per_programme: bool = False
     # Short lists show every choice in a facet, even those without projects.
     short: bool = False
+    # The facet groups its choices under this relation's name (a county under its region).
+    grouped_under: str = ""
+    # A facet choice for projects without a row (`?region=none`), and what it is called.
+    none_label: Promise | None = None
 
     @property
     def column(self) -> str:
@@ -55,12 +59,22 @@ class Dimension:
 
 DIMENSIONS: tuple[Dimension, ...] = (
     Dimension("programme", "Programme", _("Programperiod"), code_field="period", short=True),
-    Dimension("region", "Region", _("Region"), short=True),
+    Dimension("region", "Region", _("Region"), short=True, none_label=_("Utan region")),
+    Dimension(
+        "county",
+        "County",
+        _("Län"),
+        short=True,
+        grouped_under="region",
+        none_label=_("Utan län"),
+    ),
     Dimension("programme_area", "ProgrammeArea", _("Programområde"), per_programme=True),
     Dimension("specific_objective", "SpecificObjective", _("Specifikt mål"), per_programme=True),
     Dimension("intervention_field", "InterventionField", _("Interventionstyp"), per_programme=True),
 )
 NAMES: tuple[str, ...] = tuple(dimension.name for dimension in DIMENSIONS)
 BY_NAME: dict[str, Dimension] = {dimension.name: dimension for dimension in DIMENSIONS}
+NONE = "none"
+"""The address's value for "no row" in a dimension with a `none_label` (`?county=none`)."""
 # The dimensions that belong to a programme, in the order a project's are checked.
 PER_PROGRAMME: tuple[str, ...] = tuple(d.name for d in DIMENSIONS if d.per_programme)

@@ -12,7 +12,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from . import querystring
-from .dimensions import DIMENSIONS
+from .dimensions import DIMENSIONS, NONE
 from .filters import DEMO_CHOICES, RANGE_FILTERS, ProjectFilter
 from .models import LegalForm, Project
 from .queries import Facet, facet_label
@@ -48,6 +48,8 @@ def chips(filterset: ProjectFilter, params: QueryDict, language: str) -> list[Ch
         for code in selected.get(name) or []:
             row = filterset.reference.by_code[name].get(code)
             text = facet_label(name, row, language) if row else code
+            if code == NONE and dimension.none_label:
+                text = str(dimension.none_label)
             programme = getattr(row, "programme", None) if dimension.per_programme else None
             if programme is not None:
                 text += f" ({programme.get_period_display()})"

@@ -19,8 +19,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from . import number_fields, validators
-from .dimensions import DIMENSIONS
-from .dimensions import NAMES as DIMENSIONS_NAMES
+from .dimensions import DIMENSIONS, NONE
 from .models import LegalForm, Organisation, Project, ProjectOrganisation
 from .queries import DEMO_CHOICES, DEMO_ONLY, ReferenceLists, reference_lists
 
@@ -113,13 +112,26 @@ class LenientMultipleChoiceField(django_filters.fields.MultipleChoiceField):
 
 
 class CodesFilter(django_filters.MultipleChoiceFilter):
+    """Codes of one list, OR-ed; with `none_field`, the value `none` also takes the projects
+    without a row (`?county=none`, "Utan län")."""
+
     field_class = LenientMultipleChoiceField
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, none_field: str = "", **kwargs):
         # Every code filter follows a to-one relation, so no row can repeat: skip DISTINCT,
         # which would force PostgreSQL to sort the whole filtered set.
         kwargs.setdefault("distinct", False)
         super().__init__(*args, **kwargs)
+        self.none_field = none_field
+
+    def filter(self, qs, value):
+        if not self.none_field or NONE not in (value or []):
+            return super().filter(qs, value)
+        codes = [code for code in value if code != NONE]
+        condition = Q(**{f"{self.none_field}__isnull": True})
+        if codes:
+            condition |= Q(**{f"{self.field_name}__in": codes})
+        return qs.filter(condition)
 
 
 MAX_OWNERS = 50
@@ -196,7 +208,14 @@ class ProjectFilter(django_filters.FilterSet):
         help_text=_("Diarienummer, namn, projektägare, ort eller beskrivning."),
     )
     # one multi-select per code-list dimension (projects/dimensions.py), in its order
-    locals().update({d.name: CodesFilter(field_name=d.lookup, label=d.label) for d in DIMENSIONS})
+    locals().update(
+        {
+            d.name: CodesFilter(
+                field_name=d.lookup, label=d.label, none_field=d.name if d.none_label else ""
+            )
+            for d in DIMENSIONS
+        }
+    )
     owner = OwnerFilter(field_name="owner", label=_("Projektägare"))
     legal_form = CodesFilter(
         field_name="owner__legal_form",
@@ -242,10 +261,10 @@ class ProjectFilter(django_filters.FilterSet):
         self.reference = reference or reference_lists()
         super().__init__(data, *args, **kwargs)
         self.filters["sort"].extra["choices"] = self.sort_options = sort_choices()
-        for name in DIMENSIONS_NAMES:
-            self.filters[name].extra["choices"] = [
-                (code, code) for code in self.reference.codes(name)
-            ]
+        for dimension in DIMENSIONS:
+            self.filters[dimension.name].extra["choices"] = [
+                (code, code) for code in self.reference.codes(dimension.name)
+            ] + ([(NONE, str(dimension.none_label))] if dimension.none_label else [])
 
     # --- methods -----------------------------------------------------------------------------
     def filter_q(self, queryset, name, value):

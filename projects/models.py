@@ -179,6 +179,27 @@ class Region(NamedCode):
         constraints = [models.UniqueConstraint(fields=["code"], name="region_code_unique")]
 
 
+class County(NamedCode):
+    """A county (län) as its NUTS-3 code (SE110…SE332), in the NUTS-2 region it belongs to."""
+
+    region = models.ForeignKey(
+        Region, models.PROTECT, related_name="counties", verbose_name=_("region")
+    )
+    scb_code = models.CharField(
+        _("länskod (SCB)"), max_length=2, help_text=_("Två siffror, t.ex. 08 för Kalmar län.")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("län")
+        verbose_name_plural = _("län")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["code"], name="county_code_unique"),
+            models.UniqueConstraint(fields=["scb_code"], name="county_scb_code_unique"),
+        ]
+
+
 class RegionAlias(models.Model):
     """Another spelling the sources use for a region, e.g. "Småland & Öarna" for SE21."""
 
@@ -490,6 +511,16 @@ class Project(models.Model):
         related_name="projects",
         verbose_name=_("region"),
     )
+    # The beneficiary's county: from its postcode, else from its city (`projects.places`).
+    # A national project keeps its region and still has the county its beneficiary is in.
+    county = models.ForeignKey(
+        County,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+        verbose_name=_("län"),
+    )
     start_date = models.DateField(_("startdatum"))
     end_date = models.DateField(_("slutdatum"))
     total_budget = models.BigIntegerField(
@@ -634,10 +665,13 @@ class Project(models.Model):
             models.Index(fields=["esf_grant"], name="project_grant_idx"),
             # The dashboard's and the list's sums and counts read only these columns: on
             # PostgreSQL they come from this narrow index (an index-only scan) instead of the
-            # wide table rows, and a region filter finds its rows here too.
+            # wide table rows, and a region filter finds its rows here too. The county follows
+            # the region: it is in the dashboard's GROUP BY, and a county lies in one region,
+            # so (region, county) keeps a county's rows together for its filter.
             models.Index(
                 fields=[
                     "region",
+                    "county",
                     "programme",
                     "programme_area",
                     "specific_objective",

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import aggregates, charts, queries, querystring
+from .dimensions import NONE
 from .models import missing_name
 
 # Years shown in the "running per year" chart: from the first programme's first year to three
@@ -107,6 +108,9 @@ class ListLinks:
     def region(self, code: str | None) -> str | None:
         return self.url(region=[code]) if code else None
 
+    def county(self, code: str | None) -> str:
+        return self.url(county=[code or NONE])
+
     def area(self, period: str, code: str | None) -> str | None:
         return self.url(programme=[period], programme_area=[code]) if code else None
 
@@ -154,6 +158,7 @@ def build_sections(
     periods = reference.period_labels()
     return [
         region_section(portfolio, reference, language, links),
+        county_section(portfolio, reference, language, links),
         area_section(portfolio, reference, language, links, periods),
         time_section(years, decisions, reference, links, periods),
         cost_section(portfolio, reference, language, links, periods),
@@ -274,6 +279,76 @@ def region_section(portfolio, reference, language, links) -> Section:
         title=_("Per region"),
         intro=_("NUTS-2-regionerna och den nationella nivån. Klicka på en stapel för projekten."),
         charts=[money, people, tiles],
+    )
+
+
+def county_section(portfolio, reference, language, links) -> Section:
+    rows = aggregates.by_county(portfolio, reference=reference, lang=language)
+    for row in rows:
+        row["label"] = row["county_name"] or row["county_code"] or _("Utan län")
+        row["short"] = row["label"].removesuffix(" län").removesuffix(" County")
+        row["url"] = links.county(row["county_code"])
+    money = Chart(
+        id="county-money",
+        figure=charts.region_money(
+            rows, title=_("ESF-stöd och total budget per län")
+        ).to_plotly_json(),
+        wide=True,
+        table_open=True,
+        table=Table(
+            caption=_("ESF-stöd, budget, deltagare och projekt per län"),
+            header=_("Län"),
+            columns=[
+                Column(_("Projekt")),
+                Column(_("ESF-stöd (kr)"), "kr"),
+                Column(_("Total budget (kr)"), "kr"),
+                Column(_("Planerade deltagare (antal)")),
+            ],
+            rows=[
+                Row(
+                    row["label"],
+                    [
+                        row["projects"],
+                        row["esf_grant_sum"],
+                        row["total_budget_sum"],
+                        row["participants_sum"],
+                    ],
+                    row["url"],
+                )  # fmt: skip
+                for row in rows
+            ],
+        ),
+    )
+    people = Chart(
+        id="county-participants",
+        figure=charts.region_participants(
+            rows, title=_("Planerade deltagare och deltagarmål per län")
+        ).to_plotly_json(),
+        table=Table(
+            caption=_("Planerade deltagare och deltagarmål per län"),
+            header=_("Län"),
+            columns=[
+                Column(_("Projekt")),
+                Column(_("Planerade deltagare (antal)")),
+                Column(_("Deltagarmål (antal)")),
+            ],
+            rows=[
+                Row(
+                    row["label"],
+                    [row["projects"], row["participants_sum"], row["participant_goal_sum"]],
+                    row["url"],
+                )
+                for row in rows
+            ],
+        ),
+    )
+    return Section(
+        id="lan",
+        title=_("Per län"),
+        intro=_(
+            "Stödmottagarens län, efter postnummer eller ort. Klicka på en stapel för projekten."
+        ),
+        charts=[money, people],
     )
 
 

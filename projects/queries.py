@@ -18,8 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import caching
-from .dimensions import BY_NAME, DIMENSIONS
+from .dimensions import BY_NAME, DIMENSIONS, NONE
 from .models import (
+    County,
     Decision,
     InterventionField,
     LegalForm,
@@ -35,10 +36,11 @@ from .models import (
 
 @dataclass
 class ReferenceLists:
-    """The code lists a filter form and its facets show (5 queries when not cached)."""
+    """The code lists a filter form and its facets show (6 queries when not cached)."""
 
     programmes: list[Programme]
     regions: list[Region]
+    counties: list[County]
     areas: list[ProgrammeArea]
     objectives: list[SpecificObjective]
     interventions: list[InterventionField]
@@ -55,6 +57,7 @@ class ReferenceLists:
         return {
             "programme": self.programmes,
             "region": self.regions,
+            "county": self.counties,
             "programme_area": self.areas,
             "specific_objective": self.objectives,
             "intervention_field": self.interventions,
@@ -82,6 +85,7 @@ def _load_reference_lists() -> ReferenceLists:
     return ReferenceLists(
         programmes=list(Programme.objects.order_by("first_year")),
         regions=list(Region.objects.order_by("is_national", "code")),
+        counties=list(County.objects.select_related("region").order_by("code")),
         areas=list(ProgrammeArea.objects.select_related("programme").order_by(
             "programme__first_year", "code"
         )),
@@ -252,10 +256,14 @@ def code_counts(
     return counts
 
 
-def codes_by_id(reference: ReferenceLists) -> dict[str, dict[int, str]]:
-    """{dimension: {row id: code}}: a grouped query's ids turned into the address's codes."""
+def codes_by_id(reference: ReferenceLists) -> dict[str, dict[int | None, str]]:
+    """{dimension: {row id: code}}: a grouped query's ids turned into the address's codes; no
+    row (None) is `NONE` in a dimension that offers it ("Utan län")."""
     return {
-        dimension.name: {row.pk: dimension.code_of(row) for row in reference.rows(dimension.name)}
+        dimension.name: {
+            **({None: NONE} if dimension.none_label else {}),
+            **{row.pk: dimension.code_of(row) for row in reference.rows(dimension.name)},
+        }
         for dimension in DIMENSIONS
     }
 
@@ -365,6 +373,11 @@ def facets(
                     group=facet_group(name, row, lang),
                 )
             )
+        count = counts[name].get(NONE, 0)
+        if dimension.none_label and (count or NONE in chosen):
+            choices.append(
+                FacetChoice(NONE, str(dimension.none_label), count, NONE in chosen, group="")
+            )
         result.append(Facet(name=name, label=labels[name], choices=choices))
     chosen = set(selected.get("legal_form") or [])
     result.append(
@@ -404,14 +417,18 @@ def facet_label(name: str, row, lang: str) -> str:
 
 
 def facet_group(name: str, row, lang: str) -> str:
-    """Programme areas, objectives and intervention types are grouped by programme period."""
-    return row.programme_of().get_period_display() if BY_NAME[name].per_programme else ""
+    """Programme areas, objectives and intervention types are grouped by programme period,
+    counties by their region."""
+    dimension = BY_NAME[name]
+    if dimension.grouped_under:
+        return getattr(row, dimension.grouped_under).name_or_placeholder(lang)
+    return row.programme_of().get_period_display() if dimension.per_programme else ""
 
 
 # --- the registry as a whole -------------------------------------------------------------------
 def landing_figures() -> dict:
-    """Key figures by programme period, regions and areas with counts, the latest decisions:
-    four queries over the whole registry, cached until the registry changes."""
+    """Key figures by programme period, regions, counties and areas with counts, the latest
+    decisions: five queries over the whole registry, cached until the registry changes."""
     by_period = list(
         Project.objects.values("programme__period")
         .annotate(
@@ -430,6 +447,12 @@ def landing_figures() -> dict:
         Project.objects.values("region__code", "region__name_sv", "region__name_en")
         .annotate(projects=Count("id"), esf_grant=Sum("esf_grant", default=0))
         .order_by("region__code")
+    )
+    counties = list(
+        Project.objects.exclude(county=None)
+        .values("county__code", "county__name_sv", "county__name_en")
+        .annotate(projects=Count("id"), esf_grant=Sum("esf_grant", default=0))
+        .order_by("county__code")
     )
     areas = list(
         Project.objects.values(
@@ -450,6 +473,7 @@ def landing_figures() -> dict:
         "by_period": by_period,
         "totals": totals,
         "regions": regions,
+        "counties": counties,
         "areas": areas,
         "latest": latest,
     }

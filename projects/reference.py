@@ -107,3 +107,25 @@ def load(apps) -> None:
         RegionAlias.objects.update_or_create(
             alias=row["alias"], defaults={"region": regions[row["region_code"]]}
         )
+    load_counties(apps)
+
+
+def load_counties(apps) -> None:
+    """The 21 counties (län) of `counties.csv`, each in its region; skipped by the migrations
+    that run before the county table exists."""
+    try:
+        County = apps.get_model("projects", "County")
+    except LookupError:
+        return
+    Region = apps.get_model("projects", "Region")
+    regions = {region.code: region for region in Region.objects.all()}
+    for row in rows("counties.csv"):
+        County.objects.update_or_create(
+            code=row["code"],
+            defaults={
+                "region": regions[row["region"]],
+                "scb_code": row["scb_code"],
+                "name_sv": row["name_sv"],
+                "name_en": row["name_en"],
+            },
+        )

@@ -265,7 +265,7 @@ def test_decisions_and_aggregates_refuse_bad_queries(client, portfolio, name, qu
 # --- query counts ---------------------------------------------------------------------------
 # The code lists: programmes, regions, areas, objectives, intervention types (5), read once per
 # registry version and cached after that.
-REFERENCE = 5
+REFERENCE = 6  # the code lists: programmes, regions, counties, areas, objectives, interventions
 
 
 @pytest.mark.parametrize("n_projects", [1, 12])

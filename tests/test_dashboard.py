@@ -308,7 +308,9 @@ def test_many_projects_render_with_swedish_numbers(client, mixed):
     response = client.get(URL)
     html = response.content.decode()
     assert response.status_code == 200
-    assert len(charts_of(response)) == 13  # both periods: areas and objectives twice
+    assert (
+        len(charts_of(response)) == 15
+    )  # two per county section; both periods: areas and objectives twice
     small = sum(p.esf_grant or 0 for p in mixed if p.region and p.region.code == "SE21")
     assert f"{small:,}\xa0kr".replace(",", "\xa0") in html  # a table cell: 17 207 538 kr
     total = round(sum(p.esf_grant or 0 for p in mixed), -5) / 1_000_000
@@ -416,22 +418,22 @@ def test_query_count_does_not_grow_with_projects(client, django_assert_num_queri
     ProjectFactory.create_batch(n_projects)
     DecisionFactory.create_batch(3)
     cache.clear()  # the footer's date is cached between requests; count it every time
-    # 5 reference lists (programmes, regions, areas, objectives, interventions),
-    # 1 portfolio GROUP BY (region × programme × area × objective × intervention type),
+    # 6 reference lists (programmes, regions, counties, areas, objectives, interventions),
+    # 1 portfolio GROUP BY (region × county × programme × area × objective × intervention type),
     # 1 size bucket × rate GROUP BY, 1 programme × start year × end year GROUP BY,
     # 1 decisions per year, 1 top owners by grant + 1 their names, 1 footer date,
     # 1 "any demo data?" probe for the notice; the filter panel's counts: 1 summary (status),
     # and for each facet in use, its counts without it (region: 1 GROUP BY; status: 1 summary).
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         response = client.get(URL, {"region": "SE21", "status": "finished"})
     assert response.status_code == 200
 
 
 def test_empty_set_stops_after_the_first_aggregate(client, django_assert_num_queries):
     cache.clear()
-    # 5 reference lists, 1 portfolio GROUP BY (empty: no more aggregates), 1 summary for the
+    # 6 reference lists, 1 portfolio GROUP BY (empty: no more aggregates), 1 summary for the
     # filter panel's status counts, 1 footer date, 1 demo probe
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(URL)
 
 

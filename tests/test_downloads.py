@@ -91,8 +91,8 @@ def test_decisions_csv_takes_the_filters(client, decisions):
 
 
 def test_decisions_csv_is_one_query_for_the_rows(client, decisions, django_assert_num_queries):
-    # the code lists (5), then the decisions with project, owner and programme
-    with django_assert_num_queries(6):
+    # the code lists (6), then the decisions with project, owner and programme
+    with django_assert_num_queries(7):
         body(client.get(CSV + "?region=SE21"))
 
 

@@ -99,8 +99,8 @@ def test_the_pages_point_to_their_feeds(client, decisions):
 
 
 def test_the_feed_query_count_is_constant(client, decisions, django_assert_num_queries):
-    # the code lists (5), the decisions with their projects and programmes
-    with django_assert_num_queries(6):
+    # the code lists (6), the decisions with their projects and programmes
+    with django_assert_num_queries(7):
         client.get(FEED + "?region=SE21")
 
 

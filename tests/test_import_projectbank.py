@@ -645,6 +645,7 @@ def test_command_writes_the_json_report(tmp_path):
         "ahead",
         "superseded",
         "prefer_source",
+        "places",
         "errors",
     }
     assert (report["partial"], report["strict"], report["rolled_back"]) == (True, False, False)
@@ -743,8 +744,9 @@ def test_an_unchanged_reimport_is_a_fixed_number_of_queries(django_assert_num_qu
     run(SEEDS)
 
     # savepoint; (PostgreSQL: the import lock); programmes, areas, objectives, interventions,
-    # regions, aliases, organisations; the named projects (locked) and their decisions; release
-    with django_assert_num_queries(12 if connection.vendor == "postgresql" else 11):
+    # regions, aliases, counties, organisations; the named projects (locked) and their
+    # decisions; release
+    with django_assert_num_queries(13 if connection.vendor == "postgresql" else 12):
         report = run(*pages)
 
     assert report.counts()["unchanged"] == len(pages)

@@ -147,6 +147,8 @@ FIELDS: tuple[Field, ...] = (
         page_labels=("Region",),
         csv_headers=("Region",),
     ),
+    # Found from the postcode or the city, after the region (which it may give).
+    Field("county_code", saved_to="county", saving=RESOLVED, reading=DERIVED, label="Län"),
     Field(
         "start_date",
         saving=COPIED,

@@ -40,6 +40,9 @@ class ProjectPage:
     org_number: str | None = None
     region_name: str | None = None
     nuts_code: str | None = None
+    county_code: str | None = None
+    """The county's NUTS-3 code: no source states it; the saver finds it from the postcode or
+    the city (`projects.places`)."""
     start_date: date | None = None
     end_date: date | None = None
     total_budget: int | None = None

@@ -11,6 +11,7 @@ from collections import defaultdict
 
 from projects.dimensions import DIMENSIONS
 from projects.models import (
+    County,
     InterventionField,
     Organisation,
     Programme,
@@ -48,6 +49,7 @@ class References:
         self.interventions: dict[tuple, InterventionField] = {}
         self.regions: dict[str, Region] = {}
         self.region_names: dict[str, Region] = {}
+        self.counties: dict[str, County] = {}
         for area in ProgrammeArea.objects.all():
             self.remember(area)
         for objective in SpecificObjective.objects.select_related("programme_area"):
@@ -59,6 +61,9 @@ class References:
             self.remember(region)
         for alias in RegionAlias.objects.all():
             self.region_names.setdefault(name_key(alias.alias), regions[alias.region_id])
+        for county in County.objects.all():
+            county.region = regions[county.region_id]
+            self.remember(county)
 
     def attach(self, project: Project) -> None:
         """Give a loaded project its reference rows from memory, so that reading them is free."""
@@ -87,6 +92,10 @@ class References:
         """By Swedish or English name, code or alias; "&" reads as "och"."""
         return self.region_names.get(name_key(name)) if name else None
 
+    def county_coded(self, code: str | None) -> County | None:
+        """By NUTS-3 code (SE213)."""
+        return self.counties.get(code_key(code)) if code else None
+
     def remember(self, row) -> None:
         self.by_id[(self.relation_of[type(row)], row.pk)] = row
         key = code_key(row.code)
@@ -98,6 +107,8 @@ class References:
             self.objectives_in_programme[(area.programme_id, key)].append(row)
         elif isinstance(row, InterventionField):
             self.interventions[(row.programme_id, key)] = row
+        elif isinstance(row, County):
+            self.counties[key] = row
         elif isinstance(row, Region):
             self.regions[key] = row
             for name in (row.code, row.name_sv, row.name_en):

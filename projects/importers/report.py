@@ -22,6 +22,9 @@ JSON shape (`ImportReport.as_dict`, written by `--report FILE`)::
       "ahead": [{"source": "…", "message": "…"}],      <- hand-entered decisions not in the source
       "superseded": [{"source": "…", "message": "…"}], <- with --prefer-source
       "prefer_source": false,
+      "places": {"counties": {"postnummer": 2, "ort": 3, "organisation": 0},
+                 "derived_regions": 3,      <- regions set from the county (the list has none)
+                 "unplaced": [{"source": "…", "message": "rad 3: …: ort 'X' okänd"}]},
       "errors": []                     <- what stopped the run: another import, a database error
     }
 
@@ -125,6 +128,12 @@ class ImportReport:
     """Projects whose hand-entered decisions the source does not show yet (nothing written)."""
     superseded: list[Note] = field(default_factory=list)
     """With `prefer_source`: the hand-entered decisions a source's snapshot overrules."""
+    counties: dict[str, int] = field(default_factory=dict)
+    """Records given a county, by how it was found ("postnummer", "ort", "organisation")."""
+    derived_regions: int = 0
+    """Records whose region was set from their county, the source stating none."""
+    unplaced: list[Note] = field(default_factory=list)
+    """Records whose county could not be found (a city neither a municipality nor a locality)."""
 
     # --- filling -----------------------------------------------------------------------------
 
@@ -155,6 +164,14 @@ class ImportReport:
 
     def warn(self, source: str, message: str) -> None:
         self.warnings.append(Note(source, message))
+
+    def placed(self, how: str, *, derived_region: bool = False) -> None:
+        """One record got a county (found by `how`), and maybe its region from it."""
+        self.counties[how] = self.counties.get(how, 0) + 1
+        self.derived_regions += derived_region
+
+    def not_placed(self, source: str, message: str) -> None:
+        self.unplaced.append(Note(source, message))
 
     def conflict(self, record: ImportRecord, message: str) -> None:
         page = record.page
@@ -246,6 +263,11 @@ class ImportReport:
             "conflicts": [asdict(note) for note in self.conflicts],
             "ahead": [asdict(note) for note in self.ahead],
             "superseded": [asdict(note) for note in self.superseded],
+            "places": {
+                "counties": dict(self.counties),
+                "derived_regions": self.derived_regions,
+                "unplaced": [asdict(note) for note in self.unplaced],
+            },
             "errors": list(self.errors),
         }
 
@@ -261,6 +283,12 @@ class ImportReport:
         labels are cut at `limit` (the JSON report has them all).
         """
         lines = [f"{'':2}{name:<10} {number:>7}" for name, number in self.counts().items()]
+        if self.counties or self.unplaced:
+            found = ", ".join(f"{number} from {how}" for how, number in self.counties.items())
+            lines.append(
+                f"Counties: {found or 'none found'}; {len(self.unplaced)} not placed; "
+                f"{self.derived_regions} regions derived from the county"
+            )
         if self.rolled_back:
             reasons = "; ".join(self.not_saved_reasons())
             lines.append(f"Nothing was saved: {reasons}." if reasons else "Nothing was saved.")
@@ -293,6 +321,11 @@ class ImportReport:
                 "Skipped, not project pages",
                 [f"{item.source}: {item.reason}" for item in self.skipped if not item.error],
                 limit,
+            ),
+            (
+                "Not placed in a county",
+                [f"{item.source}: {item.message}" for item in self.unplaced],
+                None,
             ),
             ("Warnings", [f"{item.source}: {item.message}" for item in self.warnings], limit),
             (

@@ -44,8 +44,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from projects import caching, services
+from projects import caching, places, services
 from projects.models import (
+    County,
     Decision,
     InterventionField,
     Organisation,
@@ -188,6 +189,10 @@ class _Plan:
     numbered_owner: tuple[Organisation, str] | None = None  # (organisation, number to add)
     real_owner: Organisation | None = None  # a demo organisation a real record names
     warnings: list[str] = field(default_factory=list)
+    placed_by: str | None = None  # how the county was found (places.HOW, or "organisation")
+    region_derived: bool = False
+    unplaced: str | None = None  # why no county could be found
+    derived: dict[str, str] = field(default_factory=dict)  # field → what its source note adds
 
     @property
     def is_new(self) -> bool:
@@ -212,6 +217,8 @@ class _Saver:
         self.pending_updates: dict[str, services.ProjectUpdate] = {}
         self.pending_organisations: list[Organisation] = []
         self.seen: dict[str, ImportRecord] = {}
+        self._owner_counties: dict[int, County] | None = None
+        self._placement: _Plan | None = None  # the last planned record's, for the report
 
     def _replace_demo_projects(self, records: list[ImportRecord]) -> None:
         """A real record with a demo project's diary number makes it a real project: the demo
@@ -255,16 +262,18 @@ class _Saver:
         self.seen[diary] = record
         try:
             plan = self._plan(record)
-            if plan is None:
-                self.report.outcome(record, UNCHANGED)
-                return
-            is_new = plan.is_new  # before the insert gives the project its id
-            self._carry_out(plan)
+            is_new = plan is not None and plan.is_new  # before the insert gives it its id
+            if plan is not None:
+                self._carry_out(plan)
         except _Rejected as rejected:
             self.report.reject(rejected.rejections, diary_number=diary)
             return
         except _Conflict as conflict:
             self.report.conflict(record, conflict.message)
+            return
+        self._report_place(record, self._placement)
+        if plan is None:
+            self.report.outcome(record, UNCHANGED)
             return
         for message in plan.warnings:
             self.report.warn(page.source, _at(record, message))
@@ -287,7 +296,7 @@ class _Saver:
             raise _Rejected([self._rejection(record, "as_of", page.as_of, reason)])
         existing = self.projects.get(page.diary_number)
         plan = _Plan(record)
-        stated = self._stated(record, programme, plan)
+        stated = self._stated(record, programme, plan, existing)
         if existing is None:
             if "owner" not in stated:
                 raise _Rejected(
@@ -295,6 +304,7 @@ class _Saver:
                 )
             project = Project(diary_number=page.diary_number, end_date=page.end_date, **stated)
             project.field_sources = dict.fromkeys([*stated, *fields.FIGURES], _note(record))
+            _add_derivations(project, plan, record)
             plan.project = project
             plan.decision = _snapshot(
                 record,
@@ -359,19 +369,27 @@ class _Saver:
             **(existing.field_sources or {}),
             **dict.fromkeys([*plan.fields, *plan.figures], _note(record)),
         }
+        _add_derivations(project, plan, record)
         self._check(record, project)
         return plan
 
-    def _stated(self, record: ImportRecord, programme: Programme, plan: _Plan) -> dict:
+    def _stated(
+        self, record: ImportRecord, programme: Programme, plan: _Plan, existing: Project | None
+    ) -> dict:
         """The values the source states for `fields.STATED` (empty ones left out), references
-        resolved."""
+        resolved; the county found from the postcode or city, and the region from the county
+        when the source states none."""
         page = record.page
         self._check_programme(page, programme, plan)
         area, objective = self._area_and_objective(record, programme, plan)
+        owner = self._owner(record, plan)
+        county = self._county(record, plan, existing, owner)
+        self._placement = plan
         resolved = {
             "programme": programme,
-            "owner": self._owner(record, plan),
-            "region": self._region(record, plan),
+            "owner": owner,
+            "region": self._region_or_county_region(record, plan, existing, county),
+            "county": county,
             "programme_area": area,
             "specific_objective": objective,
             "intervention_field": self._intervention(record, programme, plan),
@@ -504,6 +522,104 @@ class _Saver:
             return None
         # A name without a code: the name becomes the new row's code until an admin fixes it.
         return self._new_code(record, "region", name, Region(code=name), plan)
+
+    def _county(
+        self,
+        record: ImportRecord,
+        plan: _Plan,
+        existing: Project | None,
+        owner: Organisation | None,
+    ) -> County | None:
+        """The county of the beneficiary's postcode; without one, the county its organisation
+        is known to be in from a page with a postcode, else that of its city."""
+        page = record.page
+        placement = places.place(page.postcode, page.city)
+        county = self.references.county_coded(placement.county)
+        city = " ".join(page.city.split())
+        if placement.how == places.POSTCODE:
+            plan.placed_by = places.HOW[places.POSTCODE]
+            other = self.references.county_coded(placement.city_county)
+            if other is not None and other != county:
+                plan.warnings.append(
+                    f"Postnumret {places.postcode_key(page.postcode)} ligger i {county.name_sv} "
+                    f"enligt Eurostats tabell, orten '{city}' i {other.name_sv}; postnumret "
+                    "gäller."
+                )
+            if owner is not None and owner.pk is not None and self._owner_counties is not None:
+                self._owner_counties.setdefault(owner.pk, county)
+            return county
+        known = None
+        if existing is not None and existing.county_id and existing.postcode:
+            known = self.references.by_id.get(("county", existing.county_id))
+        if known is None and owner is not None and owner.pk is not None:
+            known = self.owner_counties().get(owner.pk)
+        if known is not None:
+            plan.placed_by = "organisation"
+            if county is not None and county != known:
+                plan.warnings.append(
+                    f"Orten '{city}' ligger i {county.name_sv}, men organisationen finns i "
+                    f"{known.name_sv} enligt ett postnummer; {known.name_sv} gäller."
+                )
+            return known
+        if county is not None:
+            plan.placed_by = places.HOW[places.CITY]
+            return county
+        if existing is None or existing.county_id is None:
+            if not page.country or page.country.casefold() == "sverige":
+                where = (
+                    f"orten '{city}' är varken en kommun eller en ort i listorna"
+                    if city
+                    else ("varken postnummer eller ort anges")
+                )
+                plan.unplaced = f"{page.diary_number}: {where}"
+        return None
+
+    def owner_counties(self) -> dict[int, County]:
+        """Organisations whose projects with a postcode all lie in one county, loaded once."""
+        if self._owner_counties is None:
+            seen: dict[int, set[int]] = defaultdict(set)
+            for owner_id, county_id in (
+                Project.objects.exclude(postcode="")
+                .exclude(county=None)
+                .values_list("owner_id", "county_id")
+                .distinct()
+            ):
+                seen[owner_id].add(county_id)
+            self._owner_counties = {
+                owner_id: self.references.by_id[("county", next(iter(ids)))]
+                for owner_id, ids in seen.items()
+                if len(ids) == 1 and ("county", next(iter(ids))) in self.references.by_id
+            }
+        return self._owner_counties
+
+    def _region_or_county_region(
+        self, record: ImportRecord, plan: _Plan, existing: Project | None, county: County | None
+    ) -> Region | None:
+        """The region the source states (it wins, with a warning when the county's differs), else
+        the county's for a project that has none or has that one."""
+        stated = self._region(record, plan)
+        if county is None:
+            return stated
+        if stated is not None:
+            if not stated.is_national and stated.pk is not None and stated != county.region:
+                plan.warnings.append(
+                    f"Regionen {stated.code} ({stated.name_sv}) skiljer sig från "
+                    f"{county.name_sv}s region {county.region.code}; den angivna regionen gäller."
+                )
+            return stated
+        if existing is not None and existing.region_id not in (None, county.region_id):
+            return None  # another source's region stays
+        plan.region_derived = True
+        plan.derived["region"] = f"; härledd från länet ({county.code})"
+        return county.region
+
+    def _report_place(self, record: ImportRecord, plan: _Plan | None) -> None:
+        if plan is None or plan.record is not record:
+            return
+        if plan.placed_by:
+            self.report.placed(plan.placed_by, derived_region=plan.region_derived)
+        elif plan.unplaced:
+            self.report.not_placed(record.page.source, _at(record, plan.unplaced))
 
     def _owner(self, record: ImportRecord, plan: _Plan) -> Organisation | None:
         page = record.page
@@ -641,6 +757,15 @@ def _existing_projects(
         for decision in Decision.objects.filter(project__diary_number__in=chunk).order_by("id"):
             decisions[decision.project_id].append(decision)
     return projects, decisions
+
+
+def _add_derivations(project: Project, plan: _Plan, record: ImportRecord) -> None:
+    """A field the record's values were found from, not read in it, says how in its source."""
+    if plan.placed_by:
+        plan.derived.setdefault("county", f"; från {plan.placed_by}")
+    for name, how in plan.derived.items():
+        if name in project.field_sources and project.field_sources[name] == _note(record):
+            project.field_sources[name] += how
 
 
 def _differs(project: Project, name: str, value) -> bool:

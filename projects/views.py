@@ -19,6 +19,8 @@ from .models import Organisation, Project, ProjectOrganisation, missing_name
 
 PAGE_SIZES = [25, 50, 100, 200]
 DEFAULT_PAGE_SIZE = 50
+# The facets shown open on arrival; the others open with a click (or when one is chosen).
+OPEN_FACETS = ("programme", "region", "programme_area", "status", "demo")
 # The parameters a page reads besides the filter's; any other is reported as ignored.
 LIST_PARAMS = ("page", "size")
 DASHBOARD_PARAMS = ("page", "size")  # links from the list carry its page size along
@@ -144,6 +146,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
             "size": size,
             "today": today,
             "ranges": filterset.ranges_in_use(),
+            "open_facets": OPEN_FACETS,
             "chips": filter_summary.chips(filterset, chip_params, lang()),
             "ways_out": filter_summary.ways_out(facets, chip_params)
             if not summary["projects"]

@@ -171,6 +171,31 @@ def _region_label(row: dict) -> str:
     return row["region_name"] or row["region_code"] or _("Utan region")
 
 
+def participants_chart(chart_id: str, rows: list[dict], *, title: str, header: str) -> Chart:
+    """Planned participants and participant goal per place (region or county), with its table."""
+    return Chart(
+        id=chart_id,
+        figure=charts.region_participants(rows, title=title).to_plotly_json(),
+        table=Table(
+            caption=title,
+            header=header,
+            columns=[
+                Column(_("Projekt")),
+                Column(_("Planerade deltagare (antal)")),
+                Column(_("Deltagarmål (antal)")),
+            ],
+            rows=[
+                Row(
+                    row["label"],
+                    [row["projects"], row["participants_sum"], row["participant_goal_sum"]],
+                    row["url"],
+                )
+                for row in rows
+            ],
+        ),
+    )
+
+
 def region_section(portfolio, reference, language, links) -> Section:
     rows = aggregates.by_region(portfolio, reference=reference, lang=language)
     for row in rows:
@@ -217,26 +242,11 @@ def region_section(portfolio, reference, language, links) -> Section:
             ],
         ),
     )
-    people = Chart(
-        id="region-participants",
-        figure=charts.region_participants(rows).to_plotly_json(),
-        table=Table(
-            caption=_("Planerade deltagare och deltagarmål per region"),
-            header=_("Region"),
-            columns=[
-                Column(_("Projekt")),
-                Column(_("Planerade deltagare (antal)")),
-                Column(_("Deltagarmål (antal)")),
-            ],
-            rows=[
-                Row(
-                    row["label"],
-                    [row["projects"], row["participants_sum"], row["participant_goal_sum"]],
-                    row["url"],
-                )
-                for row in rows
-            ],
-        ),
+    people = participants_chart(
+        "region-participants",
+        rows,
+        title=_("Planerade deltagare och deltagarmål per region"),
+        header=_("Region"),
     )
     tiles = Chart(
         id="region-map",
@@ -319,28 +329,11 @@ def county_section(portfolio, reference, language, links) -> Section:
             ],
         ),
     )
-    people = Chart(
-        id="county-participants",
-        figure=charts.region_participants(
-            rows, title=_("Planerade deltagare och deltagarmål per län")
-        ).to_plotly_json(),
-        table=Table(
-            caption=_("Planerade deltagare och deltagarmål per län"),
-            header=_("Län"),
-            columns=[
-                Column(_("Projekt")),
-                Column(_("Planerade deltagare (antal)")),
-                Column(_("Deltagarmål (antal)")),
-            ],
-            rows=[
-                Row(
-                    row["label"],
-                    [row["projects"], row["participants_sum"], row["participant_goal_sum"]],
-                    row["url"],
-                )
-                for row in rows
-            ],
-        ),
+    people = participants_chart(
+        "county-participants",
+        rows,
+        title=_("Planerade deltagare och deltagarmål per län"),
+        header=_("Län"),
     )
     return Section(
         id="lan",

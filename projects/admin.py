@@ -242,7 +242,30 @@ class DecisionInlineFormSet(BaseInlineFormSet):
                 services.prospective_totals(self.instance, adding=saving, removing=removing),
             )
         except ValidationError as error:
-            raise ValidationError(error.messages) from None
+            if not self._on_the_rows(error):
+                raise ValidationError(error.messages) from None
+
+    def _on_the_rows(self, error: ValidationError) -> bool:
+        """Put each refusal on the field of the changed rows that set it ("Förändring av
+        ESF-stöd" of the new decision), so the caseworker sees which row and field to correct;
+        False when no changed row has that field."""
+        if not hasattr(error, "error_dict"):
+            return False
+        placed = False
+        for field, errors in error.message_dict.items():
+            rows = [
+                form
+                for form in self.forms
+                if form.has_changed()
+                and form not in self.deleted_forms
+                and field in form.fields
+                and form.cleaned_data.get(field) not in (None, "")
+            ]
+            for form in rows:
+                for message in errors:
+                    form.add_error(field, message)
+            placed = placed or bool(rows)
+        return placed
 
 
 class DecisionInline(admin.TabularInline):

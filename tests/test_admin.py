@@ -1,6 +1,7 @@
 """The admin, where caseworkers enter projects and decisions every day."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.auth.models import Group
@@ -224,8 +225,12 @@ def test_inline_decisions_that_together_break_the_budget_are_refused(caseworker_
         change_form(project, [too_much]),
     )
     assert response.status_code == 200
-    assert "skulle överstiga total budget" in str(response.context["inline_admin_formsets"][0]
-                                                  .formset.non_form_errors())  # fmt: skip
+    formset = response.context["inline_admin_formsets"][0].formset
+    # on the row and field that would break the rule, with the amounts grouped
+    (row,) = [form for form in formset.forms if form.errors]
+    (message,) = row.errors["esf_grant_change"]
+    assert "skulle överstiga total budget" in message
+    assert re.search(r"\(\d{1,3}(\xa0\d{3})+ kr\)", message), message
     assert project.decisions.count() == 1
 
 

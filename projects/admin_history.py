@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from .templatetags.esf import grouped, kr
+from .number_fields import grouped
+from .templatetags.esf import kr
 
 # How a project's history row names the decisions that changed its totals
 # (`services.decisions.totals_reason` writes it).

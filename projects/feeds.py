@@ -21,12 +21,12 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from . import queries
 from .decision_filters import LATEST_FIRST, Decisions
 from .models import Decision, Organisation, Project
+from .number_fields import grouped
 
 FEED_SIZE = 50
 
@@ -116,8 +116,7 @@ def decision_summary(decision: Decision) -> str:
 
 
 def signed(amount: int) -> str:
-    sign = "+" if amount > 0 else "−" if amount < 0 else ""
-    return sign + number_format(abs(amount), force_grouping=True)
+    return ("+" if amount > 0 else "") + grouped(amount)
 
 
 class OrganisationDecisionFeed(DecisionFeed):

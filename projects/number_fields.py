@@ -1,4 +1,5 @@
-"""Form fields for numbers as people write them, for the filters and the admin.
+"""Numbers as people write them: read by the filters' and the admin's fields, written by the
+pages, messages and feeds (`grouped`: digits grouped, a real minus sign).
 
 Swedish pages take "40,5", "1 000 000", "17 207 538 kr" and "−2 000 000" (a real minus sign, as
 the pages print it); English pages "40.5" and "1,000,000". The inputs are text with an
@@ -14,6 +15,20 @@ from django import forms
 from django.utils.formats import number_format
 
 from .language import lang
+
+MINUS = "\u2212"
+
+
+def with_minus(text: str) -> str:
+    """A formatted number with a real minus sign (U+2212) instead of the hyphen."""
+    return MINUS + text[1:] if text.startswith("-") else text
+
+
+def grouped(value, **kwargs) -> str:
+    """A number with the language's grouping (17 207 538 in Swedish, with no-break spaces;
+    17,207,538 in English) and a real minus sign."""
+    return with_minus(number_format(value, force_grouping=True, **kwargs))
+
 
 SPACES = re.compile(r"[\s\u00a0\u2007\u2009\u202f]+")
 UNITS = re.compile(r"^(?:sek)|(?:kr\.?|kronor|sek|%|procent)$", re.IGNORECASE)

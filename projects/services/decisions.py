@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from .. import dimensions
 from ..models import Decision, Project
+from ..number_fields import grouped
 
 
 @dataclass(frozen=True)
@@ -117,12 +117,6 @@ def prospective_totals(
     return decision_totals(_with_changes(saved, adding=adding, removing=removing))
 
 
-def _grouped(amount: int) -> str:
-    """An amount in a message as the pages write it: 19 207 538, with a real minus sign."""
-    text = number_format(amount, force_grouping=True)
-    return "\u2212" + text[1:] if text.startswith("-") else text
-
-
 def check_totals(project: Project, totals: Totals) -> None:
     """Refuse totals that would break the project's invariants, naming the decision fields."""
     errors: dict[str, list[str]] = {}
@@ -130,12 +124,12 @@ def check_totals(project: Project, totals: Totals) -> None:
     if totals.esf_grant is not None and totals.esf_grant < 0:
         errors.setdefault("esf_grant_change", []).append(
             _("Beviljat ESF-stöd skulle bli negativt (%(total)s kr).")
-            % {"total": _grouped(totals.esf_grant)}
+            % {"total": grouped(totals.esf_grant)}
         )
     if totals.total_budget is not None and totals.total_budget < 0:
         errors.setdefault("total_budget_change", []).append(
             _("Total budget skulle bli negativ (%(total)s kr).")
-            % {"total": _grouped(totals.total_budget)}
+            % {"total": grouped(totals.total_budget)}
         )
     if (
         totals.esf_grant is not None
@@ -144,7 +138,7 @@ def check_totals(project: Project, totals: Totals) -> None:
     ):
         errors.setdefault("esf_grant_change", []).append(
             _("Beviljat ESF-stöd (%(grant)s kr) skulle överstiga total budget (%(budget)s kr).")
-            % {"grant": _grouped(totals.esf_grant), "budget": _grouped(totals.total_budget)}
+            % {"grant": grouped(totals.esf_grant), "budget": grouped(totals.total_budget)}
         )
     if end_date and project.start_date and end_date < project.start_date:
         errors.setdefault("new_end_date", []).append(

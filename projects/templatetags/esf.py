@@ -8,6 +8,7 @@ from django.utils.html import format_html
 
 from .. import querystring
 from ..language import is_english
+from ..number_fields import grouped, with_minus
 
 register = template.Library()
 NBSP = "\xa0"
@@ -19,15 +20,6 @@ def number(value) -> str:
     if value is None or value == "":
         return "–"
     return grouped(value)
-
-
-MINUS = "\u2212"
-
-
-def grouped(value, **kwargs) -> str:
-    """number_format with grouping, and a real minus sign (U+2212) for a negative number."""
-    text = number_format(value, force_grouping=True, **kwargs)
-    return MINUS + text[1:] if text.startswith("-") else text
 
 
 @register.filter
@@ -60,8 +52,7 @@ def percent(value) -> str:
         return "–"
     value = Decimal(value).quantize(Decimal("0.1"), ROUND_HALF_UP)  # number_format truncates
     places = 0 if value == value.to_integral() else 1
-    text = number_format(value, decimal_pos=places)
-    text = MINUS + text[1:] if text.startswith("-") else text
+    text = with_minus(number_format(value, decimal_pos=places))
     if is_english():
         return f"{text}%"
     return f"{text}{NBSP}%"

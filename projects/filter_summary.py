@@ -62,13 +62,12 @@ def chips(filterset: ProjectFilter, params: QueryDict, language: str) -> list[Ch
         result.append(chip("status", Project.Status(selected["status"]).label))
     if selected.get("demo"):
         result.append(chip("demo", dict(DEMO_CHOICES)[selected["demo"]]))
-    for name in RANGE_FILTERS:
-        value = selected.get(name)
-        if isinstance(value, slice) and (value.start is not None or value.stop is not None):
-            shown = filterset.form.fields[name].shown
-            low = "" if value.start is None else shown(value.start)
-            high = "" if value.stop is None else shown(value.stop)
-            result.append(chip(name, f"{low}–{high}"))
+    ranges = set(filterset.ranges_in_use())
+    for name in (name for name in RANGE_FILTERS if name in ranges):  # in the form's order
+        value, shown = selected[name], filterset.form.fields[name].shown
+        low = "" if value.start is None else shown(value.start)
+        high = "" if value.stop is None else shown(value.stop)
+        result.append(chip(name, f"{low}–{high}"))
     return result
 
 

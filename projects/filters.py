@@ -104,6 +104,7 @@ class LenientMultipleChoiceField(django_filters.fields.MultipleChoiceField):
     """
 
     ignored: list[str] = []
+    ignored_reason = _("okänd kod")
 
     def clean(self, value):
         values = self.to_python(value)
@@ -146,6 +147,7 @@ class OwnerField(forms.Field):
     """
 
     widget = forms.MultipleHiddenInput
+    ignored_reason = _("okänd organisation")
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -156,9 +158,9 @@ class OwnerField(forms.Field):
         values = list(dict.fromkeys(v.strip() for v in value or [] if v and v.strip()))
         ids = {v: int(v) for v in values if v.isdigit() and len(v) < 10}
         numbers = {
-            v: validators.normalise_org_number(v)
+            v: number
             for v in values
-            if v not in ids and len(validators.normalise_org_number(v)) == 10
+            if v not in ids and len(number := validators.normalise_org_number(v)) == 10
         }
         found = (
             Organisation.objects.filter(
@@ -403,7 +405,7 @@ class ProjectFilter(django_filters.FilterSet):
                 ignored = [v for key in keys for v in self.data.getlist(key) if v]
                 detail = "; ".join(str(e).rstrip(".") for e in self.form.errors[name])
             elif ignored:
-                detail = _("okänd organisation") if name == "owner" else _("okänd kod")
+                detail = form_field.ignored_reason
             else:
                 continue
             messages.append(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
@@ -66,6 +67,19 @@ class ReferenceLists:
     def codes(self, name: str) -> list[str]:
         return list(self.by_code[name])
 
+    @cached_property
+    def codes_by_id(self) -> dict[str, dict[int | None, str]]:
+        """{dimension: {row id: code}}: a grouped query's ids turned into the address's codes;
+        no row (None) is `NONE` in a dimension that offers it ("Utan län"). Built once per
+        loaded lists, however many facets a page counts."""
+        return {
+            dimension.name: {
+                **({None: NONE} if dimension.none_label else {}),
+                **{row.pk: dimension.code_of(row) for row in self.rows(dimension.name)},
+            }
+            for dimension in DIMENSIONS
+        }
+
     def period_labels(self) -> dict[str, str]:
         """{period: "ESF 2014–2020"} in programme order."""
         return {
@@ -110,35 +124,27 @@ class UnnamedCodes:
     by_period: list[tuple[str, list[str]]]
 
 
+# The lists whose official texts may lack a name (programmes are named in `reference.py`, and
+# every county in `counties.csv`).
+NAMED_LISTS = ("region", "programme_area", "specific_objective", "intervention_field")
+
+
 def unnamed_codes(reference: ReferenceLists | None = None) -> list[UnnamedCodes]:
     """Per code list (regions, areas, objectives, intervention types), its codes without a name:
     they show as `missing_name` says until the list gets them."""
     reference = reference or reference_lists()
-    rows = {
-        "region": reference.regions,
-        "programme_area": reference.areas,
-        "specific_objective": reference.objectives,
-        "intervention_field": reference.interventions,
-    }
     result = []
     for dimension in DIMENSIONS:
-        if dimension.name not in rows:
+        if dimension.name not in NAMED_LISTS:
             continue
         by_period: dict[str, list[str]] = {}
-        for row in rows[dimension.name]:
+        for row in reference.rows(dimension.name):
             if not row.has_name:
-                by_period.setdefault(_period_label(row), []).append(row.code)
+                period = row.programme_of().get_period_display() if dimension.per_programme else ""
+                by_period.setdefault(period, []).append(row.code)
         if by_period:
             result.append(UnnamedCodes(dimension.label, list(by_period.items())))
     return result
-
-
-def _period_label(row) -> str:
-    """ "2014–2020" for a row that belongs to a programme, "" for one that does not (a region)."""
-    programme = getattr(row, "programme", None)
-    if programme is None and hasattr(row, "programme_area"):
-        programme = row.programme_area.programme
-    return programme.get_period_display() if programme else ""
 
 
 def summary(projects: QuerySet[Project], *, today: datetime.date | None = None) -> dict[str, int]:
@@ -246,7 +252,7 @@ def code_counts(
     Counts are summed per code, since one code may exist in both programmes' lists.
     """
     names = [name for name in names if name not in SUMMARY_FACETS]
-    rows_by_id = codes_by_id(reference)
+    rows_by_id = reference.codes_by_id
     counts: dict[str, dict] = {name: {} for name in names}
     if names:
         for name, key, count in grouped_counts(projects.order_by(), names):
@@ -256,24 +262,12 @@ def code_counts(
     return counts
 
 
-def codes_by_id(reference: ReferenceLists) -> dict[str, dict[int | None, str]]:
-    """{dimension: {row id: code}}: a grouped query's ids turned into the address's codes; no
-    row (None) is `NONE` in a dimension that offers it ("Utan län")."""
-    return {
-        dimension.name: {
-            **({None: NONE} if dimension.none_label else {}),
-            **{row.pk: dimension.code_of(row) for row in reference.rows(dimension.name)},
-        }
-        for dimension in DIMENSIONS
-    }
-
-
 def counts_from_rows(
     rows: Iterable[Mapping], *, reference: ReferenceLists, names: Collection[str]
 ) -> dict[str, dict]:
     """The code-list facets' counts summed from rows already grouped by every dimension (the
     dashboard's portfolio rows: their `projects` per combination), without a query."""
-    rows_by_id = codes_by_id(reference)
+    rows_by_id = reference.codes_by_id
     counts: dict[str, dict] = {name: {} for name in names if name in rows_by_id}
     for row in rows:
         for name, per_code in counts.items():

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from . import number_fields, validators
+from . import number_fields, querystring, validators
 from .dimensions import DIMENSIONS, NONE
 from .models import LegalForm, Organisation, Project, ProjectOrganisation
 from .queries import DEMO_CHOICES, DEMO_ONLY, ReferenceLists, reference_lists
@@ -356,9 +356,7 @@ class ProjectFilter(django_filters.FilterSet):
 
     def without(self, name: str) -> ProjectFilter:
         """The same filter without one of its filters (a range with both bounds)."""
-        data = self.data.copy()
-        for key in (name, f"{name}_min", f"{name}_max"):
-            data.pop(key, None)
+        data = querystring.without(self.data, name)
         return type(self)(data, queryset=self.queryset, today=self.today, reference=self.reference)
 
     def owners(self) -> dict[str, Organisation]:

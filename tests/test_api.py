@@ -8,53 +8,19 @@ from django.db import connection
 from django.urls import reverse
 
 from projects.api import pagination
-from projects.models import Decision, Organisation, Programme, ProgrammeArea, Project, Region
-from tests.factories import DecisionFactory, OrganisationFactory, ProjectFactory
+from projects.models import Decision, Organisation, Project
+from tests.factories import DecisionFactory, ProjectFactory
+from tests.test_project_list import six_projects
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
 YEAR = datetime.timedelta(days=365)
 
 
-def make(diary: str, **fields) -> Project:
-    return ProjectFactory(diary_number=diary, **fields)
-
-
 @pytest.fixture
 def portfolio():
-    """Six projects over both periods, three regions, statuses and amounts, and decisions."""
-    esf = Programme.objects.get(period="2014-2020")
-    plus = Programme.objects.get(period="2021-2027")
-    area = {code: ProgrammeArea.objects.get(code=code) for code in ["1", "2", "A", "B"]}
-    region = {code: Region.objects.get(code=code) for code in ["SE21", "SE33", "SE11"]}
-    municipality = OrganisationFactory(name="Kalmar kommun", org_number="2120000415")
-    company = OrganisationFactory(name="Kompetens AB", org_number="5560360793")
-    projects = [
-        make("2015/00001", programme=esf, programme_area=area["1"], region=region["SE21"],
-             owner=municipality, name="Kompetenslyft i vården", total_budget=10_000_000,
-             esf_grant=5_000_000, planned_participants=100, start_date=datetime.date(2015, 3, 1),
-             end_date=datetime.date(2017, 3, 1), cofinancing_rate=Decimal("50")),
-        make("2019/00419", programme=esf, programme_area=area["2"], region=region["SE33"],
-             owner=company, name="Vägar till egenförsörjning", total_budget=29_815_599,
-             esf_grant=19_895_809, planned_participants=210, city="Östersund",
-             start_date=datetime.date(2020, 2, 1), end_date=datetime.date(2022, 6, 30)),
-        make("2020/00152", programme=esf, programme_area=area["2"], region=region["SE21"],
-             owner=municipality, name="Fortsatt SLA", total_budget=36_619_373,
-             esf_grant=17_207_538, planned_participants=446,
-             start_date=datetime.date(2020, 8, 17), end_date=datetime.date(2022, 12, 31)),
-        make("22-005-S01", programme=plus, programme_area=area["A"], region=region["SE21"],
-             owner=municipality, name="SIA", total_budget=None, esf_grant=None,
-             planned_participants=584, start_date=TODAY - YEAR, end_date=TODAY + YEAR,
-             cofinancing_rate=Decimal("40")),
-        make("23-010-S02", programme=plus, programme_area=area["B"], region=region["SE11"],
-             owner=company, name="Unga in", total_budget=4_000_000, esf_grant=1_840_000,
-             planned_participants=None, start_date=TODAY + YEAR, end_date=TODAY + 2 * YEAR,
-             cofinancing_rate=Decimal("46")),
-        make("23-010-S03", programme=plus, programme_area=area["A"], region=region["SE33"],
-             owner=company, name="Digital kompetens", total_budget=8_000_000,
-             esf_grant=3_680_000, planned_participants=60, start_date=TODAY - 2 * YEAR,
-             end_date=TODAY + YEAR, cofinancing_rate=Decimal("46")),
-    ]  # fmt: skip
+    """The list's six projects (`tests.test_project_list.six_projects`), and decisions."""
+    projects = six_projects()
     DecisionFactory(project=projects[2], decided_on=datetime.date(2021, 3, 1))
     DecisionFactory(
         project=projects[1],

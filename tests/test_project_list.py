@@ -21,6 +21,10 @@ def make(diary: str, **fields) -> Project:
 
 @pytest.fixture
 def portfolio():
+    return six_projects()
+
+
+def six_projects() -> list[Project]:
     """Six projects spread over both periods, three regions, statuses and amounts."""
     esf = Programme.objects.get(period="2014-2020")
     plus = Programme.objects.get(period="2021-2027")

@@ -252,6 +252,6 @@ def test_tile_labels_wrap_between_words_only(text):
 
 
 def test_vendored_plotly_js_matches_the_python_package():
-    head = (ROOT / "static" / "js" / "plotly.min.js").read_text(encoding="utf-8")[:200]
-    version = re.search(r"plotly\.js v(\d+\.\d+\.\d+)", head).group(1)
+    head = (ROOT / "static" / "js" / "plotly-cartesian.min.js").read_text(encoding="utf-8")[:200]
+    version = re.search(r"plotly\.js \(cartesian - minified\) v(\d+\.\d+\.\d+)", head).group(1)
     assert version == plotly.offline.get_plotlyjs_version()

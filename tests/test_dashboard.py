@@ -1,11 +1,13 @@
 """/dashboard/: aggregates against brute-force sums, the page's states, links and query count."""
 
 import datetime
+import json
 import random
 import re
 import statistics
 from collections import defaultdict
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -25,6 +27,8 @@ from projects.models import (
 )
 from projects.presenters import ListLinks
 from tests.factories import DecisionFactory, OrganisationFactory, ProjectFactory
+
+ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = pytest.mark.django_db
 URL = reverse("projects:dashboard")
@@ -277,7 +281,7 @@ def test_empty_registry_says_so_and_draws_nothing(client):
     html = response.content.decode()
     assert response.status_code == 200
     assert "Inga projekt matchar filtret." in html
-    assert "data-chart" not in html and "plotly.min.js" not in html
+    assert "data-chart" not in html and "plotly-cartesian.min.js" not in html
 
 
 def test_filter_that_matches_nothing_keeps_the_filters_and_offers_a_way_out(client, mixed):
@@ -317,6 +321,18 @@ def test_many_projects_render_with_swedish_numbers(client, mixed):
     assert f"{total:.1f}\xa0mnkr".replace(".", ",") in html  # the key figure: 477,6 mnkr
 
 
+def test_the_vendored_plotly_bundle_has_every_trace_type_the_dashboard_draws(client, mixed):
+    bundle = (ROOT / "static" / "js" / "plotly-cartesian.min.js").read_text(encoding="utf-8")
+    registered = set(re.findall(r'moduleType:"trace",name:"(\w+)"', bundle))
+    assert {"bar", "heatmap", "scatter"} <= registered and "scattergeo" not in registered
+    drawn = {
+        trace.get("type", "scatter")
+        for figure in charts_of(client.get(URL)).values()
+        for trace in json.loads(json.dumps(figure, default=str))["data"]
+    }
+    assert drawn and drawn <= registered
+
+
 def test_page_has_no_inline_script(client, mixed):
     html = client.get(URL).content.decode()
     scripts = re.findall(r"<script\b[^>]*>", html)
@@ -325,7 +341,7 @@ def test_page_has_no_inline_script(client, mixed):
         assert 'type="application/json"' in tag or re.search(r'src="[^"]*/static/js/', tag), tag
     assert " on" not in "".join(re.findall(r"<[a-z]+\b[^>]*\bon[a-z]+=", html))
     assert "cdn" not in html.lower()
-    assert "/static/js/plotly.min.js" in html and "/static/js/charts.js" in html
+    assert "/static/js/plotly-cartesian.min.js" in html and "/static/js/charts.js" in html
 
 
 @pytest.mark.parametrize("query", QUERIES + ["region=SE21&status=finished&sort=-grant"])

@@ -420,7 +420,7 @@ def main() -> int:
         stack.callback(shutil.rmtree, workdir, ignore_errors=True)
         if not args.skip_generate:
             fill(env, args.projects)
-            compact()
+        compact()
         count = Project.objects.count()
         today = datetime.date.today()
         codes = load_codes()

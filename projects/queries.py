@@ -196,7 +196,7 @@ DEMO_CHOICES = [(DEMO_EXCLUDE, _("Utan demoprojekt")), (DEMO_ONLY, _("Bara demop
 FACET_KEYS = {dimension.name: dimension.column for dimension in DIMENSIONS}
 
 
-LEGAL_FORM_KEY = "owner__legal_form"
+LEGAL_FORM_KEY = "owner_legal_form"
 
 
 def grouped_counts(projects: QuerySet[Project], names: Collection[str] | None = None):

@@ -665,6 +665,9 @@ class Project(models.Model):
             models.Index(fields=["start_date"], name="project_start_idx"),
             models.Index(fields=["end_date"], name="project_end_idx"),
             models.Index(fields=["esf_grant"], name="project_grant_idx"),
+            # The list's sorts by name; those by the nullable figures have indexes with NULLS
+            # LAST on PostgreSQL (migration 0017; SQLite cannot declare them).
+            models.Index(fields=["name", "diary_number"], name="project_name_idx"),
             # The dashboard's and the list's sums and counts read only these columns: on
             # PostgreSQL they come from this narrow index (an index-only scan) instead of the
             # wide table rows, and a region filter finds its rows here too. The county follows

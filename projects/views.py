@@ -27,7 +27,8 @@ DASHBOARD_PARAMS = ("page", "size")  # links from the list carry its page size a
 
 
 class CountedPaginator(Paginator):
-    """A paginator told the count, which the page's summary query has already computed."""
+    """A paginator told the count, which the page's summary query has already computed, whose
+    pages hold the rows as `queries.shown_rows` reads them (joined only for the rows shown)."""
 
     def __init__(self, *args, count: int, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -36,6 +37,11 @@ class CountedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         return self._known_count
+
+    def page(self, number):
+        page = super().page(number)
+        page.object_list = queries.shown_rows(page.object_list)
+        return page
 
 
 def _int_param(request: HttpRequest, name: str, default: int, problems: list[str]) -> int:
@@ -93,7 +99,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         return redirect(f"{request.path}?{clean.urlencode()}" if clean else request.path)
     problems: list[str] = []
     reference = queries.reference_lists()
-    filterset = ProjectFilter(request.GET, queryset=Project.objects.for_list(), reference=reference)
+    filterset = ProjectFilter(request.GET, queryset=Project.objects.all(), reference=reference)
     projects = filterset.qs
     problems += filterset.problems(page_params=LIST_PARAMS)
     today = timezone.localdate()

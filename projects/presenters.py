@@ -38,8 +38,9 @@ class Column:
 class Row:
     header: str
     cells: list
-    url: str | None = None
+    url: str | None = None  # the project list narrowed to this row
     level: int = 0  # 1: a sub-row (a specific objective under its programme area)
+    page: str | None = None  # the row's own page (a county's), which its header links to
 
 
 @dataclass
@@ -292,12 +293,32 @@ def region_section(portfolio, reference, language, links) -> Section:
     )
 
 
+def county_page(code: str | None) -> str | None:
+    """The county's page (`/lan/SE213/`), None for projects without a county."""
+    return reverse("projects:county", args=[code]) if code else None
+
+
 def county_section(portfolio, reference, language, links) -> Section:
     rows = aggregates.by_county(portfolio, reference=reference, lang=language)
     for row in rows:
         row["label"] = row["county_name"] or row["county_code"] or _("Utan län")
         row["short"] = row["label"].removesuffix(" län").removesuffix(" County")
         row["url"] = links.county(row["county_code"])
+    # The map shows every county, those without projects in the selection too (no link).
+    shown = {row["county_code"] for row in rows}
+    empty = dict.fromkeys(aggregates.MEASURES, 0)
+    tile_rows = rows + [
+        {
+            **empty,
+            "county_code": county.code,
+            "label": county.name(language),
+            "short": county.name(language).removesuffix(" län").removesuffix(" County"),
+            "url": None,
+            "esf_per_participant": None,
+        }
+        for county in reference.counties
+        if county.code not in shown
+    ]
     money = Chart(
         id="county-money",
         figure=charts.region_money(
@@ -324,8 +345,45 @@ def county_section(portfolio, reference, language, links) -> Section:
                         row["participants_sum"],
                     ],
                     row["url"],
+                    page=county_page(row["county_code"]),
                 )  # fmt: skip
                 for row in rows
+            ],
+        ),
+    )
+    tiles = Chart(
+        id="county-map",
+        figure=charts.county_tiles(tile_rows).to_plotly_json(),
+        wide=True,
+        notes=[
+            _(
+                "Varje ruta är ett län, ungefär där det ligger på kartan. Välj mått med "
+                "knapparna; klicka på ett län för dess projekt."
+            )
+        ],
+        table=Table(
+            caption=_("Länen på kartan"),
+            header=_("Län"),
+            columns=[
+                Column(_("ESF-stöd (kr)"), "kr"),
+                Column(_("Projekt")),
+                Column(_("Planerade deltagare (antal)")),
+                Column(_("ESF-stöd per deltagare (kr)"), "kr"),
+            ],
+            rows=[
+                Row(
+                    row["label"],
+                    [
+                        row["esf_grant_sum"],
+                        row["projects"],
+                        row["participants_sum"],
+                        row["esf_per_participant"],
+                    ],
+                    row["url"],
+                    page=county_page(row["county_code"]),
+                )  # fmt: skip
+                for row in rows
+                if row["county_code"]
             ],
         ),
     )
@@ -341,7 +399,7 @@ def county_section(portfolio, reference, language, links) -> Section:
         intro=_(
             "Stödmottagarens län, efter postnummer eller ort. Klicka på en stapel för projekten."
         ),
-        charts=[money, people],
+        charts=[money, tiles, people],
     )
 
 

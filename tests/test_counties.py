@@ -224,12 +224,12 @@ def test_fill_counties_places_existing_projects_once_with_history():
     assert unknown.county is None
 
 
-def test_landing_page_lists_counties_with_links(client, placed):
+def test_landing_page_lists_counties_with_links_to_their_pages(client, placed):
     html = client.get(reverse("projects:home")).content.decode()
     assert "Per län" in html
-    assert '?county=SE213">Kalmar län</a>' in html
+    assert 'href="/lan/SE213/">Kalmar län</a>' in html
     english = client.get("/en/").content.decode()
-    assert '?county=SE213">Kalmar County</a>' in english
+    assert 'href="/en/counties/SE213/">Kalmar County</a>' in english
 
 
 def test_demo_projects_have_real_postcodes_of_their_county():

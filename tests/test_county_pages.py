@@ -178,3 +178,12 @@ def test_the_api_s_county_table_links_a_county_row_to_its_page(client, kalmar):
     row = next(r for r in table["rows"] if r["label"] == "Kalmar län")
     assert row["links"]["html"] == "http://testserver/lan/SE213/"
     assert row["links"]["projects"] == "http://testserver/projects/?county=SE213"
+
+
+def test_the_about_page_names_the_postcode_source_and_its_notice(client):
+    html = client.get(reverse("projects:about")).content.decode()
+    assert "Eurostats korrespondenstabell" in html and "GISCO" in html
+    assert "© EuroGeographics för de administrativa gränserna" in html
+    english = client.get("/en/about-the-data/").content.decode()
+    assert "© EuroGeographics for the administrative boundaries" in english
+    assert "Län och kommuner 2026 i kodnummerordning" in english

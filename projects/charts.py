@@ -336,8 +336,12 @@ def _tile_text(value, unit: str) -> str:
     if value is None:
         return "–"
     if unit == "mnkr":
-        # round first: number_format cuts decimals off (19.96 → "19,9") instead of rounding
-        return mnkr(number_format(round(value, 1), decimal_pos=1, force_grouping=True))
+        # a decimal only below 100 mnkr ("19,9", "1 619"): a tile is narrow on a phone.
+        # Round first: number_format cuts decimals off (19.96 → "19,9") instead of rounding.
+        decimals = 1 if value < 100 else 0
+        return mnkr(
+            number_format(round(value, decimals), decimal_pos=decimals, force_grouping=True)
+        )
     if unit == "kr":
         return kr(number_format(value, force_grouping=True))
     return number_format(value, force_grouping=True)

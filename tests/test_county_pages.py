@@ -56,8 +56,10 @@ def test_the_county_page_names_the_county_its_region_and_its_figures(client, kal
     assert "Småland och Öarna" in html and "NUTS-3 SE213, SCB 08" in html
     figures = dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)", html))
     assert figures["Projekt"] == "3"
-    assert figures["Beviljat ESF-stöd"] == "19\xa0707\xa0538\xa0kr"
-    assert figures["Total budget"] == "41\xa0619\xa0373\xa0kr"
+    assert figures["Beviljat ESF-stöd"] == "19,7\xa0mnkr"  # and the exact sum below it
+    assert '<span class="figures__exact">19\xa0707\xa0538\xa0kr</span>' in html
+    assert figures["Total budget"] == "41,6\xa0mnkr"
+    assert '<span class="figures__exact">41\xa0619\xa0373\xa0kr</span>' in html
     assert figures["Planerade deltagare"] == "506"
     assert "Vägar" not in html  # Jämtland's project
 

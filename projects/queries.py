@@ -14,7 +14,7 @@ from functools import cached_property
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -481,6 +481,41 @@ def landing_figures() -> dict:
         "areas": areas,
         "latest": latest,
     }
+
+
+@dataclass
+class CountyFigures:
+    """What a county's page shows: its totals, its latest and largest projects and its
+    largest project owners."""
+
+    totals: dict[str, int]
+    latest: list[Project]
+    largest: list[Project]
+    owners: list[dict]
+
+
+COUNTY_PAGE_ROWS = 10
+
+
+def county_figures(county: County, *, today: datetime.date | None = None) -> CountyFigures:
+    """The county's figures in four queries, however many projects it has: the summary, the
+    latest-starting and the largest projects (owner and region joined), the owners by ESF
+    support."""
+    projects = Project.objects.filter(county=county)
+    rows = projects.select_related("owner", "region")
+    owners = (
+        projects.values("owner_id", owner_name=F("owner__name"), owner_is_demo=F("owner__is_demo"))
+        .annotate(projects=Count("id"), esf_grant=Sum("esf_grant", default=0))
+        .order_by("-esf_grant", "owner_name", "owner_id")[:COUNTY_PAGE_ROWS]
+    )
+    return CountyFigures(
+        totals=summary(projects, today=today),
+        latest=list(rows.order_by("-start_date", "diary_number")[:COUNTY_PAGE_ROWS]),
+        largest=list(
+            rows.exclude(esf_grant=None).order_by("-esf_grant", "diary_number")[:COUNTY_PAGE_ROWS]
+        ),
+        owners=list(owners),
+    )
 
 
 def organisations_with_totals(query: str = "") -> QuerySet[Organisation]:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from . import aggregates, caching, filter_summary, presenters, queries, services, validators
 from .filters import RANGE_FILTERS, ProjectFilter
 from .language import lang
-from .models import Organisation, Project, ProjectOrganisation, missing_name
+from .models import County, Organisation, Project, ProjectOrganisation, missing_name
 
 PAGE_SIZES = [25, 50, 100, 200]
 DEFAULT_PAGE_SIZE = 50
@@ -288,6 +288,25 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "projects": projects,
             "totals": totals,
             "partner_projects": partner_in,
+        },
+    )
+
+
+@caching.page
+def county_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """A county's page: its region, key figures, latest and largest projects, largest owners,
+    and links to the same set in the list, the dashboard and the exports."""
+    county = County.objects.select_related("region").filter(code=code).first()
+    if county is None:
+        raise Http404
+    return render(
+        request,
+        "projects/county_detail.html",
+        {
+            "county": county,
+            "figures": queries.county_figures(county, today=timezone.localdate()),
+            "query": f"county={county.code}",
+            "lang": lang(),
         },
     )
 

@@ -313,8 +313,9 @@ def test_many_projects_render_with_swedish_numbers(client, mixed):
     html = response.content.decode()
     assert response.status_code == 200
     assert (
-        len(charts_of(response)) == 15
-    )  # two per county section; both periods: areas and objectives twice
+        len(charts_of(response)) == 16
+    )  # three in the county section (money, map, participants); both periods: areas and
+    # objectives twice
     small = sum(p.esf_grant or 0 for p in mixed if p.region and p.region.code == "SE21")
     assert f"{small:,}\xa0kr".replace(",", "\xa0") in html  # a table cell: 17 207 538 kr
     total = round(sum(p.esf_grant or 0 for p in mixed), -5) / 1_000_000

@@ -9,7 +9,7 @@ project page) are defined here and nowhere else; the formats only know kinds.
 Kinds: `text`, `name` (text, a wider XLSX column), `int`, `decimal`, `date`, `bool`, and
 `status` (a code: `upcoming`, `ongoing`, `finished`; CSV and XLSX write it as a word).
 
-A code-list column (`code_column`) reads one attribute of a project's programme, region,
+A code-list column (`code_column`) reads one attribute of a project's programme, region, county,
 programme area, specific objective or intervention field (`dimensions.DIMENSIONS`): in Python
 through a `Lookup` over the code lists already loaded, in SQL through the join.
 """
@@ -202,6 +202,8 @@ COLUMNS: list[Column] = [
     code_column("Regionkod", "Region code", "region", "code"),
     code_column("Region", "Region", "region", "name", "name"),
     code_column("NUTS-2-kod", "NUTS-2 code", "region", "nuts2"),
+    code_column("Länskod (NUTS-3)", "County code (NUTS-3)", "county", "code"),
+    code_column("Län", "County", "county", "name", "name"),
     Column("Ort", "City", "city"),
     Column("Postnummer", "Postcode", "postcode"),
     Column("Startdatum", "Start date", "start_date", "date"),

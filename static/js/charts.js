@@ -56,6 +56,11 @@
     }
     var shorter = {};
     data = data.map(function (trace) {
+      var columns = trace.type === "heatmap" && trace.z && trace.z[0] ? trace.z[0].length : 0;
+      if (columns > 3 && trace.textfont && trace.textfont.size > 10) {
+        // four tiles abreast on a phone: a smaller font keeps the long names inside theirs
+        return Object.assign({}, trace, { textfont: Object.assign({}, trace.textfont, { size: 10 }) });
+      }
       if (!trace.meta || !trace.meta.short) {
         return trace;
       }
@@ -63,6 +68,10 @@
         shorter[label] = trace.meta.short[index];
       });
       return Object.assign({}, trace, { y: trace.meta.short });
+    });
+    (layout.updatemenus || []).forEach(function (menu) {
+      // the measure buttons in one row across a phone, in English too
+      menu.font = Object.assign({}, menu.font, { size: 10 });
     });
     ["xaxis", "xaxis2"].forEach(function (name) {
       var axis = layout[name];

@@ -28,7 +28,6 @@ SHAPE = {
     "owner": {"name", "org_number"},
     "owner_unit": str,
     "region": CODE_OBJECT | {"nuts2"},
-    "county": CODE_OBJECT,
     "city": str,
     "postcode": str,
     "start_date": "date",
@@ -50,6 +49,7 @@ SHAPE = {
     "description": str,
     "url": str,
     "is_demo": bool,
+    "county": CODE_OBJECT,
 }
 NULLABLE = {
     "total_budget", "esf_grant", "cofinancing_rate", "esf_share_of_budget", "region", "county",

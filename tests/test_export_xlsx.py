@@ -51,7 +51,7 @@ def test_it_opens_with_typed_cells(client, portfolio):
     assert row["county.code"].value == "SE213" and row["county.name"].value == "Kalmar län"
     assert row["decision_count"].value == 2
     assert sheet.max_row == 1 + 3
-    assert sheet.column_dimensions["AJ"].width == xlsx.XLSX_WIDE["description"]
+    assert sheet.column_dimensions["AH"].width == xlsx.XLSX_WIDE["description"]
 
 
 def test_county_filter_gives_the_county_s_projects(client, portfolio):

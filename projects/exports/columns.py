@@ -202,8 +202,6 @@ COLUMNS: list[Column] = [
     code_column("Regionkod", "Region code", "region", "code"),
     code_column("Region", "Region", "region", "name", "name"),
     code_column("NUTS-2-kod", "NUTS-2 code", "region", "nuts2"),
-    code_column("Länskod (NUTS-3)", "County code (NUTS-3)", "county", "code"),
-    code_column("Län", "County", "county", "name", "name"),
     Column("Ort", "City", "city"),
     Column("Postnummer", "Postcode", "postcode"),
     Column("Startdatum", "Start date", "start_date", "date"),
@@ -255,8 +253,11 @@ COLUMNS: list[Column] = [
     Column("Senaste beslutsdatum", "Last decision date", "last_decision_date", "date"),
     Column("Beskrivning", "Description", "description"),
     Column("Projektsida", "Project page", "url", fields=("slug",), python=_url, sql=_url_sql),
-    # Last, so that the columns before keep their places for existing spreadsheets.
+    # Columns added later go last, so that those before keep their places for existing
+    # spreadsheets.
     Column("Demodata", "Demo data", "is_demo", "bool"),
+    code_column("Länskod (NUTS-3)", "County code (NUTS-3)", "county", "code"),
+    code_column("Län", "County", "county", "name", "name"),
 ]
 
 # Words in CSV and XLSX cells, in the export's language (data, like the headers; not the UI).

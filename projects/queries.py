@@ -276,11 +276,16 @@ def counts_from_rows(
     rows: Iterable[Mapping], *, reference: ReferenceLists, names: Collection[str]
 ) -> dict[str, dict]:
     """The code-list facets' counts summed from rows already grouped by every dimension (the
-    dashboard's portfolio rows: their `projects` per combination), without a query."""
+    dashboard's portfolio rows: their `projects` per combination, or per dimension where the
+    database added them up: a row naming its `grouping` counts only for that one), without a
+    query."""
     rows_by_id = reference.codes_by_id
     counts: dict[str, dict] = {name: {} for name in names if name in rows_by_id}
     for row in rows:
+        grouping = row.get("grouping")
         for name, per_code in counts.items():
+            if grouping is not None and grouping != (name,):
+                continue
             code = rows_by_id[name].get(row[name])
             if code is not None:
                 per_code[code] = per_code.get(code, 0) + row["projects"]

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -483,3 +485,18 @@ def test_the_filter_panel_counts_each_choice_without_its_own_facet(client, mixed
     programmes = {o["value"]: o["count"] for o in form["programme"]}
     assert sum(programmes.values()) == response.context["figures"]["projects"]
     assert 'class="count"' in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["", "region=SE21", "programme=2021-2027&status=ongoing"])
+def test_every_rollup_equals_the_sum_of_the_projects_rows(mixed, query):
+    projects = ProjectFilter(QueryDict(query), queryset=Project.objects.all()).qs
+    portfolio = aggregates.portfolio_rows(projects)
+    fine = list(
+        projects.order_by().values(*aggregates.PORTFOLIO_KEYS).annotate(**aggregates.MEASURES)
+    )
+    if connection.vendor == "postgresql":  # the database added them up: a row per group
+        assert {row["grouping"] for row in portfolio} == set(aggregates.GROUPINGS)
+        assert len(portfolio) < len(fine) * len(aggregates.GROUPINGS)
+    for dims in aggregates.GROUPINGS:
+        assert aggregates.rollup(portfolio, dims) == aggregates.rollup(fine, dims), dims
+    assert aggregates.rollup(portfolio, ())[()]["projects"] == projects.count() > 0

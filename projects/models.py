@@ -732,14 +732,14 @@ class Project(models.Model):
         self.slug = validators.project_slug(self.diary_number, self.source_url)
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        return reverse("projects:detail", args=[self.slug])
+
     @property
     def identifier(self) -> str:
         """What lists show to name the project: its diary number, else its slug (a 2007–2013
         project, known by its address)."""
         return self.diary_number or self.slug or validators.project_slug(None, self.source_url)
-
-    def get_absolute_url(self) -> str:
-        return reverse("projects:detail", args=[self.slug])
 
     @property
     def operation_id(self) -> str:

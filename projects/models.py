@@ -804,8 +804,8 @@ class Project(models.Model):
                 )
             if period != validators.PERIOD_2007 and not self.diary_number:
                 errors.setdefault("diary_number", []).append(
-                    _("Diarienummer krävs för programmet %(programme)s.")
-                    % {"programme": self.programme}
+                    _("Diarienummer krävs för projekt i programperioden %(period)s.")
+                    % {"period": self.programme.get_period_display()}
                 )
             if self.programme_area_id and self.programme_area.programme_id != self.programme_id:
                 errors.setdefault("programme_area", []).append(

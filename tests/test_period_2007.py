@@ -364,3 +364,16 @@ def test_the_admin_lists_and_opens_a_project_without_a_diary_number(admin_client
 
     assert listing.status_code == change.status_code == 200
     assert "Kompetenslyft vård och omsorg Kronoberg" in listing.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_projects_feed_names_it_by_its_slug(client):
+    run(PAGE)
+    project = Project.objects.get()
+
+    response = client.get(reverse("projects:project_feed", args=[project.slug]))
+
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert f"Kompetenslyft vård och omsorg Kronoberg ({project.slug})" in text
+    assert "None" not in text

@@ -8,10 +8,12 @@
   which periods need one: 2014–2020 and ESF+ projects must have theirs (a NULL used to pass, as
   NULL !~ pattern is not true), and a 2007–2013 project has none. On PostgreSQL the function is
   replaced; the trigger stays.
-- On SQLite the field changes rebuild projects_project, so the triggers are dropped first and
-  created again after (as 0010 and 0014 do), here in their new form. A later migration that
-  rebuilds projects_project on SQLite must create the triggers from this file's
-  `SQLITE_FORWARD`, not from 0008's.
+- On SQLite the field changes rebuild projects_project, which drops its triggers (and those on
+  other tables that name it stop the rebuild), so they are set aside first and created again
+  after (as 0010 and 0014 do), here every trigger that names the table, whichever migration
+  made it, with 0008's project triggers in their new form. A later migration that rebuilds
+  projects_project on SQLite must create those two from this file's `SQLITE_FORWARD`, not from
+  0008's.
 """
 
 import importlib
@@ -76,22 +78,52 @@ SQLITE_FORWARD = [
 SQLITE_BACKWARD = RULES.SQLITE_BACKWARD
 
 
-def drop_sqlite_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
-        for statement in SQLITE_BACKWARD:
-            schema_editor.execute(statement, None)
+def _by_name(statements: list[str]) -> dict[str, str]:
+    """ "CREATE TRIGGER <name> …" statements by their trigger's name."""
+    return {statement.split()[2]: statement for statement in statements}
+
+
+_NEW_FORM = _by_name(SQLITE_FORWARD[:_PROJECT_TRIGGERS])
+_OLD_FORM = _by_name(RULES.SQLITE_FORWARD[:_PROJECT_TRIGGERS])
+_SAVED = "temp.projects_project_triggers_set_aside"
+
+
+def set_aside_sqlite_triggers(apps, schema_editor):
+    """Keep every trigger that names projects_project (0008's, and any a later-numbered
+    migration of another branch added) in a temporary table, and drop them for the rebuild."""
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    schema_editor.execute(f"DROP TABLE IF EXISTS {_SAVED}", None)
+    schema_editor.execute(
+        f"CREATE TABLE {_SAVED} AS SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+        "AND (tbl_name = 'projects_project' OR sql LIKE '%projects_project%')",
+        None,
+    )
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(f"SELECT name FROM {_SAVED}")
+        names = [row[0] for row in cursor.fetchall()]
+    for name in names:
+        schema_editor.execute(f"DROP TRIGGER {name}", None)
+
+
+def _restore(schema_editor, form: dict[str, str]) -> None:
+    """Create the triggers set aside again, 0008's project triggers in the given form."""
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(f"SELECT name, sql FROM {_SAVED} ORDER BY rowid")
+        saved = cursor.fetchall()
+    for name, sql in saved:
+        schema_editor.execute(form.get(name, sql), None)
+    schema_editor.execute(f"DROP TABLE {_SAVED}", None)
 
 
 def create_sqlite_triggers(apps, schema_editor):
     if schema_editor.connection.vendor == "sqlite":
-        for statement in SQLITE_FORWARD:
-            schema_editor.execute(statement, None)
+        _restore(schema_editor, _NEW_FORM)
 
 
 def create_old_sqlite_triggers(apps, schema_editor):
     if schema_editor.connection.vendor == "sqlite":
-        for statement in RULES.SQLITE_FORWARD:
-            schema_editor.execute(statement, None)
+        _restore(schema_editor, _OLD_FORM)
 
 
 def replace_postgresql_function(apps, schema_editor):
@@ -111,7 +143,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(drop_sqlite_triggers, create_old_sqlite_triggers),
+        migrations.RunPython(set_aside_sqlite_triggers, create_old_sqlite_triggers),
         migrations.AlterModelOptions(
             name='project',
             options={'ordering': ['diary_number', 'slug'], 'verbose_name': 'projekt', 'verbose_name_plural': 'projekt'},
@@ -162,6 +194,6 @@ class Migration(migrations.Migration):
             model_name='project',
             constraint=models.UniqueConstraint(condition=models.Q(('diary_number__isnull', True)), fields=('source_url',), name='project_source_unique_without_diary_number', violation_error_message='Det finns redan ett projekt med den här källan.'),
         ),
-        migrations.RunPython(create_sqlite_triggers, drop_sqlite_triggers),
+        migrations.RunPython(create_sqlite_triggers, set_aside_sqlite_triggers),
         migrations.RunPython(replace_postgresql_function, restore_postgresql_function),
     ]

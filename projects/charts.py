@@ -1,14 +1,18 @@
-"""Plotly figures for the dashboard: pure functions from aggregate rows to `go.Figure`.
+"""Plotly figures for the dashboard: pure functions from aggregate rows to figure dicts.
 
 Nothing here touches the ORM or the request; the view passes rows (dicts) from
 `aggregates.py`, each with a `label` to show and a `url` (the filtered project list for that
 bar, or None) that `static/js/charts.js` opens on click. The URL rides in `customdata[0]`;
 `customdata[1]` is usually the number of projects, for the hover text.
 
-Conventions: `template="none"` (the default template adds ~7 kB of JSON per figure), the
+Conventions: no template (plotly.py's default template adds ~7 kB of JSON per figure), the
 language's decimal and thousands separators, titles and units through `gettext` (this runs per
 request), plain int/float values, the Okabe–Ito palette (readable with every common kind of
 colour blindness), fixed axes (no zoom: a drag on a phone should scroll the page).
+
+Figures are the plain JSON Plotly.js reads (`figure`, `trace`), not plotly's graph objects:
+those validate every property as it is set, which cost the dashboard more CPU than everything
+else it does in Python. `tests/test_charts.py` validates every figure with plotly instead.
 """
 
 from __future__ import annotations
@@ -16,7 +20,6 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Mapping, Sequence
 
-import plotly.graph_objects as go
 from django.utils.formats import get_format, number_format
 from django.utils.translation import gettext as _
 
@@ -87,6 +90,24 @@ COUNTY_COLUMNS, COUNTY_ROWS = 4, 8
 
 
 # --- helpers ---------------------------------------------------------------------------------
+def trace(kind: str, **props) -> dict:
+    """A trace of type `kind`; Plotly's "magic underscores" (`marker_color`) become nested keys
+    (`{"marker": {"color": …}}`), as plotly's graph objects would write them."""
+    result: dict = {"type": kind}
+    for key, value in props.items():
+        *path, last = key.split("_")
+        target = result
+        for part in path:
+            target = target.setdefault(part, {})
+        target[last] = value
+    return result
+
+
+def figure(data: Mapping | Sequence[Mapping], *, layout: dict) -> dict:
+    """A figure: its traces (one or several) and its layout."""
+    return {"data": [data] if isinstance(data, Mapping) else list(data), "layout": layout}
+
+
 def separators() -> str:
     """Plotly's `separators`: decimal then thousands separator of the active language."""
     return get_format("DECIMAL_SEPARATOR") + get_format("THOUSAND_SEPARATOR")
@@ -192,11 +213,10 @@ def layout(
 ) -> dict:
     """The layout every chart shares, updated with `extra` (nested keys merged).
 
-    Built as one dict and validated once by `go.Figure(…, layout=…)`: Plotly's `update_*`
-    methods validate on every call and made a dashboard of 13 charts cost half a second.
+    Built as one dict: Plotly's `update_*` methods validated on every call and made a
+    dashboard of 13 charts cost half a second.
     """
     base = {
-        "template": "none",
         "separators": separators(),
         "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
         "height": height,
@@ -248,13 +268,14 @@ def _paired_bars(
     second: tuple[str, str],
     value,
     hover_value: str,
-) -> list[go.Bar]:
+) -> list[dict]:
     """Two horizontal bar traces (blue, orange) over the same categories."""
     customdata = [[row.get("url"), row["projects"]] for row in rows]
     hover = "<b>%{hovertext}</b><br>%{fullData.name}: " + hover_value
     hover += "<br>" + _("Projekt") + ": %{customdata[1]:,d}<extra></extra>"
     return [
-        go.Bar(
+        trace(
+            "bar",
             name=name,
             **categories(rows),
             x=[value(row[key]) for row in rows],
@@ -267,12 +288,12 @@ def _paired_bars(
     ]
 
 
-def region_money(rows: Sequence[Mapping], *, title: str | None = None) -> go.Figure:
+def region_money(rows: Sequence[Mapping], *, title: str | None = None) -> dict:
     """Grouped horizontal bars per region: ESF grant and total budget, millions of kronor.
 
     Rows: label, url, projects, esf_grant_sum, total_budget_sum.
     """
-    return go.Figure(
+    return figure(
         _paired_bars(
             rows,
             first=("esf_grant_sum", _("ESF-stöd")),
@@ -291,12 +312,12 @@ def region_money(rows: Sequence[Mapping], *, title: str | None = None) -> go.Fig
     )
 
 
-def region_participants(rows: Sequence[Mapping], *, title: str | None = None) -> go.Figure:
+def region_participants(rows: Sequence[Mapping], *, title: str | None = None) -> dict:
     """Grouped horizontal bars per region: planned participants and participant goal (count).
 
     Rows: label, url, projects, participants_sum, participant_goal_sum.
     """
-    return go.Figure(
+    return figure(
         _paired_bars(
             rows,
             first=("participants_sum", _("Planerade deltagare")),
@@ -347,7 +368,7 @@ def _tile_text(value, unit: str) -> str:
     return number_format(value, force_grouping=True)
 
 
-def region_tiles(rows: Sequence[Mapping]) -> go.Figure:
+def region_tiles(rows: Sequence[Mapping]) -> dict:
     """Tile cartogram of the eight NUTS-2 regions and the national level, coloured by a
     measure chosen with the buttons above it (ESF grant first).
 
@@ -365,7 +386,7 @@ def region_tiles(rows: Sequence[Mapping]) -> go.Figure:
     )
 
 
-def county_tiles(rows: Sequence[Mapping]) -> go.Figure:
+def county_tiles(rows: Sequence[Mapping]) -> dict:
     """Tile cartogram of the 21 counties, coloured by the measure the buttons choose, as
     `region_tiles`. Rows as there, with `county_code` and a `short` label (the name without
     "län"); rows without a tile (no county) are left out."""
@@ -398,7 +419,7 @@ def _tiles(
     height: int = 500,
     font_size: int = 12,
     label_width: int = 12,
-) -> go.Figure:
+) -> dict:
     """A heatmap of tiles at (column, line), each a row's label and value, with the measure
     buttons above it; a click opens the row's url."""
 
@@ -434,8 +455,9 @@ def _tiles(
         for (_key, label, _hover, _unit), measure_state in zip(measures, states, strict=True)
     ]
     hidden_axis = {"visible": False, "showgrid": False}
-    return go.Figure(
-        go.Heatmap(
+    return figure(
+        trace(
+            "heatmap",
             **states[0],
             texttemplate="%{text}",
             textfont={"size": font_size},
@@ -478,7 +500,7 @@ def _tiles(
 
 
 # --- programme areas and specific objectives -------------------------------------------------
-def programme_areas(rows: Sequence[Mapping], *, period_label: str) -> go.Figure:
+def programme_areas(rows: Sequence[Mapping], *, period_label: str) -> dict:
     """One programme period's areas in two panels, one above the other (side by side they are
     unreadable on a phone): ESF grant in mnkr, then planned participants.
 
@@ -487,7 +509,8 @@ def programme_areas(rows: Sequence[Mapping], *, period_label: str) -> go.Figure:
     customdata = [[row.get("url"), row["projects"]] for row in rows]
     projects = "<br>" + _("Projekt") + ": %{customdata[1]:,d}<extra></extra>"
     traces = [
-        go.Bar(
+        trace(
+            "bar",
             name=_("ESF-stöd"),
             **categories(rows),
             x=[millions(row["esf_grant_sum"]) for row in rows],
@@ -500,7 +523,8 @@ def programme_areas(rows: Sequence[Mapping], *, period_label: str) -> go.Figure:
             + mnkr("%{x:,.1f}")
             + projects,
         ),
-        go.Bar(
+        trace(
+            "bar",
             name=_("Planerade deltagare"),
             **categories(rows),
             x=[int(row["participants_sum"]) for row in rows],
@@ -531,7 +555,7 @@ def programme_areas(rows: Sequence[Mapping], *, period_label: str) -> go.Figure:
         }
         for text, axis in ((_("ESF-stöd (mnkr)"), "y"), (_("Planerade deltagare (antal)"), "y2"))
     ]
-    return go.Figure(
+    return figure(
         traces,
         layout=layout(
             title=_("ESF-stöd och deltagare per programområde, %(period)s")
@@ -548,7 +572,7 @@ def programme_areas(rows: Sequence[Mapping], *, period_label: str) -> go.Figure:
     )
 
 
-def specific_objectives(rows: Sequence[Mapping], *, period_label: str) -> go.Figure:
+def specific_objectives(rows: Sequence[Mapping], *, period_label: str) -> dict:
     """One programme period's specific objectives: ESF grant (mnkr), coloured by area.
 
     Rows: label, url, projects, esf_grant_sum, area_label (one trace and colour per area).
@@ -557,7 +581,8 @@ def specific_objectives(rows: Sequence[Mapping], *, period_label: str) -> go.Fig
     for row in rows:
         areas.setdefault(row["area_label"], []).append(row)
     traces = [
-        go.Bar(
+        trace(
+            "bar",
             name=area,
             **categories(members),
             x=[millions(row["esf_grant_sum"]) for row in members],
@@ -574,7 +599,7 @@ def specific_objectives(rows: Sequence[Mapping], *, period_label: str) -> go.Fig
         )  # fmt: skip
         for index, (area, members) in enumerate(areas.items())
     ]
-    return go.Figure(
+    return figure(
         traces,
         layout=layout(
             title=_("ESF-stöd per specifikt mål, %(period)s") % {"period": period_label},
@@ -592,7 +617,7 @@ def specific_objectives(rows: Sequence[Mapping], *, period_label: str) -> go.Fig
 
 
 # --- over time -------------------------------------------------------------------------------
-def grant_over_time(decision_rows: Sequence[Mapping], start_rows: Sequence[Mapping]) -> go.Figure:
+def grant_over_time(decision_rows: Sequence[Mapping], start_rows: Sequence[Mapping]) -> dict:
     """ESF grant per year two ways, in mnkr: net amount decided in each decision year, and
     the grant of the projects that start in each year (those bars link to the list).
 
@@ -600,7 +625,8 @@ def grant_over_time(decision_rows: Sequence[Mapping], start_rows: Sequence[Mappi
     projects.
     """
     traces = [
-        go.Bar(
+        trace(
+            "bar",
             name=_("Beslutat under året"),
             x=[int(row["year"]) for row in decision_rows],
             y=[millions(row["esf_grant_sum"]) for row in decision_rows],
@@ -615,7 +641,8 @@ def grant_over_time(decision_rows: Sequence[Mapping], start_rows: Sequence[Mappi
             + ": %{customdata[1]:,d}"
             + "<extra></extra>",
         ),  # fmt: skip
-        go.Bar(
+        trace(
+            "bar",
             name=_("Till projekt som startar under året"),
             x=[int(row["year"]) for row in start_rows],
             y=[millions(row["esf_grant_sum"]) for row in start_rows],
@@ -631,7 +658,7 @@ def grant_over_time(decision_rows: Sequence[Mapping], start_rows: Sequence[Mappi
             + "<extra></extra>",
         ),  # fmt: skip
     ]
-    return go.Figure(
+    return figure(
         traces,
         layout=layout(
             title=_("Beviljat ESF-stöd per år"),
@@ -644,13 +671,14 @@ def grant_over_time(decision_rows: Sequence[Mapping], start_rows: Sequence[Mappi
     )
 
 
-def running_projects(rows: Sequence[Mapping], *, period_labels: Mapping[str, str]) -> go.Figure:
+def running_projects(rows: Sequence[Mapping], *, period_labels: Mapping[str, str]) -> dict:
     """Number of projects running in each year, stacked by programme period.
 
     Rows: year, running ({period: count}). period_labels: {period: label} in legend order.
     """
     traces = [
-        go.Bar(
+        trace(
+            "bar",
             name=label,
             x=[int(row["year"]) for row in rows],
             y=[int(row["running"].get(period, 0)) for row in rows],
@@ -661,7 +689,7 @@ def running_projects(rows: Sequence[Mapping], *, period_labels: Mapping[str, str
         )
         for index, (period, label) in enumerate(period_labels.items())
     ]
-    return go.Figure(
+    return figure(
         traces,
         layout=layout(
             title=_("Pågående projekt per år"),
@@ -675,7 +703,7 @@ def running_projects(rows: Sequence[Mapping], *, period_labels: Mapping[str, str
 
 
 # --- cost per participant --------------------------------------------------------------------
-def cost_per_participant(rows: Sequence[Mapping], *, title: str) -> go.Figure:
+def cost_per_participant(rows: Sequence[Mapping], *, title: str) -> dict:
     """ESF grant per planned participant in kronor, one horizontal bar per row, coloured by
     programme period when the rows have one (intervention types differ per period).
 
@@ -692,7 +720,8 @@ def cost_per_participant(rows: Sequence[Mapping], *, title: str) -> go.Figure:
         + "<br>" + _("Projekt") + ": %{customdata[2]:,d}<extra></extra>"
     )  # fmt: skip
     traces = [
-        go.Bar(
+        trace(
+            "bar",
             name=name,
             **categories(members),
             x=[int(row["esf_per_participant"]) for row in members],
@@ -713,7 +742,7 @@ def cost_per_participant(rows: Sequence[Mapping], *, title: str) -> go.Figure:
         )  # fmt: skip
         for name, members in groups.items()
     ]
-    return go.Figure(
+    return figure(
         traces,
         layout=layout(
             title=title,
@@ -731,13 +760,14 @@ def cost_per_participant(rows: Sequence[Mapping], *, title: str) -> go.Figure:
 
 
 # --- organisations and project sizes ---------------------------------------------------------
-def top_organisations(rows: Sequence[Mapping]) -> go.Figure:
+def top_organisations(rows: Sequence[Mapping]) -> dict:
     """Horizontal bars of the largest project owners' ESF grant, mnkr (link: organisation).
 
     Rows: label, url, projects, esf_grant_sum.
     """
-    return go.Figure(
-        go.Bar(
+    return figure(
+        trace(
+            "bar",
             **categories(rows),
             x=[millions(row["esf_grant_sum"]) for row in rows],
             orientation="h",
@@ -762,13 +792,14 @@ def top_organisations(rows: Sequence[Mapping]) -> go.Figure:
     )
 
 
-def size_distribution(rows: Sequence[Mapping]) -> go.Figure:
+def size_distribution(rows: Sequence[Mapping]) -> dict:
     """Number of projects per size of ESF grant (buckets in mnkr).
 
     Rows: label, url, projects, esf_grant_sum.
     """
-    return go.Figure(
-        go.Bar(
+    return figure(
+        trace(
+            "bar",
             x=[row["label"] for row in rows],
             y=[int(row["projects"]) for row in rows],
             marker_color=BLUE,

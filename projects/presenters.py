@@ -176,7 +176,7 @@ def participants_chart(chart_id: str, rows: list[dict], *, title: str, header: s
     """Planned participants and participant goal per place (region or county), with its table."""
     return Chart(
         id=chart_id,
-        figure=charts.region_participants(rows, title=title).to_plotly_json(),
+        figure=charts.region_participants(rows, title=title),
         table=Table(
             caption=title,
             header=header,
@@ -217,7 +217,7 @@ def region_section(portfolio, reference, language, links) -> Section:
         )
     money = Chart(
         id="region-money",
-        figure=charts.region_money(rows).to_plotly_json(),
+        figure=charts.region_money(rows),
         notes=money_notes,
         table=Table(
             caption=_("ESF-stöd och total budget per region"),
@@ -251,7 +251,7 @@ def region_section(portfolio, reference, language, links) -> Section:
     )
     tiles = Chart(
         id="region-map",
-        figure=charts.region_tiles(rows).to_plotly_json(),
+        figure=charts.region_tiles(rows),
         wide=True,
         table_open=True,
         notes=[
@@ -329,9 +329,7 @@ def county_section(portfolio, reference, language, links) -> Section:
     ]
     money = Chart(
         id="county-money",
-        figure=charts.region_money(
-            rows, title=_("ESF-stöd och total budget per län")
-        ).to_plotly_json(),
+        figure=charts.region_money(rows, title=_("ESF-stöd och total budget per län")),
         wide=True,
         table_open=True,
         table=Table(
@@ -362,7 +360,7 @@ def county_section(portfolio, reference, language, links) -> Section:
     )
     tiles = Chart(
         id="county-map",
-        figure=charts.county_tiles(tile_rows).to_plotly_json(),
+        figure=charts.county_tiles(tile_rows),
         wide=True,
         table_open=True,
         notes=[
@@ -466,9 +464,7 @@ def area_section(portfolio, reference, language, links, periods) -> Section:
         result.append(
             Chart(
                 id=f"areas-{key}",
-                figure=charts.programme_areas(
-                    period_areas, period_label=period_label
-                ).to_plotly_json(),
+                figure=charts.programme_areas(period_areas, period_label=period_label),
                 table=Table(
                     caption=_("Per programområde, %(period)s") % {"period": period_label},
                     header=_("Programområde"),
@@ -514,9 +510,7 @@ def area_section(portfolio, reference, language, links, periods) -> Section:
         result.append(
             Chart(
                 id=f"objectives-{key}",
-                figure=charts.specific_objectives(
-                    period_objectives, period_label=period_label
-                ).to_plotly_json(),
+                figure=charts.specific_objectives(period_objectives, period_label=period_label),
                 table=Table(
                     caption=_("Per programområde och specifikt mål, %(period)s")
                     % {"period": period_label},
@@ -578,7 +572,7 @@ def time_section(years, decisions, reference, links, periods) -> Section:
         )
     grant = Chart(
         id="grant-years",
-        figure=charts.grant_over_time(decisions, starts).to_plotly_json(),
+        figure=charts.grant_over_time(decisions, starts),
         notes=[
             _(
                 "Beslutsår: summan av besluten det året (beviljanden, förlängningar och "
@@ -600,7 +594,7 @@ def time_section(years, decisions, reference, links, periods) -> Section:
     )
     running_chart = Chart(
         id="running-years",
-        figure=charts.running_projects(running, period_labels=periods).to_plotly_json(),
+        figure=charts.running_projects(running, period_labels=periods),
         notes=[_("Ett projekt räknas under varje år som det pågår någon del av.")],
         table=Table(
             caption=_("Pågående projekt per år"),
@@ -684,7 +678,7 @@ def cost_section(portfolio, reference, language, links, periods) -> Section:
                 id="cost-region",
                 figure=charts.cost_per_participant(
                     regions, title=_("ESF-stöd per planerad deltagare, per region")
-                ).to_plotly_json(),
+                ),
                 notes=[note],
                 table=_cost_table(
                     _("ESF-stöd per planerad deltagare, per region"), _("Region"), regions
@@ -694,7 +688,7 @@ def cost_section(portfolio, reference, language, links, periods) -> Section:
                 id="cost-intervention",
                 figure=charts.cost_per_participant(
                     fields, title=_("ESF-stöd per planerad deltagare, per interventionstyp")
-                ).to_plotly_json(),
+                ),
                 notes=[note],
                 table=_cost_table(
                     _("ESF-stöd per planerad deltagare, per interventionstyp"),
@@ -742,7 +736,7 @@ def organisation_section(owners, distribution, links) -> Section:
         row["url"] = links.grant_size(row["low"], row["high"])
     top = Chart(
         id="top-organisations",
-        figure=charts.top_organisations(owners).to_plotly_json(),
+        figure=charts.top_organisations(owners),
         notes=[_("Klicka på en organisation för dess sida med alla projekt.")],
         table_open=True,
         table=Table(
@@ -757,7 +751,7 @@ def organisation_section(owners, distribution, links) -> Section:
     )
     size = Chart(
         id="project-sizes",
-        figure=charts.size_distribution(sizes).to_plotly_json(),
+        figure=charts.size_distribution(sizes),
         table=Table(
             caption=_("Projekt efter storlek på ESF-stödet"),
             header=_("ESF-stöd (mnkr)"),

@@ -9,6 +9,7 @@ from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
+import plotly.graph_objects
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -339,6 +340,14 @@ def test_the_vendored_plotly_bundle_has_every_trace_type_the_dashboard_draws(cli
         for trace in json.loads(json.dumps(figure, default=str))["data"]
     }
     assert drawn and drawn <= registered
+
+
+def test_every_figure_is_one_plotly_accepts(client, mixed):
+    # charts.py writes plain dicts; plotly's graph objects refuse any property Plotly.js lacks
+    figures = charts_of(client.get(URL)) | charts_of(client.get(f"/en{URL}"))
+    for name, figure in figures.items():
+        plotly.graph_objects.Figure(figure)  # raises ValueError on an invalid property
+        assert figure["data"] and all("type" in trace for trace in figure["data"]), name
 
 
 def test_page_has_no_inline_script(client, mixed):

@@ -3,31 +3,13 @@
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from projects.models import Programme, Project
-from tests.factories import PASSWORD, OrganisationFactory
+from tests.browser.helpers import choose_autocomplete, log_in
+from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def admin_user(reference_data):
-    return get_user_model().objects.create_superuser("admin", "admin@example.se", PASSWORD)
-
-
-def log_in(page, prefix: str = "") -> None:
-    page.goto(f"{prefix}/admin/login/")
-    page.get_by_label(re.compile("Användarnamn|Username")).fill("admin")
-    page.get_by_label(re.compile("Lösenord|Password")).fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("Logga in|Log in")).click()
-
-
-def choose_autocomplete(page, field: str, text: str) -> None:
-    page.locator(f"[aria-labelledby='select2-id_{field}-container']").click()
-    page.locator(".select2-search__field").fill(text)
-    page.locator(".select2-results__option", has_text=text).first.click()
 
 
 def test_admin_enters_a_project_and_an_extension_and_sees_the_totals(page, admin_user, snap):

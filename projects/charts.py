@@ -385,6 +385,8 @@ def region_tiles(rows: Sequence[Mapping]) -> go.Figure:
             updatemenus=[
                 {
                     "type": "buttons",
+                    # the page draws these as HTML toggle buttons named by this (charts.js)
+                    "name": _("Mått"),
                     "direction": "right",
                     "x": 0,
                     "xanchor": "left",

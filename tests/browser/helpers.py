@@ -15,6 +15,6 @@ def log_in(page, prefix: str = "") -> None:
 
 
 def choose_autocomplete(page, field: str, text: str) -> None:
-    page.locator(f"[aria-labelledby='select2-id_{field}-container']").click()
+    page.locator(f"#id_{field} + .select2 [role=combobox]").click()
     page.locator(".select2-search__field").fill(text)
     page.locator(".select2-results__option", has_text=text).first.click()

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from projects.models import Programme, Project
 from tests.browser.helpers import choose_autocomplete, log_in
-from tests.factories import OrganisationFactory
+from tests.factories import DecisionFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -66,3 +66,22 @@ def test_admin_in_english(page, admin_user, snap):
     page.goto("/en/admin/projects/project/add/")
     expect(page.get_by_label("Diary number")).to_be_visible()
     snap(page, "admin-project-add-en")
+
+    project = DecisionFactory(project__name="Fortsatt SLA", kind="extension").project
+    page.goto(f"/en/admin/projects/project/{project.pk}/change/")
+    expect(page.locator("#decisions-group")).to_contain_text("Extension")
+    snap(page, "admin-project-change-en")
+    page.get_by_role("link", name="History").click()
+    expect(page.locator("#change-history")).to_be_visible()
+    snap(page, "admin-project-history-en")
+
+
+def test_an_autocomplete_box_is_named_by_its_label(page, admin_user):
+    """Select2 names its box after the chosen value only; the admin's script adds the label."""
+    OrganisationFactory(name="Kommunförbundet Kalmar län", org_number="8025185011")
+    log_in(page)
+    page.goto("/admin/projects/project/add/")
+    expect(page.get_by_role("combobox", name=re.compile(r"^Projektägare:?$"))).to_have_count(1)
+    choose_autocomplete(page, "owner", "Kommunförbundet")
+    chosen = re.compile(r"^Projektägare:? Kommunförbundet Kalmar län \(8025185011\)$")
+    expect(page.get_by_role("combobox", name=chosen)).to_have_count(1)

@@ -85,3 +85,31 @@ def test_an_autocomplete_box_is_named_by_its_label(page, admin_user):
     choose_autocomplete(page, "owner", "Kommunförbundet")
     chosen = re.compile(r"^Projektägare:? Kommunförbundet Kalmar län \(8025185011\)$")
     expect(page.get_by_role("combobox", name=chosen)).to_have_count(1)
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_the_change_form_and_history_fit_a_phone(page, admin_user, prefix):
+    """At 390 px the decisions and the history entries stack: every input and value is on the
+    screen, under its name, and nothing scrolls sideways."""
+    project = DecisionFactory(project__name="Fortsatt SLA", kind="extension").project
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, prefix)
+    page.goto(f"{prefix}/admin/projects/project/{project.pk}/change/")
+    inputs = page.locator("#decisions-group tr.form-row:not(.empty-form) td:not(.hidden)").locator(
+        "input:not([type=hidden]), select, textarea"
+    )
+    assert inputs.count() >= 3 * 7
+    for index in range(inputs.count()):
+        box = inputs.nth(index).bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, (index, box)
+    label = page.locator("label[for=id_decisions-0-decided_on]")
+    expect(label).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    page.goto(f"{prefix}/admin/projects/project/{project.pk}/history/")
+    changes = page.locator("#change-history td[data-label]").first
+    before = changes.evaluate("cell => getComputedStyle(cell, '::before').content")
+    assert before not in ("none", "normal", '""'), before
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # still a table to assistive technology
+    assert page.locator("#change-history").get_attribute("role") == "table"

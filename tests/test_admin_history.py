@@ -207,5 +207,5 @@ def test_the_count_says_how_many_saves_without_a_visible_change_are_not_listed(c
 
     body = client.get(url).content.decode()
 
-    assert body.count("<tr role=\"row\">") == 2  # the header and the first version
+    assert body.count('<tr role="row">') == 2  # the header and the first version
     assert "2 poster; 1 sparning utan synlig ändring visas inte" in " ".join(body.split())

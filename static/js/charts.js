@@ -78,7 +78,7 @@
       var axis = layout[name];
       // fewer value ticks, so that they fit without turning on their side
       if (axis && axis.type !== "category" && axis.dtick === undefined) {
-        axis.nticks = 4;
+        axis.nticks = 3;
       } else if (axis && axis.dtick === 1) {
         axis.dtick = 2; // every other year
       }

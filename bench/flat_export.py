@@ -23,6 +23,7 @@ FTS_COLUMNS = ["diary_number", "name", "owner_name", "city", "description"]
 # The facets the comparison asks for, the other code filters of the list, and the default sort.
 INDEX_COLUMNS = [
     "region_code",
+    "county_code",
     "programme_area_code",
     "intervention_code",
     "programme",
@@ -42,6 +43,8 @@ COLUMNS: dict[str, type] = {
     "fund": str,
     "region_code": str,
     "region_name": str,
+    "county_code": str,
+    "county_name": str,
     "programme_area_code": str,
     "programme_area_name": str,
     "specific_objective_code": str,
@@ -66,6 +69,7 @@ COLUMNS: dict[str, type] = {
 def select_sql() -> str:
     """SELECT of every column in COLUMNS, table names taken from the models."""
     from projects.models import (
+        County,
         InterventionField,
         Organisation,
         Programme,
@@ -80,14 +84,16 @@ def select_sql() -> str:
 
     return f"""
         SELECT p.id, p.diary_number, p.name, o.name, o.org_number, o.legal_form, p.owner_unit,
-               pr.period, pr.fund, r.code, r.name_sv, pa.code, pa.name_sv, so.code, so.name_sv,
-               i.code, i.name_sv, p.city, p.postcode, p.start_date, p.end_date, p.total_budget,
+               pr.period, pr.fund, r.code, r.name_sv, c.code, c.name_sv, pa.code, pa.name_sv,
+               so.code, so.name_sv, i.code, i.name_sv, p.city, p.postcode, p.start_date,
+               p.end_date, p.total_budget,
                p.esf_grant, p.cofinancing_rate, p.planned_participants, p.participant_goal,
                p.child_poverty_theme, p.strategic_importance, p.description
         FROM {table(Project)} p
         JOIN {table(Organisation)} o ON o.id = p.owner_id
         JOIN {table(Programme)} pr ON pr.id = p.programme_id
         LEFT JOIN {table(Region)} r ON r.id = p.region_id
+        LEFT JOIN {table(County)} c ON c.id = p.county_id
         LEFT JOIN {table(ProgrammeArea)} pa ON pa.id = p.programme_area_id
         LEFT JOIN {table(SpecificObjective)} so ON so.id = p.specific_objective_id
         LEFT JOIN {table(InterventionField)} i ON i.id = p.intervention_field_id

@@ -6,9 +6,10 @@ for a million. Each scan of the project table costs more than anything else the 
 each query groups by several columns at once and Python only reshapes the small result, the way
 pretix's `order_overview` adds variation rows up to item totals:
 
-- `portfolio_rows`: one row per (region, programme, programme area, specific objective,
-  intervention type) — at most a few thousand, whatever the number of projects. The key
-  figures and the region, programme-area, objective and intervention tables are roll-ups of it.
+- `portfolio_rows`: the measures per combination of the code-list dimensions. The key figures,
+  the region, county, programme-area, objective and intervention tables and the filter panel's
+  counts are roll-ups of it (`rollup`): on PostgreSQL the database adds the combinations up into
+  each roll-up (`GROUPINGS`) in the same query; on SQLite Python does.
 - `year_rows`: one row per (programme, start year, end year) — the ESF grant per start year
   and the number of projects running in each year come from it.
 - `distribution_rows`: one row per (size bucket, co-financing rate) — the size distribution
@@ -27,9 +28,11 @@ trailing `.order_by(...)` replaces the sort, so none of these ends up in the GRO
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import ExtractYear
 
@@ -89,14 +92,69 @@ def _sorted(rows: QuerySet, keys: Sequence[str]) -> list[dict]:
     rate has few distinct values, sort every project (on disk at 100 000) to group them; without
     it, it hashes them: the size distribution took 496 ms sorted and 69 ms hashed.
     """
-    return sorted(
-        rows.order_by(), key=lambda row: [(row[key] is None, row[key] or 0) for key in keys]
-    )
+    return _in_key_order(rows.order_by(), keys)
+
+
+def _in_key_order(rows: Iterable[Mapping], keys: Sequence[str]) -> list:
+    return sorted(rows, key=lambda row: [(row[key] is None, row[key] or 0) for key in keys])
+
+
+# The roll-ups the dashboard and its filter panel read of the portfolio: the totals, each
+# dimension alone, and the per-programme tables (area, objective within area, intervention).
+GROUPINGS: tuple[tuple[str, ...], ...] = (
+    (),
+    *((name,) for name in PORTFOLIO_KEYS),
+    ("programme", "programme_area"),
+    ("programme", "programme_area", "specific_objective"),
+    ("programme", "intervention_field"),
+)
 
 
 def portfolio_rows(projects: QuerySet[Project]) -> list[dict]:
-    """Sums per combination of the code-list dimensions: one GROUP BY."""
-    return _sorted(_plain(projects).values(*PORTFOLIO_KEYS).annotate(**MEASURES), PORTFOLIO_KEYS)
+    """The measures per combination of the code-list dimensions.
+
+    SQLite: one GROUP BY over every dimension; `rollup` adds its rows up in Python.
+    PostgreSQL: the same GROUP BY, added up by the database into each of `GROUPINGS` (GROUPING
+    SETS over the grouped rows), so Python receives a few hundred rows, each naming its
+    grouping, instead of one per combination (tens of thousands at a million projects).
+    """
+    fine = _plain(projects).values(*PORTFOLIO_KEYS).annotate(**MEASURES)
+    if connection.vendor != "postgresql":
+        return _sorted(fine, PORTFOLIO_KEYS)
+    try:
+        sql, params = fine.query.sql_with_params()
+    except EmptyResultSet:  # e.g. a search without words: nothing to add up
+        return []
+    keys = [f"k{index}" for index in range(len(PORTFOLIO_KEYS))]
+    sums = [f"m{index}" for index in range(len(MEASURES))]
+    sets = ", ".join(
+        "(" + ", ".join(keys[PORTFOLIO_KEYS.index(name)] for name in grouping) + ")"
+        for grouping in GROUPINGS
+    )
+    # GROUPING() sets the bit of each key not grouped in a row's set, the first key highest
+    bits = len(keys)
+    by_mask = {
+        sum(1 << (bits - 1 - i) for i, name in enumerate(PORTFOLIO_KEYS) if name not in g): g
+        for g in GROUPINGS
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT GROUPING({', '.join(keys)}), {', '.join(keys)}, "  # noqa: S608
+            + ", ".join(f"SUM({m})::bigint" for m in sums)
+            + f" FROM ({sql}) AS fine ({', '.join(keys + sums)}) GROUP BY GROUPING SETS ({sets})",
+            params,
+        )
+        rows = cursor.fetchall()
+    result = []
+    for mask, *values in rows:
+        grouping = by_mask[mask]
+        row = dict(zip(PORTFOLIO_KEYS, values[:bits], strict=True))
+        row.update(zip(MEASURES, values[bits:], strict=True))
+        row["grouping"] = grouping
+        result.append(row)
+    if not any(row["grouping"] == () and row["projects"] for row in result):
+        return []  # the () set gives its row even for an empty set
+    return _in_key_order(result, PORTFOLIO_KEYS)
 
 
 def year_rows(projects: QuerySet[Project]) -> list[dict]:
@@ -192,11 +250,18 @@ def _derived(totals: dict) -> dict:
     return totals
 
 
-def rollup(rows: Iterable[Mapping], key: Callable[[Mapping], Hashable]) -> dict[Hashable, dict]:
-    """Sum the measures of the rows that share a key; keys in order of first appearance."""
-    groups: dict[Hashable, dict] = {}
+def rollup(rows: Iterable[Mapping], dims: tuple[str, ...]) -> dict[tuple, dict]:
+    """The measures summed per value of `dims` (a tuple of the values as key), keys in order of
+    first appearance: the database's own rows of that grouping where `portfolio_rows` had
+    PostgreSQL add them up, else the sum of the rows that share the key."""
+    groups: dict[tuple, dict] = {}
     for row in rows:
-        totals = groups.setdefault(key(row), dict.fromkeys(MEASURES, 0))
+        grouping = row.get("grouping")
+        if grouping is not None:
+            if grouping == dims:
+                groups[tuple(row[name] for name in dims)] = {name: row[name] for name in MEASURES}
+            continue
+        totals = groups.setdefault(tuple(row[name] for name in dims), dict.fromkeys(MEASURES, 0))
         for name in MEASURES:
             totals[name] += row[name]
     return groups
@@ -224,7 +289,7 @@ def median_rate(distribution: Iterable[Mapping]) -> Decimal | None:
 
 def key_figures(portfolio: Sequence[Mapping], distribution: Sequence[Mapping]) -> dict:
     """Totals of the filtered set, its ESF share, ESF per participant and median rate."""
-    totals = rollup(portfolio, lambda row: None).get(None, dict.fromkeys(MEASURES, 0))
+    totals = rollup(portfolio, ()).get((), dict.fromkeys(MEASURES, 0))
     totals["median_rate"] = median_rate(distribution)
     return _derived(totals)
 
@@ -237,7 +302,7 @@ def by_region(portfolio: Sequence[Mapping], *, reference: ReferenceLists, lang: 
     """One row per region (code None: projects without one), largest ESF grant first."""
     regions = _index(reference.regions)
     rows = []
-    for region_id, totals in rollup(portfolio, lambda row: row["region"]).items():
+    for (region_id,), totals in rollup(portfolio, ("region",)).items():
         region = regions.get(region_id)
         rows.append(
             _derived(
@@ -257,7 +322,7 @@ def by_county(portfolio: Sequence[Mapping], *, reference: ReferenceLists, lang: 
     region's counties together."""
     counties = _index(reference.counties)
     rows = []
-    for county_id, totals in rollup(portfolio, lambda row: row["county"]).items():
+    for (county_id,), totals in rollup(portfolio, ("county",)).items():
         county = counties.get(county_id)
         rows.append(
             _derived(
@@ -284,9 +349,7 @@ def _per_programme(
     and name as `<prefix>_code`, `<prefix>_name`), in code order."""
     codes, period = _index(reference.rows(name)), _period(reference)
     rows = []
-    for (programme_id, code_id), totals in rollup(
-        portfolio, lambda row: (row["programme"], row[name])
-    ).items():
+    for (programme_id, code_id), totals in rollup(portfolio, ("programme", name)).items():
         row = codes.get(code_id)
         rows.append(
             _derived(
@@ -316,10 +379,7 @@ def by_specific_objective(
     areas, objectives = _index(reference.areas), _index(reference.objectives)
     period = _period(reference)
     rows = []
-    grouped = rollup(
-        portfolio,
-        lambda row: (row["programme"], row["programme_area"], row["specific_objective"]),
-    )
+    grouped = rollup(portfolio, ("programme", "programme_area", "specific_objective"))
     for (programme_id, area_id, objective_id), totals in grouped.items():
         area, objective = areas.get(area_id), objectives.get(objective_id)
         rows.append(

@@ -142,6 +142,7 @@ def page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
 def connect() -> None:
     from .models import (
+        County,
         Decision,
         InterventionField,
         Organisation,
@@ -152,7 +153,7 @@ def connect() -> None:
         SpecificObjective,
     )
 
-    code_lists = (Programme, ProgrammeArea, SpecificObjective, Region, InterventionField)
+    code_lists = (Programme, ProgrammeArea, SpecificObjective, Region, County, InterventionField)
     for model in (Project, Decision, Organisation, *code_lists):
         post_save.connect(invalidate, sender=model, dispatch_uid=f"invalidate-{model.__name__}")
         post_delete.connect(invalidate, sender=model, dispatch_uid=f"invalidate-d-{model.__name__}")

@@ -58,6 +58,32 @@ TILES = {
 }
 NATIONAL_TILE = (2, 0)
 TILE_COLUMNS, TILE_ROWS = 3, 5
+# The 21 counties (NUTS-3) the same way, four columns wide: Norrbotten at the top, Skåne,
+# Kronoberg and Blekinge at the bottom, Gotland off the east coast.
+COUNTY_TILES = {
+    "SE332": (2, 0),  # Norrbotten
+    "SE331": (2, 1),  # Västerbotten
+    "SE322": (1, 2),  # Jämtland
+    "SE321": (2, 2),  # Västernorrland
+    "SE312": (1, 3),  # Dalarna
+    "SE313": (2, 3),  # Gävleborg
+    "SE311": (0, 4),  # Värmland
+    "SE124": (1, 4),  # Örebro
+    "SE125": (2, 4),  # Västmanland
+    "SE121": (3, 4),  # Uppsala
+    "SE232": (0, 5),  # Västra Götaland
+    "SE123": (1, 5),  # Östergötland
+    "SE122": (2, 5),  # Södermanland
+    "SE110": (3, 5),  # Stockholm
+    "SE231": (0, 6),  # Halland
+    "SE211": (1, 6),  # Jönköping
+    "SE213": (2, 6),  # Kalmar
+    "SE214": (3, 6),  # Gotland
+    "SE224": (0, 7),  # Skåne
+    "SE212": (1, 7),  # Kronoberg
+    "SE221": (2, 7),  # Blekinge
+}
+COUNTY_COLUMNS, COUNTY_ROWS = 4, 8
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -310,8 +336,12 @@ def _tile_text(value, unit: str) -> str:
     if value is None:
         return "–"
     if unit == "mnkr":
-        # round first: number_format cuts decimals off (19.96 → "19,9") instead of rounding
-        return mnkr(number_format(round(value, 1), decimal_pos=1, force_grouping=True))
+        # a decimal only below 100 mnkr ("19,9", "1 619"): a tile is narrow on a phone.
+        # Round first: number_format cuts decimals off (19.96 → "19,9") instead of rounding.
+        decimals = 1 if value < 100 else 0
+        return mnkr(
+            number_format(round(value, decimals), decimal_pos=decimals, force_grouping=True)
+        )
     if unit == "kr":
         return kr(number_format(value, force_grouping=True))
     return number_format(value, force_grouping=True)
@@ -330,12 +360,53 @@ def region_tiles(rows: Sequence[Mapping]) -> go.Figure:
             cells[NATIONAL_TILE] = row
         elif row.get("region_code") in TILES:
             cells[TILES[row["region_code"]]] = row
+    return _tiles(
+        cells, columns=TILE_COLUMNS, lines=TILE_ROWS, title=_("Karta: regionerna som rutor")
+    )
+
+
+def county_tiles(rows: Sequence[Mapping]) -> go.Figure:
+    """Tile cartogram of the 21 counties, coloured by the measure the buttons choose, as
+    `region_tiles`. Rows as there, with `county_code` and a `short` label (the name without
+    "län"); rows without a tile (no county) are left out."""
+    cells = {
+        COUNTY_TILES[row["county_code"]]: {
+            **row,
+            "name": row["label"],
+            "label": row.get("short") or row["label"],
+        }
+        for row in rows
+        if row.get("county_code") in COUNTY_TILES
+    }
+    return _tiles(
+        cells,
+        columns=COUNTY_COLUMNS,
+        lines=COUNTY_ROWS,
+        title=_("Karta: länen som rutor"),
+        height=640,
+        font_size=11,
+        label_width=10,
+    )
+
+
+def _tiles(
+    cells: Mapping[tuple[int, int], Mapping],
+    *,
+    columns: int,
+    lines: int,
+    title: str,
+    height: int = 500,
+    font_size: int = 12,
+    label_width: int = 12,
+) -> go.Figure:
+    """A heatmap of tiles at (column, line), each a row's label and value, with the measure
+    buttons above it; a click opens the row's url."""
 
     def grid(value, empty=None) -> list[list]:
         return [
             [value(cells[(col, line)]) if (col, line) in cells else empty
-             for col in range(TILE_COLUMNS)]
-            for line in range(TILE_ROWS)
+             for col in range(columns)]
+            for line in range(lines)
         ]  # fmt: skip
 
     def state(key: str, label: str, hover_value: str, unit: str) -> dict:
@@ -343,7 +414,7 @@ def region_tiles(rows: Sequence[Mapping]) -> go.Figure:
         return {
             "z": grid(lambda row: _tile_value(row, key, unit)),
             "text": grid(
-                lambda row: wrapped(row["label"]) + "<br><b>"
+                lambda row: wrapped(row["label"], label_width) + "<br><b>"
                 + _tile_text(_tile_value(row, key, unit), unit) + "</b>",
                 empty="",
             ),
@@ -367,8 +438,11 @@ def region_tiles(rows: Sequence[Mapping]) -> go.Figure:
         go.Heatmap(
             **states[0],
             texttemplate="%{text}",
-            textfont={"size": 12},
-            customdata=grid(lambda row: [row.get("url"), row["projects"], row["label"]]),
+            textfont={"size": font_size},
+            # the hover names the place in full; the tile may carry a shorter label
+            customdata=grid(
+                lambda row: [row.get("url"), row["projects"], row.get("name") or row["label"]]
+            ),
             colorscale=SEQUENTIAL,
             showscale=False,
             xgap=4,
@@ -376,11 +450,11 @@ def region_tiles(rows: Sequence[Mapping]) -> go.Figure:
             hoverongaps=False,
         ),
         layout=layout(
-            title=_("Karta: regionerna som rutor"),
-            height=500,
+            title=title,
+            height=height,
             legend=False,
             margin={"l": 4, "r": 4, "t": 44, "b": 4},
-            xaxis=merge(hidden_axis, {"range": [-0.5, TILE_COLUMNS - 0.5]}),
+            xaxis=merge(hidden_axis, {"range": [-0.5, columns - 0.5]}),
             yaxis=merge(hidden_axis, {"autorange": "reversed"}),
             updatemenus=[
                 {

@@ -29,7 +29,7 @@ def tables(
     filterset: ProjectFilter, *, absolute: Callable[[str], str] = str
 ) -> tuple[dict, list[dict]]:
     """The key figures and every table of the dashboard for `filterset`, in page order; each
-    row's link to its projects made absolute by `absolute`."""
+    row's links (its projects, and its own page if it has one) made absolute by `absolute`."""
     projects = filterset.qs
     rows = caching.aggregate("dashboard", projects, lambda: aggregates.dashboard_rows(projects))
     links = presenters.ListLinks(filterset.valid_params(), filterset.selected())
@@ -55,7 +55,11 @@ def tables(
                     "label": row.header,
                     "level": row.level,
                     "values": row.cells,
-                    "links": {"projects": absolute(row.url) if row.url else None},
+                    "links": {
+                        "projects": absolute(row.url) if row.url else None,
+                        # a row with a page of its own (a county) links to it too
+                        **({"html": absolute(row.page)} if row.page else {}),
+                    },
                 }
                 for row in chart.table.rows
             ],

@@ -220,7 +220,7 @@ class ProjectFilter(django_filters.FilterSet):
     )
     owner = OwnerFilter(field_name="owner", label=_("Projektägare"))
     legal_form = CodesFilter(
-        field_name="owner__legal_form",
+        field_name="owner_legal_form",  # the project's copy: no join to its owner
         choices=[(value, label) for value, label in LegalForm.choices if value],
         label=_("Projektägarens juridiska form"),
     )

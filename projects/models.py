@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import forms
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
@@ -314,11 +314,10 @@ DIARY_NUMBER_SQL_PATTERN = r"^(20[0-9]{2}/[0-9]{5}|[0-9]{2}-[0-9]{3}-S[0-9]{2})$
 
 
 # Full-text search on PostgreSQL: Swedish stemming, so "arbetsmarknaden" finds "arbetsmarknad".
-# Migration 0003 adds `search_document`, a stored generated tsvector column with a GIN index (name,
-# diary number and city weighted A, description D). It exists only on PostgreSQL, so the model
-# does not declare it; the expressions below name it in SQL.
+# Migrations 0003 and 0016 add `search_document`, a stored tsvector column with a GIN index (name,
+# diary number and city weighted A, the owner's name B, description D), written by a trigger. It
+# exists only on PostgreSQL, so the model does not declare it; the expressions below name it.
 SEARCH_CONFIG = "swedish"
-MAX_SEARCH_OWNERS = 2000
 
 
 # Each word of a search is reduced to a root and matched as a prefix. Swedish Snowball stems
@@ -395,17 +394,8 @@ class ProjectQuerySet(models.QuerySet):
         tsquery = search_tsquery(text)
         if not tsquery:
             return self.none()
-        query = SearchQuery(tsquery, config="simple", search_type="raw")
-        owners = Organisation.objects.alias(document=organisation_document()).filter(document=query)
-        # Few matching owners (the usual case) go in as a literal id list, which PostgreSQL
-        # combines with the GIN index in a BitmapOr; many go in as a subquery.
-        owner_ids = list(owners.values_list("pk", flat=True)[: MAX_SEARCH_OWNERS + 1])
-        owner_match = (
-            Q(owner__in=owners.values("pk"))
-            if len(owner_ids) > MAX_SEARCH_OWNERS
-            else Q(owner_id__in=owner_ids)
-        )
-        return self.filter(Q(SearchDocumentMatch(tsquery)) | owner_match).annotate(
+        # The stored document holds the owner's name too (migration 0016): one GIN lookup.
+        return self.filter(SearchDocumentMatch(tsquery)).annotate(
             search_rank=SearchDocumentRank(tsquery)
         )
 
@@ -501,6 +491,18 @@ class Project(models.Model):
     name = models.CharField(_("namn"), max_length=500)
     owner = models.ForeignKey(
         Organisation, models.PROTECT, related_name="projects", verbose_name=_("projektägare")
+    )
+    # A copy of the owner's legal form, kept by the database (triggers of migration 0016 on
+    # every write of a project's owner and of an organisation's legal form), so the list's
+    # legal-form facet and filter read the project's own row, never a join to its owner.
+    owner_legal_form = models.CharField(
+        _("projektägarens juridiska form"),
+        max_length=1,
+        choices=LegalForm.choices,
+        blank=True,
+        default="",
+        db_default="",  # a raw INSERT without it (generate_demo's) gets "", then the trigger's
+        editable=False,
     )
     owner_unit = models.CharField(_("projektägarens enhet"), max_length=300, blank=True)
     region = models.ForeignKey(
@@ -613,7 +615,7 @@ class Project(models.Model):
     )
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["owner_legal_form"])  # derived, not entered
 
     objects = ProjectQuerySet.as_manager()
 
@@ -663,6 +665,9 @@ class Project(models.Model):
             models.Index(fields=["start_date"], name="project_start_idx"),
             models.Index(fields=["end_date"], name="project_end_idx"),
             models.Index(fields=["esf_grant"], name="project_grant_idx"),
+            # The list's sorts by name; those by the nullable figures have indexes with NULLS
+            # LAST on PostgreSQL (migration 0017; SQLite cannot declare them).
+            models.Index(fields=["name", "diary_number"], name="project_name_idx"),
             # The dashboard's and the list's sums and counts read only these columns: on
             # PostgreSQL they come from this narrow index (an index-only scan) instead of the
             # wide table rows, and a region filter finds its rows here too. The county follows
@@ -686,6 +691,7 @@ class Project(models.Model):
                     "start_date",
                     "end_date",
                     "owner",
+                    "owner_legal_form",
                     "is_demo",
                 ],
                 name="project_portfolio_idx",

@@ -38,8 +38,9 @@ class Column:
 class Row:
     header: str
     cells: list
-    url: str | None = None
+    url: str | None = None  # the project list narrowed to this row
     level: int = 0  # 1: a sub-row (a specific objective under its programme area)
+    page: str | None = None  # the row's own page (a county's), which its header links to
 
 
 @dataclass
@@ -292,12 +293,40 @@ def region_section(portfolio, reference, language, links) -> Section:
     )
 
 
+def county_short_name(county) -> str:
+    """The county's name without "län" as the bars and tiles show it: "Västra Götaland", not
+    the genitive "Västra Götalands" (the English name without "County" is that name)."""
+    return county.name_en.removesuffix(" County") or county.name_sv
+
+
+def county_page(code: str | None) -> str | None:
+    """The county's page (`/lan/SE213/`), None for projects without a county."""
+    return reverse("projects:county", args=[code]) if code else None
+
+
 def county_section(portfolio, reference, language, links) -> Section:
     rows = aggregates.by_county(portfolio, reference=reference, lang=language)
+    counties = reference.by_code["county"]
     for row in rows:
         row["label"] = row["county_name"] or row["county_code"] or _("Utan län")
-        row["short"] = row["label"].removesuffix(" län").removesuffix(" County")
+        county = counties.get(row["county_code"])
+        row["short"] = county_short_name(county) if county else row["label"]
         row["url"] = links.county(row["county_code"])
+    # The map shows every county, those without projects in the selection too (no link).
+    shown = {row["county_code"] for row in rows}
+    empty = dict.fromkeys(aggregates.MEASURES, 0)
+    tile_rows = rows + [
+        {
+            **empty,
+            "county_code": county.code,
+            "label": county.name(language),
+            "short": county_short_name(county),
+            "url": None,
+            "esf_per_participant": None,
+        }
+        for county in reference.counties
+        if county.code not in shown
+    ]
     money = Chart(
         id="county-money",
         figure=charts.region_money(
@@ -308,24 +337,63 @@ def county_section(portfolio, reference, language, links) -> Section:
         table=Table(
             caption=_("ESF-stöd, budget, deltagare och projekt per län"),
             header=_("Län"),
+            # money first: on a phone the first columns are the ones on the screen
             columns=[
-                Column(_("Projekt")),
                 Column(_("ESF-stöd (kr)"), "kr"),
                 Column(_("Total budget (kr)"), "kr"),
+                Column(_("Projekt")),
                 Column(_("Planerade deltagare (antal)")),
             ],
             rows=[
                 Row(
                     row["label"],
                     [
-                        row["projects"],
                         row["esf_grant_sum"],
                         row["total_budget_sum"],
+                        row["projects"],
                         row["participants_sum"],
                     ],
                     row["url"],
+                    page=county_page(row["county_code"]),
                 )  # fmt: skip
                 for row in rows
+            ],
+        ),
+    )
+    tiles = Chart(
+        id="county-map",
+        figure=charts.county_tiles(tile_rows).to_plotly_json(),
+        wide=True,
+        table_open=True,
+        notes=[
+            _(
+                "Varje ruta är ett län, ungefär där det ligger på kartan. Välj mått med "
+                "knapparna; klicka på ett län för dess projekt."
+            )
+        ],
+        table=Table(
+            caption=_("Länen på kartan"),
+            header=_("Län"),
+            columns=[
+                Column(_("ESF-stöd (kr)"), "kr"),
+                Column(_("Projekt")),
+                Column(_("Planerade deltagare (antal)")),
+                Column(_("ESF-stöd per deltagare (kr)"), "kr"),
+            ],
+            rows=[
+                Row(
+                    row["label"],
+                    [
+                        row["esf_grant_sum"],
+                        row["projects"],
+                        row["participants_sum"],
+                        row["esf_per_participant"],
+                    ],
+                    row["url"],
+                    page=county_page(row["county_code"]),
+                )  # fmt: skip
+                for row in rows
+                if row["county_code"]
             ],
         ),
     )
@@ -341,7 +409,7 @@ def county_section(portfolio, reference, language, links) -> Section:
         intro=_(
             "Stödmottagarens län, efter postnummer eller ort. Klicka på en stapel för projekten."
         ),
-        charts=[money, people],
+        charts=[money, tiles, people],
     )
 
 

@@ -14,7 +14,7 @@ from functools import cached_property
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -147,6 +147,16 @@ def unnamed_codes(reference: ReferenceLists | None = None) -> list[UnnamedCodes]
     return result
 
 
+def shown_rows(page: QuerySet[Project]) -> list[Project]:
+    """One page of a list, with the owner and code rows it shows, in two queries: the page's ids
+    in its order (filter, sort and LIMIT over the projects alone, which an index can serve),
+    then those rows joined. One query joining first would join every matching project to six
+    tables before sorting them for the LIMIT."""
+    ids = list(page.values_list("pk", flat=True))
+    rows = Project.objects.for_list().in_bulk(ids)
+    return [rows[pk] for pk in ids]
+
+
 def summary(projects: QuerySet[Project], *, today: datetime.date | None = None) -> dict[str, int]:
     """Number of projects, summed money and participants, and how many are upcoming, ongoing
     and finished at `today`, for a filtered set, in one query."""
@@ -196,7 +206,7 @@ DEMO_CHOICES = [(DEMO_EXCLUDE, _("Utan demoprojekt")), (DEMO_ONLY, _("Bara demop
 FACET_KEYS = {dimension.name: dimension.column for dimension in DIMENSIONS}
 
 
-LEGAL_FORM_KEY = "owner__legal_form"
+LEGAL_FORM_KEY = "owner_legal_form"
 
 
 def grouped_counts(projects: QuerySet[Project], names: Collection[str] | None = None):
@@ -266,11 +276,16 @@ def counts_from_rows(
     rows: Iterable[Mapping], *, reference: ReferenceLists, names: Collection[str]
 ) -> dict[str, dict]:
     """The code-list facets' counts summed from rows already grouped by every dimension (the
-    dashboard's portfolio rows: their `projects` per combination), without a query."""
+    dashboard's portfolio rows: their `projects` per combination, or per dimension where the
+    database added them up: a row naming its `grouping` counts only for that one), without a
+    query."""
     rows_by_id = reference.codes_by_id
     counts: dict[str, dict] = {name: {} for name in names if name in rows_by_id}
     for row in rows:
+        grouping = row.get("grouping")
         for name, per_code in counts.items():
+            if grouping is not None and grouping != (name,):
+                continue
             code = rows_by_id[name].get(row[name])
             if code is not None:
                 per_code[code] = per_code.get(code, 0) + row["projects"]
@@ -471,6 +486,41 @@ def landing_figures() -> dict:
         "areas": areas,
         "latest": latest,
     }
+
+
+@dataclass
+class CountyFigures:
+    """What a county's page shows: its totals, its latest and largest projects and its
+    largest project owners."""
+
+    totals: dict[str, int]
+    latest: list[Project]
+    largest: list[Project]
+    owners: list[dict]
+
+
+COUNTY_PAGE_ROWS = 10
+
+
+def county_figures(county: County, *, today: datetime.date | None = None) -> CountyFigures:
+    """The county's figures in four queries, however many projects it has: the summary, the
+    latest-starting and the largest projects (owner and region joined), the owners by ESF
+    support."""
+    projects = Project.objects.filter(county=county)
+    rows = projects.select_related("owner", "region")
+    owners = (
+        projects.values("owner_id", owner_name=F("owner__name"), owner_is_demo=F("owner__is_demo"))
+        .annotate(projects=Count("id"), esf_grant=Sum("esf_grant", default=0))
+        .order_by("-esf_grant", "owner_name", "owner_id")[:COUNTY_PAGE_ROWS]
+    )
+    return CountyFigures(
+        totals=summary(projects, today=today),
+        latest=list(rows.order_by("-start_date", "diary_number")[:COUNTY_PAGE_ROWS]),
+        largest=list(
+            rows.exclude(esf_grant=None).order_by("-esf_grant", "diary_number")[:COUNTY_PAGE_ROWS]
+        ),
+        owners=list(owners),
+    )
 
 
 def organisations_with_totals(query: str = "") -> QuerySet[Organisation]:

@@ -28,10 +28,12 @@ urlpatterns = [
     ),
     # Swedish paths, translated for English pages (/en/about-the-data/); an English page asked
     # for by its Swedish path redirects to its own.
+    path(_("lan/<str:code>/"), views.county_detail, name="county"),
     path(_("om-data/"), views.about, name="about"),
     path(_("tillganglighet/"), views.accessibility, name="accessibility"),
     path(_("oppna-data/"), views.open_data, name="open_data"),
     path("om-data/", RedirectView.as_view(pattern_name="projects:about", permanent=True)),
+    path("lan/<str:code>/", RedirectView.as_view(pattern_name="projects:county", permanent=True)),
     path("oppna-data/", RedirectView.as_view(pattern_name="projects:open_data", permanent=True)),
     path(
         "tillganglighet/",

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from . import aggregates, caching, filter_summary, presenters, queries, services, validators
 from .filters import RANGE_FILTERS, ProjectFilter
 from .language import lang
-from .models import Organisation, Project, ProjectOrganisation, missing_name
+from .models import County, Organisation, Project, ProjectOrganisation, missing_name
 
 PAGE_SIZES = [25, 50, 100, 200]
 DEFAULT_PAGE_SIZE = 50
@@ -27,7 +27,8 @@ DASHBOARD_PARAMS = ("page", "size")  # links from the list carry its page size a
 
 
 class CountedPaginator(Paginator):
-    """A paginator told the count, which the page's summary query has already computed."""
+    """A paginator told the count, which the page's summary query has already computed, whose
+    pages hold the rows as `queries.shown_rows` reads them (joined only for the rows shown)."""
 
     def __init__(self, *args, count: int, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -36,6 +37,11 @@ class CountedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         return self._known_count
+
+    def page(self, number):
+        page = super().page(number)
+        page.object_list = queries.shown_rows(page.object_list)
+        return page
 
 
 def _int_param(request: HttpRequest, name: str, default: int, problems: list[str]) -> int:
@@ -93,7 +99,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         return redirect(f"{request.path}?{clean.urlencode()}" if clean else request.path)
     problems: list[str] = []
     reference = queries.reference_lists()
-    filterset = ProjectFilter(request.GET, queryset=Project.objects.for_list(), reference=reference)
+    filterset = ProjectFilter(request.GET, queryset=Project.objects.all(), reference=reference)
     projects = filterset.qs
     problems += filterset.problems(page_params=LIST_PARAMS)
     today = timezone.localdate()
@@ -282,6 +288,25 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "projects": projects,
             "totals": totals,
             "partner_projects": partner_in,
+        },
+    )
+
+
+@caching.page
+def county_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """A county's page: its region, key figures, latest and largest projects, largest owners,
+    and links to the same set in the list, the dashboard and the exports."""
+    county = County.objects.select_related("region").filter(code=code).first()
+    if county is None:
+        raise Http404
+    return render(
+        request,
+        "projects/county_detail.html",
+        {
+            "county": county,
+            "figures": queries.county_figures(county, today=timezone.localdate()),
+            "query": f"county={county.code}",
+            "lang": lang(),
         },
     )
 

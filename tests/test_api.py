@@ -8,7 +8,7 @@ from django.db import connection
 from django.urls import reverse
 
 from projects.api import pagination
-from projects.models import Decision, Organisation, Project
+from projects.models import County, Decision, Organisation, Project
 from tests.factories import DecisionFactory, ProjectFactory
 from tests.test_project_list import six_projects
 
@@ -136,6 +136,19 @@ def test_a_project_has_numbers_iso_dates_links_and_the_operation_id(client, port
     assert detail["sources"] == []
     decisions = client.get(detail["links"]["decisions"]).json()["decisions"]
     assert [d["kind"] for d in decisions] == ["change", "grant"]
+
+
+def test_a_project_names_its_county_and_the_list_filters_by_county(client, portfolio):
+    Project.objects.filter(diary_number="22-005-S01").update(
+        county=County.objects.get(code="SE213")
+    )
+    body = get(client, "project", "", "22-005-S01").json()
+    assert body["county"] == {"code": "SE213", "name_sv": "Kalmar län", "name_en": "Kalmar County"}
+    assert get(client, "project", "", "2020-00152").json()["county"] is None
+    listed = get(client, "projects", "county=SE213").json()
+    assert [row["diary_number"] for row in listed["projects"]] == ["22-005-S01"]
+    without = get(client, "projects", "county=none&size=100").json()
+    assert len(without["projects"]) == len(portfolio) - 1
 
 
 def test_an_unknown_project_is_404_json(client, portfolio):

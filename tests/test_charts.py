@@ -125,6 +125,25 @@ def test_region_tiles_text_uses_swedish_number_format():
     assert "19,9\xa0mnkr" in figure["data"][0]["text"][row][col]
 
 
+def test_county_tiles_round_large_sums_to_whole_millions():
+    rows = [
+        {"county_code": "SE232", "label": "Västra Götalands län", "short": "Västra Götaland",
+         "url": "/projects/?county=SE232", "projects": 294, "esf_grant_sum": 1_618_559_823,
+         "participants_sum": 50_922, "esf_per_participant": 31_785},
+        {"county_code": "SE213", "label": "Kalmar län", "short": "Kalmar", "url": None,
+         "projects": 3, "esf_grant_sum": 8_604_150, "participants_sum": 381,
+         "esf_per_participant": None},
+    ]  # fmt: skip
+    (heatmap,) = plain(charts.county_tiles(rows))["data"]
+    col, row = charts.COUNTY_TILES["SE232"]
+    assert heatmap["text"][row][col] == "Västra<br>Götaland<br><b>1\xa0619\xa0mnkr</b>"
+    assert heatmap["customdata"][row][col][2] == "Västra Götalands län"  # the hover: in full
+    col, row = charts.COUNTY_TILES["SE213"]
+    assert heatmap["text"][row][col].endswith("<b>8,6\xa0mnkr</b>")
+    per_participant = plain(charts.county_tiles(rows))["layout"]["updatemenus"][0]["buttons"][3]
+    assert per_participant["args"][0]["text"][0][row][col].endswith("<b>–</b>")
+
+
 def test_programme_areas_has_grant_and_participant_panels_over_the_same_areas():
     rows = [
         {"label": "1 Kompetensförsörjning", "url": "/p/?a=1", "projects": 4,
@@ -254,6 +273,6 @@ def test_tile_labels_wrap_between_words_only(text):
 
 
 def test_vendored_plotly_js_matches_the_python_package():
-    head = (ROOT / "static" / "js" / "plotly.min.js").read_text(encoding="utf-8")[:200]
-    version = re.search(r"plotly\.js v(\d+\.\d+\.\d+)", head).group(1)
+    head = (ROOT / "static" / "js" / "plotly-cartesian.min.js").read_text(encoding="utf-8")[:200]
+    version = re.search(r"plotly\.js \(cartesian - minified\) v(\d+\.\d+\.\d+)", head).group(1)
     assert version == plotly.offline.get_plotlyjs_version()

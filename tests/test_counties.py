@@ -224,12 +224,12 @@ def test_fill_counties_places_existing_projects_once_with_history():
     assert unknown.county is None
 
 
-def test_landing_page_lists_counties_with_links(client, placed):
+def test_landing_page_lists_counties_with_links_to_their_pages(client, placed):
     html = client.get(reverse("projects:home")).content.decode()
     assert "Per län" in html
-    assert '?county=SE213">Kalmar län</a>' in html
+    assert 'href="/lan/SE213/">Kalmar län</a>' in html
     english = client.get("/en/").content.decode()
-    assert '?county=SE213">Kalmar County</a>' in english
+    assert 'href="/en/counties/SE213/">Kalmar County</a>' in english
 
 
 def test_demo_projects_have_real_postcodes_of_their_county():
@@ -247,7 +247,8 @@ def test_dashboard_has_a_county_section_linking_to_the_list(client, placed):
     section = next(s for s in response.context["sections"] if s.id == "lan")
     table = section.charts[0].table
     kalmar = next(row for row in table.rows if row.header == "Kalmar län")
-    assert kalmar.cells[:2] == [3, 60]
+    # ESF support, total budget (the factory's, three times), projects
+    assert kalmar.cells[:3] == [60, 3 * 29_815_599, 3]
     assert "county=SE213" in kalmar.url
     english = client.get("/en" + DASHBOARD)
     section = next(s for s in english.context["sections"] if s.id == "lan")

@@ -1,14 +1,18 @@
 """/dashboard/: aggregates against brute-force sums, the page's states, links and query count."""
 
 import datetime
+import json
 import random
 import re
 import statistics
 from collections import defaultdict
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -25,6 +29,8 @@ from projects.models import (
 )
 from projects.presenters import ListLinks
 from tests.factories import DecisionFactory, OrganisationFactory, ProjectFactory
+
+ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = pytest.mark.django_db
 URL = reverse("projects:dashboard")
@@ -277,7 +283,7 @@ def test_empty_registry_says_so_and_draws_nothing(client):
     html = response.content.decode()
     assert response.status_code == 200
     assert "Inga projekt matchar filtret." in html
-    assert "data-chart" not in html and "plotly.min.js" not in html
+    assert "data-chart" not in html and "plotly-cartesian.min.js" not in html
 
 
 def test_filter_that_matches_nothing_keeps_the_filters_and_offers_a_way_out(client, mixed):
@@ -309,12 +315,25 @@ def test_many_projects_render_with_swedish_numbers(client, mixed):
     html = response.content.decode()
     assert response.status_code == 200
     assert (
-        len(charts_of(response)) == 15
-    )  # two per county section; both periods: areas and objectives twice
+        len(charts_of(response)) == 16
+    )  # three in the county section (money, map, participants); both periods: areas and
+    # objectives twice
     small = sum(p.esf_grant or 0 for p in mixed if p.region and p.region.code == "SE21")
     assert f"{small:,}\xa0kr".replace(",", "\xa0") in html  # a table cell: 17 207 538 kr
     total = round(sum(p.esf_grant or 0 for p in mixed), -5) / 1_000_000
     assert f"{total:.1f}\xa0mnkr".replace(".", ",") in html  # the key figure: 477,6 mnkr
+
+
+def test_the_vendored_plotly_bundle_has_every_trace_type_the_dashboard_draws(client, mixed):
+    bundle = (ROOT / "static" / "js" / "plotly-cartesian.min.js").read_text(encoding="utf-8")
+    registered = set(re.findall(r'moduleType:"trace",name:"(\w+)"', bundle))
+    assert {"bar", "heatmap", "scatter"} <= registered and "scattergeo" not in registered
+    drawn = {
+        trace.get("type", "scatter")
+        for figure in charts_of(client.get(URL)).values()
+        for trace in json.loads(json.dumps(figure, default=str))["data"]
+    }
+    assert drawn and drawn <= registered
 
 
 def test_page_has_no_inline_script(client, mixed):
@@ -325,7 +344,7 @@ def test_page_has_no_inline_script(client, mixed):
         assert 'type="application/json"' in tag or re.search(r'src="[^"]*/static/js/', tag), tag
     assert " on" not in "".join(re.findall(r"<[a-z]+\b[^>]*\bon[a-z]+=", html))
     assert "cdn" not in html.lower()
-    assert "/static/js/plotly.min.js" in html and "/static/js/charts.js" in html
+    assert "/static/js/plotly-cartesian.min.js" in html and "/static/js/charts.js" in html
 
 
 @pytest.mark.parametrize("query", QUERIES + ["region=SE21&status=finished&sort=-grant"])
@@ -466,3 +485,18 @@ def test_the_filter_panel_counts_each_choice_without_its_own_facet(client, mixed
     programmes = {o["value"]: o["count"] for o in form["programme"]}
     assert sum(programmes.values()) == response.context["figures"]["projects"]
     assert 'class="count"' in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["", "region=SE21", "programme=2021-2027&status=ongoing"])
+def test_every_rollup_equals_the_sum_of_the_projects_rows(mixed, query):
+    projects = ProjectFilter(QueryDict(query), queryset=Project.objects.all()).qs
+    portfolio = aggregates.portfolio_rows(projects)
+    fine = list(
+        projects.order_by().values(*aggregates.PORTFOLIO_KEYS).annotate(**aggregates.MEASURES)
+    )
+    if connection.vendor == "postgresql":  # the database added them up: a row per group
+        assert {row["grouping"] for row in portfolio} == set(aggregates.GROUPINGS)
+        assert len(portfolio) < len(fine) * len(aggregates.GROUPINGS)
+    for dims in aggregates.GROUPINGS:
+        assert aggregates.rollup(portfolio, dims) == aggregates.rollup(fine, dims), dims
+    assert aggregates.rollup(portfolio, ())[()]["projects"] == projects.count() > 0

@@ -11,7 +11,7 @@ from projects.models import (
     Project,
     SpecificObjective,
 )
-from tests.factories import ProjectFactory
+from tests.factories import OrganisationFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +85,56 @@ def test_a_grant_decision_cannot_reduce_the_grant(project):
     assert refused(negative_grant)
     change = Decision(project=project, kind="change", decided_on="2020-06-01", esf_grant_change=-1)
     assert not refused(lambda: services.apply_decision(decision=change))
+
+
+# --- what a project keeps of its owner (migration 0016) -----------------------------------------
+def owner_form(project) -> str:
+    return Project.objects.values_list("owner_legal_form", flat=True).get(pk=project.pk)
+
+
+def test_the_project_keeps_its_owners_legal_form_whoever_writes(project):
+    assert project.owner.legal_form and owner_form(project) == project.owner.legal_form
+    municipality = OrganisationFactory(name="Kalmar kommun", org_number="2120000415")
+    company = OrganisationFactory(name="Bolaget AB", org_number="5561234567")
+    assert (municipality.legal_form, company.legal_form) == ("2", "5")
+    Project.objects.filter(pk=project.pk).update(owner=municipality)
+    assert owner_form(project) == "2"
+    with connection.cursor() as cursor:  # a raw write, as an import's bulk path might make
+        cursor.execute(
+            "UPDATE projects_project SET owner_id = %s WHERE id = %s", [company.pk, project.pk]
+        )
+    assert owner_form(project) == "5"
+    project.refresh_from_db()
+    project.owner_legal_form = "9"  # a stale copy in memory does not win over the owner's form
+    project.save()
+    assert owner_form(project) == "5"
+    company.org_number = "8025185011"  # the owner's number, and with it its form, changes
+    company.save()
+    assert company.legal_form == "8" and owner_form(project) == "8"
+    created = ProjectFactory(owner=municipality, programme=project.programme)
+    assert owner_form(created) == "2"
+
+
+def test_the_legal_form_facet_and_filter_read_the_projects_copy(client, project):
+    OrganisationFactory(name="Ett annat bolag", org_number="5569999906")  # owns nothing
+    listed = client.get("/projects/", {"legal_form": project.owner.legal_form})
+    assert listed.context["summary"]["projects"] == 1
+    facet = next(f for f in listed.context["facets"] if f.name == "legal_form")
+    assert [(c.value, c.count) for c in facet.choices] == [(project.owner.legal_form, 1)]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text search is PostgreSQL's")
+def test_a_search_finds_the_owners_name_in_the_projects_own_document(project):
+    organisation = project.owner
+    organisation.name = "Gnosjö kommun"
+    organisation.save()
+    assert list(Project.objects.search("gnosjö")) == [project]
+    organisation.name = "Vaggeryds kommun"
+    organisation.save()
+    assert not Project.objects.search("gnosjö").exists()
+    assert list(Project.objects.search("vaggeryd")) == [project]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN SELECT id FROM projects_project WHERE "
+                       "search_document @@ to_tsquery('simple', 'vaggeryd:*')")  # fmt: skip
+        plan = " ".join(row[0] for row in cursor.fetchall())
+    assert "projects_organisation" not in plan

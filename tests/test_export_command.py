@@ -27,7 +27,7 @@ def test_csv_with_repeated_filters(portfolio, tmp_path):
     assert body.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
     assert [row[0] for row in rows[1:]] == ["2015/00001", "2019/00419", "2020/00152", "22-005-S01"]
-    assert rows[1][-2] == "/projects/2015-00001/"  # a path without --base-url
+    assert rows[1][-4] == "/projects/2015-00001/"  # a path without --base-url
 
 
 def test_csv_is_the_same_file_as_the_view(client, portfolio, tmp_path):

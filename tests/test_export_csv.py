@@ -15,6 +15,7 @@ from projects.exports import cells, columns
 from projects.exports import csv as csv_export
 from projects.exports.export import Export
 from projects.models import (
+    County,
     InterventionField,
     Organisation,
     Programme,
@@ -31,7 +32,8 @@ LIST_URL = reverse("projects:list")
 
 
 def make_portfolio() -> list[Project]:
-    """Seven projects: both periods, Swedish letters, unknowns, formula-like text, decisions."""
+    """Seven projects: both periods, Swedish letters, unknowns, formula-like text, decisions;
+    four in Kalmar län (SE213), one of them national, and one without a county."""
     today = timezone.localdate()
     year = datetime.timedelta(days=365)
     esf = Programme.objects.get(period="2014-2020")
@@ -39,6 +41,7 @@ def make_portfolio() -> list[Project]:
     area = {code: ProgrammeArea.objects.get(code=code) for code in ["1", "2", "A", "B"]}
     region = {code: Region.objects.get(code=code) for code in ["SE21", "SE33", "SE11"]}
     national = Region.objects.get(is_national=True)
+    county = {code: County.objects.get(code=code) for code in ["SE213", "SE322", "SE110"]}
     objective = SpecificObjective.objects.filter(programme_area=area["2"]).first()
     intervention = InterventionField.objects.filter(programme=esf).first()
     municipality = OrganisationFactory(name="Kalmar kommun", org_number="2120000415")
@@ -46,7 +49,8 @@ def make_portfolio() -> list[Project]:
     unnumbered = OrganisationFactory(name='=HYPERLINK("http://x")', org_number=None)
     projects = [
         ProjectFactory(diary_number="2015/00001", programme=esf, programme_area=area["1"],
-            region=region["SE21"], owner=municipality, name="Kompetenslyft i vården",
+            region=region["SE21"], county=county["SE213"], owner=municipality,
+            name="Kompetenslyft i vården",
             total_budget=10_000_000, esf_grant=5_250_000, planned_participants=100,
             participant_goal=40, start_date=datetime.date(2015, 3, 1),
             end_date=datetime.date(2017, 3, 1), cofinancing_rate=Decimal("50"),
@@ -55,22 +59,25 @@ def make_portfolio() -> list[Project]:
             description='Åtgärder för vården, "kompetens"; del 1, del 2\nrad 2.'),
         ProjectFactory(diary_number="2019/00419", programme=esf, programme_area=area["2"],
             specific_objective=objective, intervention_field=intervention,
-            region=region["SE33"], owner=company, name="Vägar till egenförsörjning",
+            region=region["SE33"], county=county["SE322"], owner=company,
+            name="Vägar till egenförsörjning",
             total_budget=29_815_599, esf_grant=19_895_809, planned_participants=210,
             city="Östersund", start_date=datetime.date(2020, 2, 1),
             end_date=datetime.date(2022, 6, 30), cofinancing_rate=Decimal("66.73"),
             description="Insatser för dem som står långt från arbetsmarknaden."),
         ProjectFactory(diary_number="2020/00152", programme=esf, programme_area=area["2"],
-            region=region["SE21"], owner=municipality, name="=SUM(A1:A9)",
+            region=region["SE21"], county=county["SE213"], owner=municipality, name="=SUM(A1:A9)",
             total_budget=36_619_373, esf_grant=17_207_538, planned_participants=446,
             start_date=datetime.date(2020, 8, 17), end_date=datetime.date(2022, 12, 31),
             description="-1+1", city="+46 70 123", owner_unit="@cmd"),
         ProjectFactory(diary_number="22-005-S01", programme=plus, programme_area=area["A"],
-            region=region["SE21"], owner=municipality, name="SIA", total_budget=None,
+            region=region["SE21"], county=county["SE213"], owner=municipality, name="SIA",
+            total_budget=None,
             esf_grant=None, planned_participants=584, start_date=today - year,
             end_date=today + year, cofinancing_rate=Decimal("40")),
         ProjectFactory(diary_number="23-010-S02", programme=plus, programme_area=area["B"],
-            region=region["SE11"], owner=company, name="Unga in", total_budget=4_000_000,
+            region=region["SE11"], county=county["SE110"], owner=company, name="Unga in",
+            total_budget=4_000_000,
             esf_grant=1_840_000, planned_participants=None, start_date=today + year,
             end_date=today + 2 * year, cofinancing_rate=Decimal("46")),
         ProjectFactory(diary_number="23-010-S03", programme=plus, programme_area=None,
@@ -78,7 +85,8 @@ def make_portfolio() -> list[Project]:
             planned_participants=60, start_date=today - 2 * year, end_date=today + year,
             cofinancing_rate=None, strategic_importance=True),
         ProjectFactory(diary_number="24-011-S01", programme=plus, programme_area=area["A"],
-            region=national, owner=company, name="Nationellt stöd", total_budget=8_000_000,
+            region=national, county=county["SE213"], owner=company, name="Nationellt stöd",
+            total_budget=8_000_000,
             esf_grant=3_680_000, planned_participants=60, start_date=today - 2 * year,
             end_date=today + year, cofinancing_rate=Decimal("46")),
     ]  # fmt: skip
@@ -165,6 +173,8 @@ def expected_row(project: Project, *, decimal_comma: bool = False) -> list[str]:
         text(project.description),
         f"http://testserver/projects/{project.slug}/",
         yes_no[project.is_demo],
+        project.county.code if project.county else "",
+        name(project.county),
     ]
 
 
@@ -192,9 +202,12 @@ def test_whole_registry_has_every_project_and_the_unknowns_empty(client, portfol
     for project in portfolio:
         assert by_diary[project.diary_number] == expected_row(project)
     no_region = by_diary["23-010-S03"]
-    assert no_region[9:12] == ["", "", ""]
+    assert no_region[9:12] == ["", "", ""] and no_region[-2:] == ["", ""]  # no region, no county
     assert no_region[20] == ""  # ESF share unknown when the budget is 0
+    # a national project keeps its region and has its beneficiary's county (the last columns)
     assert by_diary["24-011-S01"][9:12] == ["ESF-Nationellt", "ESF-Nationellt", ""]
+    assert by_diary["24-011-S01"][-2:] == ["SE213", "Kalmar län"]
+    assert by_diary["2019/00419"][-2:] == ["SE322", "Jämtlands län"]
 
 
 def test_swedish_letters_survive(client, portfolio):
@@ -313,10 +326,36 @@ def test_invalid_parameters_export_the_valid_part_and_say_what_was_ignored(clien
     assert response["X-ESF-Ignored-Parameters"] == "lang, sep, region, rate"
 
 
+@pytest.mark.parametrize(
+    ("query", "diary_numbers"),
+    [
+        ("county=SE213", {"2015/00001", "2020/00152", "22-005-S01", "24-011-S01"}),
+        ("county=SE213&region=SE21", {"2015/00001", "2020/00152", "22-005-S01"}),
+        ("county=SE322&county=SE110", {"2019/00419", "23-010-S02"}),
+        ("county=none", {"23-010-S03"}),
+    ],
+)
+def test_county_filter_exports_the_county_s_projects(client, portfolio, query, diary_numbers):
+    chosen = QueryDict(query).getlist("county")
+    # COPY writes PostgreSQL's rows; the Python rows are written everywhere
+    for use_copy in (True, False) if connection.vendor == "postgresql" else (False,):
+        export = Export(QueryDict(query), base_url="http://testserver")
+        body = b"".join(csv_export.csv_chunks(export, use_copy=use_copy))
+        rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
+        assert {row[0] for row in rows[1:]} == diary_numbers
+        counties = {row[-2] or "none" for row in rows[1:]}
+        assert counties <= set(chosen)
+    response = client.get(f"{URL}?{query}")
+    assert len(read_csv(response)[1]) - 1 == len(diary_numbers)
+    assert "X-ESF-Ignored-Parameters" not in response
+
+
 def test_english_and_bilingual_headers(client, portfolio):
     _body, rows = read_csv(client.get(f"{URL}?lang=en&region=SE33"))
     assert rows[0][:2] == ["Diary number", "Project name"]
     assert rows[1][10] == "Upper Norrland"
+    assert rows[0][-2:] == ["County code (NUTS-3)", "County"]
+    assert rows[1][-2:] == ["SE322", "Jämtland County"]
     assert rows[1][16] == "Finished"
     _body, rows = read_csv(client.get(f"{URL}?headers=both"))
     assert rows[0][0] == "Diarienummer / Diary number"
@@ -326,8 +365,8 @@ def test_english_and_bilingual_headers(client, portfolio):
 def test_english_ui_gives_english_headers_and_english_page_links(client, portfolio):
     _body, rows = read_csv(client.get(f"/en{URL}?region=SE33"))
     assert rows[0][0] == "Diary number"
-    assert rows[1][-2] == "http://testserver/en/projects/2019-00419/"
-    assert rows[1][-1] == "No"  # demo data: a real project
+    assert rows[1][-4] == "http://testserver/en/projects/2019-00419/"
+    assert rows[1][-3] == "No"  # demo data: a real project
 
 
 def test_filename_has_the_date_and_a_hint_of_the_filter(client, portfolio):
@@ -393,6 +432,8 @@ def test_the_organisation_without_number_is_empty_not_none(client, portfolio):
         "lang=en&sep=semicolon&sort=-grant",
         "region=SE21&region=SE33&sort=name",
         "status=ongoing&sort=-start",
+        "county=SE213&lang=en",
+        "county=none",
     ],
 )
 def test_postgresql_copy_writes_the_bytes_python_writes(portfolio, query):

@@ -49,9 +49,10 @@ SHAPE = {
     "description": str,
     "url": str,
     "is_demo": bool,
+    "county": CODE_OBJECT,
 }
 NULLABLE = {
-    "total_budget", "esf_grant", "cofinancing_rate", "esf_share_of_budget", "region",
+    "total_budget", "esf_grant", "cofinancing_rate", "esf_share_of_budget", "region", "county",
     "programme_area", "specific_objective", "intervention_field", "planned_participants",
     "participant_goal", "child_poverty_theme", "strategic_importance", "last_decision_date",
 }  # fmt: skip
@@ -119,6 +120,11 @@ def test_values_are_typed_and_equal_the_database(client, portfolio):
         "name_en": stored.region.name_en,
         "nuts2": "SE21",
     }
+    assert first["county"] == {
+        "code": "SE213",
+        "name_sv": "Kalmar län",
+        "name_en": "Kalmar County",
+    }
     assert first["programme"]["cci"] == "2014SE05M9OP001"
     assert first["owner"] == {"name": "Kalmar kommun", "org_number": "2120000415"}
     assert first["child_poverty_theme"] is True and first["strategic_importance"] is False
@@ -131,7 +137,7 @@ def test_values_are_typed_and_equal_the_database(client, portfolio):
 def test_unknowns_are_null_and_text_is_not_defused(client, portfolio):
     projects = {p["diary_number"]: p for p in read_json(client.get(URL))["projects"]}
     none = projects["23-010-S03"]
-    assert none["region"] is None and none["programme_area"] is None
+    assert none["region"] is None and none["county"] is None and none["programme_area"] is None
     assert none["owner"]["org_number"] is None
     assert none["cofinancing_rate"] is None and none["esf_share_of_budget"] is None
     assert none["total_budget"] == 0 and none["decision_count"] == 1  # its grant
@@ -161,6 +167,17 @@ def test_filters_are_the_cleaned_values(client, portfolio):
 def test_rows_and_order_are_those_of_the_list(client, portfolio, query):
     document = read_json(client.get(f"{URL}?{query}"))
     assert [p["diary_number"] for p in document["projects"]] == list_order(client, query)
+
+
+def test_county_filter_gives_the_county_s_projects(client, portfolio):
+    document = read_json(client.get(f"{URL}?county=SE213&sort=diary_number"))
+    assert [p["diary_number"] for p in document["projects"]] == [
+        "2015/00001", "2020/00152", "22-005-S01", "24-011-S01"
+    ]  # fmt: skip
+    assert {p["county"]["code"] for p in document["projects"]} == {"SE213"}
+    assert document["count"] == 4 and document["filters"]["county"] == ["SE213"]
+    none = read_json(client.get(f"{URL}?county=none"))
+    assert [p["diary_number"] for p in none["projects"]] == ["23-010-S03"]
 
 
 def test_an_empty_set_is_valid_json(client, portfolio):

@@ -48,9 +48,22 @@ def test_it_opens_with_typed_cells(client, portfolio):
     assert row["strategic_importance"].value is False
     assert row["status"].value == "Avslutat"
     assert row["region.name"].value == "Småland och Öarna"
+    assert row["county.code"].value == "SE213" and row["county.name"].value == "Kalmar län"
     assert row["decision_count"].value == 2
     assert sheet.max_row == 1 + 3
     assert sheet.column_dimensions["AH"].width == xlsx.XLSX_WIDE["description"]
+
+
+def test_county_filter_gives_the_county_s_projects(client, portfolio):
+    sheet = read_xlsx(client.get(f"{URL}?county=SE213&lang=en&sort=diary_number")).worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    rows = [dict(zip(header, row, strict=True)) for row in sheet.iter_rows(2, values_only=True)]
+    assert [row["Diary number"] for row in rows] == [
+        "2015/00001", "2020/00152", "22-005-S01", "24-011-S01"
+    ]  # fmt: skip
+    assert {(row["County code (NUTS-3)"], row["County"]) for row in rows} == {
+        ("SE213", "Kalmar County")
+    }
 
 
 def test_formula_like_text_stays_text(client, portfolio):

@@ -18,6 +18,7 @@ REGISTRY_COLUMNS = {
     "slug",
     "decision_count",
     "last_decision_date",
+    "owner_legal_form",  # the database copies it from the owner
     "field_sources",
     "is_demo",
     "created_at",

@@ -5,8 +5,10 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.urls import reverse
 
+from projects.filters import ProjectFilter
 from projects.models import InterventionField, Programme, ProgrammeArea, Project, Region
 from tests.factories import OrganisationFactory, ProjectFactory
 
@@ -258,11 +260,11 @@ def test_query_count_does_not_grow_with_projects_or_page_size(
     ProjectFactory.create_batch(n_projects)
     # 6 reference lists (programmes, regions, counties, areas, objectives, interventions), 1
     # summary aggregate (whose count feeds the paginator and whose status counts feed that
-    # facet), 1 page of rows with every foreign key joined, the facet counts (PostgreSQL: 1 query
-    # with GROUPING SETS; SQLite: 7 GROUP BYs), 1 footer date and 1 "any demo data?" probe (both
-    # cached afterwards).
+    # facet), the page's ids and then those rows with every foreign key joined (2), the facet
+    # counts (PostgreSQL: 1 query with GROUPING SETS; SQLite: 7 GROUP BYs), 1 footer date and 1
+    # "any demo data?" probe (both cached afterwards).
     facet_queries = 1 if connection.vendor == "postgresql" else 7
-    with django_assert_num_queries(10 + facet_queries):
+    with django_assert_num_queries(11 + facet_queries):
         response = client.get(URL, {"size": 200})
     assert response.status_code == 200
     assert len(diaries(response)) == min(n_projects, 200)
@@ -386,3 +388,16 @@ def test_an_empty_result_says_which_choices_would_find_projects(client, portfoli
     assert "Visar 0–0" not in response.content.decode()
     assert f'href="{link.url.replace("&", "&amp;")}"' in response.content.decode()
     assert client.get(URL, {"region": "SE21"}).context["ways_out"] == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="NULLS LAST indexes are PostgreSQL's")
+@pytest.mark.parametrize(
+    "sort", ["grant", "-grant", "budget", "-budget", "-participants", "-rate", "name"]
+)
+def test_a_sorted_page_is_read_from_an_index_in_order(portfolio, sort):
+    page = ProjectFilter(QueryDict(f"sort={sort}"), queryset=Project.objects.all()).qs
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_sort = off")  # the plan without a sort, if any exists
+        cursor.execute("SET LOCAL enable_incremental_sort = off")
+    plan = page.values_list("pk")[:50].explain()
+    assert "Index Scan" in plan and "Sort" not in plan, plan

@@ -82,6 +82,7 @@ class ProjectSerializer(serializers.Serializer):
     owner = OwnerSerializer()
     owner_unit = serializers.CharField()
     region = RegionSerializer(allow_null=True)
+    county = CodeSerializer(allow_null=True, help_text="The beneficiary's county (län), NUTS-3.")
     city = serializers.CharField()
     postcode = serializers.CharField()
     start_date = serializers.DateField()

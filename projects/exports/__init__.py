@@ -7,8 +7,9 @@ same files.
 
 Extra parameters:
 
-- `lang=sv|en`: header language, names of codes (region, programme area, …) and the words for status
-  and yes/no in CSV and XLSX. Default: the UI language (`/en/projects/export.csv` is English).
+- `lang=sv|en`: header language, names of codes (region, county, programme area, …) and the words
+  for status and yes/no in CSV and XLSX. Default: the UI language (`/en/projects/export.csv` is
+  English).
 - `headers=both`: bilingual headers, "Diarienummer / Diary number", like ESF-rådet's own list.
 - `sep=semicolon` (CSV only): `;` between fields and a decimal comma (`50,00`). **Swedish Excel
   users should pick this variant** (the list links to it as "CSV för svenska Excel"): Excel with
@@ -38,6 +39,7 @@ JSON, streamed:
         "owner": {"name": "Kalmar kommun", "org_number": "2120000415"},
         "owner_unit": "", "region": {"code": "SE21", "name_sv": "Småland och Öarna",
                                      "name_en": "Småland with the islands", "nuts2": "SE21"},
+        "county": {"code": "SE213", "name_sv": "Kalmar län", "name_en": "Kalmar County"},
         "city": "Kalmar", "postcode": "39232",
         "start_date": "2020-08-17", "end_date": "2022-12-31", "status": "finished",
         "total_budget": 36619373, "esf_grant": 17207538,

@@ -9,7 +9,7 @@ project page) are defined here and nowhere else; the formats only know kinds.
 Kinds: `text`, `name` (text, a wider XLSX column), `int`, `decimal`, `date`, `bool`, and
 `status` (a code: `upcoming`, `ongoing`, `finished`; CSV and XLSX write it as a word).
 
-A code-list column (`code_column`) reads one attribute of a project's programme, region,
+A code-list column (`code_column`) reads one attribute of a project's programme, region, county,
 programme area, specific objective or intervention field (`dimensions.DIMENSIONS`): in Python
 through a `Lookup` over the code lists already loaded, in SQL through the join.
 """
@@ -253,8 +253,11 @@ COLUMNS: list[Column] = [
     Column("Senaste beslutsdatum", "Last decision date", "last_decision_date", "date"),
     Column("Beskrivning", "Description", "description"),
     Column("Projektsida", "Project page", "url", fields=("slug",), python=_url, sql=_url_sql),
-    # Last, so that the columns before keep their places for existing spreadsheets.
+    # Columns added later go last, so that those before keep their places for existing
+    # spreadsheets.
     Column("Demodata", "Demo data", "is_demo", "bool"),
+    code_column("Länskod (NUTS-3)", "County code (NUTS-3)", "county", "code"),
+    code_column("Län", "County", "county", "name", "name"),
 ]
 
 # Words in CSV and XLSX cells, in the export's language (data, like the headers; not the UI).

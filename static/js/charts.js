@@ -66,6 +66,11 @@
     }
     var shorter = {};
     data = data.map(function (trace) {
+      var columns = trace.type === "heatmap" && trace.z && trace.z[0] ? trace.z[0].length : 0;
+      if (columns > 3 && trace.textfont && trace.textfont.size > 10) {
+        // four tiles abreast on a phone: a smaller font keeps the long names inside theirs
+        return Object.assign({}, trace, { textfont: Object.assign({}, trace.textfont, { size: 10 }) });
+      }
       if (!trace.meta || !trace.meta.short) {
         return trace;
       }
@@ -122,8 +127,12 @@
     var group = document.createElement("div");
     group.className = "chart-measures";
     group.setAttribute("role", "group");
-    if (menu.name) {
-      group.setAttribute("aria-label", menu.name);
+    // named by the menu and the chart, since a page has more than one map
+    var figure = chart.element.closest("figure");
+    var title = figure && figure.querySelector("h3");
+    var name = [menu.name, title && title.textContent.trim()].filter(Boolean).join(": ");
+    if (name) {
+      group.setAttribute("aria-label", name);
     }
     var buttons = menu.buttons.map(function (spec, index) {
       var button = document.createElement("button");

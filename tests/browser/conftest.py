@@ -92,17 +92,23 @@ def page(chromium, live_server, reference_data):
 
 @pytest.fixture
 def snap(request):
-    """snap(page, name): a full-page PNG per viewport when pytest runs with --screenshots."""
+    """snap(page, name): a full-page PNG per viewport when pytest runs with --screenshots;
+    snap(page, name, selector): the PNG of one element (a dashboard section) instead."""
     enabled = request.config.getoption("--screenshots")
 
-    def take(page, name: str) -> None:
+    def take(page, name: str, selector: str | None = None) -> None:
         if not enabled:
             return
         SCREENSHOTS.mkdir(exist_ok=True)
         original = page.viewport_size
         for label, size in VIEWPORTS.items():
             page.set_viewport_size(size)
-            page.screenshot(path=SCREENSHOTS / f"{name}-{label}.png", full_page=True)
+            path = SCREENSHOTS / f"{name}-{label}.png"
+            if selector:
+                page.wait_for_timeout(400)  # the charts' redraw at the new width
+                page.locator(selector).screenshot(path=path)
+            else:
+                page.screenshot(path=path, full_page=True)
         page.set_viewport_size(original)
 
     return take

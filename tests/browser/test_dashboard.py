@@ -101,12 +101,44 @@ def test_clicking_a_map_tile_opens_the_list_for_that_region(page, demo_data):
     expect(page).to_have_url(re.compile(r"/en/projects/\?region=SE33$"))
 
 
+@pytest.mark.parametrize(("prefix", "lang"), [("", "sv"), ("/en", "en")])
+def test_the_county_map_draws_every_county_and_a_click_opens_its_list(
+    page, demo_data, snap, prefix, lang
+):
+    page.goto(f"{prefix}/dashboard/?programme=2014-2020")
+    wait_for_charts(page)
+    tiles = page.locator("#county-map .heatmaplayer text")
+    expect(tiles).to_have_count(21)
+    expect(tiles.first).to_contain_text("mnkr" if lang == "sv" else "SEK")
+    snap(page, f"dashboard-counties-{lang}", "#lan")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(300)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    data = figure(page, "county-map")["data"][0]["customdata"]
+    urls = {cell[2]: cell[0] for line in data for cell in line if cell}
+    assert urls["Kalmar län" if lang == "sv" else "Kalmar County"].endswith("county=SE213")
+    tile = tiles.filter(has_text="Kalmar")
+    tile.scroll_into_view_if_needed()
+    kalmar = tile.bounding_box()
+    # Plotly listens on its drag layer above the tiles, so click where the tile is drawn.
+    page.mouse.click(kalmar["x"] + kalmar["width"] / 2, kalmar["y"] + kalmar["height"] / 2)
+    expect(page).to_have_url(re.compile(rf"{prefix}/projects/\?programme=2014-2020&county=SE213$"))
+    expect(page.locator(".chips")).to_contain_text("Kalmar")
+
+
+def test_the_county_page_reads_well_in_both_languages(page, demo_data, snap):
+    for prefix, lang in (("", "sv"), ("/en", "en")):
+        page.goto(f"{prefix}/lan/SE213/" if not prefix else "/en/counties/SE213/")
+        expect(page.locator("h1")).to_have_text("Kalmar län" if lang == "sv" else "Kalmar County")
+        snap(page, f"county-{lang}")
+
+
 def test_the_map_switches_measure_with_its_buttons(page, demo_data):
     page.goto("/dashboard/")
     wait_for_charts(page)
     tiles = page.locator("#region-map .heatmaplayer text")
     expect(tiles.first).to_contain_text("mnkr")
-    measures = page.get_by_role("group", name="Mått")
+    measures = page.get_by_role("group", name="Mått: Karta: regionerna som rutor")
     grant = measures.get_by_role("button", name="ESF-stöd")
     projects = measures.get_by_role("button", name="Projekt")
     expect(grant).to_have_attribute("aria-pressed", "true")
@@ -142,9 +174,11 @@ def test_the_map_switches_measure_with_its_buttons(page, demo_data):
 def test_the_map_measures_are_named_in_english(page, demo_data):
     page.goto("/en/dashboard/")
     wait_for_charts(page)
-    measures = page.get_by_role("group", name="Measure")
-    expect(measures.get_by_role("button")).to_have_count(4)
-    expect(measures.get_by_role("button", pressed=True)).to_have_count(1)
+    # one group per map, each named after its map
+    for title in ("Map: the regions as tiles", "Map: the counties as tiles"):
+        measures = page.get_by_role("group", name=f"Measure: {title}")
+        expect(measures.get_by_role("button")).to_have_count(4)
+        expect(measures.get_by_role("button", pressed=True)).to_have_count(1)
 
 
 def test_a_click_never_leaves_the_site(page, demo_data):

@@ -28,6 +28,7 @@ def test_public_pages_render_without_horizontal_scrolling(page, demo_data, snap,
         "detail": project.get_absolute_url().removeprefix("/en"),
         "organisation": organisation.get_absolute_url().removeprefix("/en"),
         "organisations": "/organisations/",
+        "county": "/lan/SE213/",
         "about": "/om-data/",
         "not-found": "/projects/finns-inte/",
     }
@@ -56,6 +57,7 @@ def test_phones_show_the_money_of_every_row_without_sideways_scrolling(page, dem
         organisation.get_absolute_url().removeprefix("/en"): "table.stack",
         "/organisations/": "table.stack",
         "/": "table.stack",
+        "/lan/SE213/": "table.stack",
     }
     for url, selector in tables.items():
         page.goto(prefix + url)

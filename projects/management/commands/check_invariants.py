@@ -164,6 +164,16 @@ def violations() -> Iterator[tuple[str, int, list[Violation]]]:
         future,
         lambda row: f"decision dated {row['decided_on']}, after today",
     )
+    stale_copies = (
+        Project.objects.exclude(owner_legal_form=F("owner__legal_form"))
+        .values("diary_number", "owner_legal_form", "owner__legal_form")
+        .order_by("diary_number")
+    )
+    yield _listed(
+        "owner_legal_form_is_the_owners",
+        stale_copies,
+        lambda row: f"legal form {row['owner_legal_form']!r}, owner's {row['owner__legal_form']!r}",
+    )
     yield org_number_checksums()
 
 

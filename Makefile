@@ -43,10 +43,11 @@ demo: setup  ## 100 000 demo projects (replaces earlier demo rows)
 	$(PY) manage.py generate_demo --projects 100000 --seed 1
 
 BENCH_N ?= 100000
-bench: setup  ## harness smoke test, then portal vs Datasette (wrk), query plans, timings: BENCH_N projects in DATABASE_URL (PostgreSQL; wrk)
+bench: setup  ## harness smoke test, then portal vs Datasette (wrk; cache misses: misses.py), query plans, timings: BENCH_N projects in DATABASE_URL (PostgreSQL; wrk)
 	$(PY) -m pip install -q -e ".[dev,bench]"
 	$(PY) bench/smoke.py
 	$(PY) bench/compare.py --projects $(BENCH_N)
+	$(PY) bench/misses.py --skip-generate
 	$(PY) bench/plans.py
 	$(PY) bench/pages.py
 	$(PY) bench/dashboard.py

@@ -593,7 +593,7 @@ class DecisionAdmin(VersionedAdmin, RegistryHistoryAdmin):
                     _("%(decision)s på %(project)s togs inte bort: %(reasons)s")
                     % {
                         "decision": decision,
-                        "project": decision.project.diary_number,
+                        "project": decision.project.identifier,
                         "reasons": " ".join(error.messages),
                     },
                     messages.ERROR,

@@ -440,7 +440,7 @@ class DecisionProposalAdmin(admin.ModelAdmin):
             request,
             gettext("Beslutet registrerades på %(project)s: ESF-stöd %(grant)s kr.")
             % {
-                "project": decision.project.diary_number,
+                "project": decision.project.identifier,
                 "grant": kronor(decision.project.esf_grant),
             },
         )

@@ -2,7 +2,8 @@
 
 The decisions are those of the projects `ProjectFilter` selects (every project filter applies),
 narrowed by the decision's own date range (`decided_on_min`, `decided_on_max`, ISO dates), its
-kinds (`kind=grant&kind=change`) and one project (`project=<diary number>`). Invalid values are
+kinds (`kind=grant&kind=change`) and one project (`project=<diary number>`, or the slug of a
+project without one). Invalid values are
 reported in the same words as the project filter's (`problems()`).
 """
 
@@ -46,7 +47,9 @@ class DecisionFilter(django_filters.FilterSet):
     decided_on = DateRangeFilter(label=_("Beslutsdatum"), widget=RangeWidget())
     kind = CodesFilter(choices=Decision.Kind.choices, label=_("Typ av beslut"))
     project = django_filters.CharFilter(
-        method="filter_project", label=_("Projekt (diarienummer)"), max_length=20
+        method="filter_project",
+        label=_("Projekt (diarienummer)"),
+        max_length=validators.SLUG_MAX_CHARS,
     )
 
     class Meta:
@@ -54,7 +57,11 @@ class DecisionFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_project(self, queryset, name, value):
-        return queryset.filter(project__diary_number=validators.normalise_diary_number(value))
+        number = validators.normalise_diary_number(value)
+        if validators.diary_number_period(number):
+            return queryset.filter(project__diary_number=number)
+        # A 2007–2013 project has no diary number; its slug names it.
+        return queryset.filter(project__diary_number__isnull=True, project__slug=value.strip())
 
     # The same rules and words for what was ignored as the project filter's
     problems = ProjectFilter.problems

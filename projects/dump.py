@@ -167,7 +167,9 @@ def write(directory: str | Path, *, english: bool = True, base_url: str = "") ->
     )
     with projects_path.open(encoding="utf-8-sig") as file:
         project_rows = sum(1 for _line in file) - 1
-    diary = _header(english, "Diarienummer", "Diary number")
+    # The project page's address is the key: every project has one, while a 2007–2013 project
+    # has no diary number.
+    page = _header(english, "Projektsida", "Project page")
     project_fields = [
         {"name": column.en if english else column.sv,
          **PROJECT_TYPES.get(column.kind, {"type": "string"})}
@@ -179,7 +181,7 @@ def write(directory: str | Path, *, english: bool = True, base_url: str = "") ->
             "Projects" if english else "Projekt",
             project_fields,
             project_rows,
-            primaryKey=[diary],
+            primaryKey=[page],
         )
     )
 
@@ -202,7 +204,7 @@ def write(directory: str | Path, *, english: bool = True, base_url: str = "") ->
             decision_fields,
             Decision.objects.count(),
             foreignKeys=[
-                {"fields": [diary], "reference": {"resource": "projects", "fields": [diary]}}
+                {"fields": [page], "reference": {"resource": "projects", "fields": [page]}}
             ],
         )
     )

@@ -70,7 +70,7 @@ class DecisionFeed(Feed):
 
     def item_title(self, decision: Decision) -> str:
         project = decision.project
-        return f"{decision.get_kind_display()}: {project.name} ({project.diary_number})"
+        return f"{decision.get_kind_display()}: {project.name} ({project.identifier})"
 
     def item_description(self, decision: Decision) -> str:
         return decision_summary(decision)
@@ -158,5 +158,5 @@ class ProjectDecisionFeed(DecisionFeed):
     def title(self, obj) -> str:
         project = obj["project"]
         return _("ESF-portalen: beslut för %(name)s") % {
-            "name": f"{project.diary_number} {project.name}"
+            "name": f"{project.identifier} {project.name}"
         }

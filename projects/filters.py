@@ -23,7 +23,8 @@ from .dimensions import DIMENSIONS, NONE
 from .models import LegalForm, Organisation, Project, ProjectOrganisation
 from .queries import DEMO_CHOICES, DEMO_ONLY, ReferenceLists, reference_lists
 
-# sort key in the URL → model field; "-" in front means descending. Ties break on diary number.
+# sort key in the URL → model field; "-" in front means descending. Ties break on the slug (the
+# diary numbers' order; a 2007–2013 project has no diary number).
 SORT_FIELDS = {
     "diary_number": "diary_number",
     "name": "name",
@@ -290,7 +291,7 @@ class ProjectFilter(django_filters.FilterSet):
         searching = bool((self.form.cleaned_data.get("q") or "").strip())
         if sort == RELEVANCE or (not sort and searching):
             if searching and "search_rank" in queryset.query.annotations:
-                return queryset.order_by("-search_rank", "-start_date", "diary_number")
+                return queryset.order_by("-search_rank", "-start_date", "slug")
             sort = DEFAULT_SORT
         sort = sort or DEFAULT_SORT
         descending = sort.startswith("-")
@@ -301,7 +302,7 @@ class ProjectFilter(django_filters.FilterSet):
             )
         else:  # plain order, so a B-tree index on the column can serve it
             expression = F(field).desc() if descending else F(field).asc()
-        return queryset.order_by(expression, "diary_number")
+        return queryset.order_by(expression, "slug")
 
     # --- for templates -----------------------------------------------------------------------
     @property

@@ -96,7 +96,8 @@ class NamedCode(models.Model):
 
 
 class Programme(NamedCode):
-    """An operational programme: the 2014–2020 ESF programme or the 2021–2027 ESF+ programme."""
+    """An operational programme: the 2007–2013 and 2014–2020 ESF programmes or the 2021–2027
+    ESF+ programme."""
 
     class Fund(models.TextChoices):
         ESF = "ESF", "ESF"
@@ -106,7 +107,11 @@ class Programme(NamedCode):
         _("programperiod"),
         max_length=9,
         unique=True,
-        choices=[(validators.PERIOD_2014, "2014–2020"), (validators.PERIOD_2021, "2021–2027")],
+        choices=[
+            (validators.PERIOD_2007, "2007–2013"),
+            (validators.PERIOD_2014, "2014–2020"),
+            (validators.PERIOD_2021, "2021–2027"),
+        ],
     )
     cci = models.CharField(_("CCI-nummer"), max_length=20, blank=True)
     fund = models.CharField(_("fond"), max_length=4, choices=Fund.choices)
@@ -477,14 +482,21 @@ class Project(models.Model):
         ONGOING = PROJECT_ONGOING, _("Pågående")
         FINISHED = PROJECT_FINISHED, _("Avslutat")
 
-    diary_number = models.CharField(
+    # NULL, not "", for a 2007–2013 project: its pages give none, and the number is unique
+    # when present. Such a project is known by its page's address (`source_url`).
+    diary_number = models.CharField(  # noqa: DJ001
         _("diarienummer"),
         max_length=20,
         unique=True,
+        null=True,
+        blank=True,
         validators=[validators.validate_diary_number],
-        help_text=_("2014–2020: ÅÅÅÅ/NNNNN (2020/00152). ESF+: ÅÅ-NNN-SNN (22-005-S01)."),
+        help_text=_(
+            "2014–2020: ÅÅÅÅ/NNNNN (2020/00152). ESF+: ÅÅ-NNN-SNN (22-005-S01). 2007–2013: "
+            "inget; projektet känns igen på sin källa."
+        ),
     )
-    slug = models.SlugField(_("URL-namn"), max_length=20, unique=True, editable=False)
+    slug = models.SlugField(_("URL-namn"), max_length=60, unique=True, editable=False)
     programme = models.ForeignKey(
         Programme, models.PROTECT, related_name="projects", verbose_name=_("program")
     )
@@ -622,14 +634,28 @@ class Project(models.Model):
     class Meta:
         verbose_name = _("projekt")
         verbose_name_plural = _("projekt")
-        ordering = ["diary_number"]
+        ordering = ["diary_number", "slug"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__gte=F("start_date")), name="project_ends_after_start"
             ),
             models.CheckConstraint(
-                condition=Q(diary_number__regex=DIARY_NUMBER_SQL_PATTERN),
+                condition=Q(diary_number__isnull=True)
+                | Q(diary_number__regex=DIARY_NUMBER_SQL_PATTERN),
                 name="project_diary_number_format",
+            ),
+            # Which programmes may lack a diary number is a trigger's rule (it reads the
+            # programme's period): see migration 0018.
+            models.CheckConstraint(
+                condition=Q(diary_number__isnull=False) | ~Q(source_url=""),
+                name="project_diary_number_or_source",
+                violation_error_message=_("Ett projekt utan diarienummer måste ha en källa."),
+            ),
+            models.UniqueConstraint(
+                fields=["source_url"],
+                condition=Q(diary_number__isnull=True),
+                name="project_source_unique_without_diary_number",
+                violation_error_message=_("Det finns redan ett projekt med den här källan."),
             ),
             models.CheckConstraint(
                 condition=Q(total_budget__isnull=True) | Q(total_budget__gte=0),
@@ -667,7 +693,7 @@ class Project(models.Model):
             models.Index(fields=["esf_grant"], name="project_grant_idx"),
             # The list's sorts by name; those by the nullable figures have indexes with NULLS
             # LAST on PostgreSQL (migration 0017; SQLite cannot declare them).
-            models.Index(fields=["name", "diary_number"], name="project_name_idx"),
+            models.Index(fields=["name", "slug"], name="project_name_idx"),
             # The dashboard's and the list's sums and counts read only these columns: on
             # PostgreSQL they come from this narrow index (an index-only scan) instead of the
             # wide table rows, and a region filter finds its rows here too. The county follows
@@ -706,19 +732,28 @@ class Project(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.diary_number} {self.name}"
+        return f"{self.identifier} {self.name}"
 
     def save(self, *args, **kwargs) -> None:
-        self.slug = validators.diary_number_to_slug(self.diary_number)
+        self.slug = validators.project_slug(self.diary_number, self.source_url)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("projects:detail", args=[self.slug])
 
     @property
+    def identifier(self) -> str:
+        """What lists show to name the project: its diary number, else its slug (a 2007–2013
+        project, known by its address)."""
+        return self.diary_number or self.slug or validators.project_slug(None, self.source_url)
+
+    @property
     def operation_id(self) -> str:
         """The Kohesio-style operation identifier: the programme's CCI, "_", the diary number
-        (`2021SE05SFPR001_22-005-S01`); the diary number alone when the programme has no CCI."""
+        (`2021SE05SFPR001_22-005-S01`); the diary number alone when the programme has no CCI,
+        and "" without a diary number (the identifier is built from it)."""
+        if not self.diary_number:
+            return ""
         cci = self.programme.cci
         return f"{cci}_{self.diary_number}" if cci else self.diary_number
 
@@ -739,7 +774,13 @@ class Project(models.Model):
     def clean(self) -> None:
         """Check what spans fields: the period, money, and codes belonging to the programme."""
         errors: dict[str, list] = {}
-        self.diary_number = validators.normalise_diary_number(self.diary_number)
+        self.diary_number = validators.normalise_diary_number(self.diary_number) or None
+        if self.diary_number is None:
+            self.source_url = validators.normalise_source_url(self.source_url)
+            if not self.source_url:
+                errors.setdefault("source_url", []).append(
+                    _("Ett projekt utan diarienummer måste ha en källa.")
+                )
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors.setdefault("end_date", []).append(
                 _("Slutdatum (%(end)s) ligger före startdatum (%(start)s).")
@@ -759,6 +800,18 @@ class Project(models.Model):
                 errors.setdefault("diary_number", []).append(
                     _("Diarienumrets format hör inte till programmet %(programme)s.")
                     % {"programme": self.programme}
+                )
+            if period == validators.PERIOD_2007 and self.diary_number:
+                errors.setdefault("diary_number", []).append(
+                    _(
+                        "Projekt i programmet 2007–2013 har inget diarienummer; de känns igen på "
+                        "sin källa."
+                    )
+                )
+            if period != validators.PERIOD_2007 and not self.diary_number:
+                errors.setdefault("diary_number", []).append(
+                    _("Diarienummer krävs för projekt i programperioden %(period)s.")
+                    % {"period": self.programme.get_period_display()}
                 )
             if self.programme_area_id and self.programme_area.programme_id != self.programme_id:
                 errors.setdefault("programme_area", []).append(

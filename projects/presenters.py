@@ -534,18 +534,26 @@ def area_section(portfolio, reference, language, links, periods) -> Section:
         id="programomraden",
         title=_("Per programområde"),
         intro=_(
-            "Programområdena i ESF 2014–2020 och ESF+ 2021–2027 är olika saker och visas var "
-            "för sig. Under varje programområde: de specifika målen."
+            "Programområdena i ESF 2007–2013, ESF 2014–2020 och ESF+ 2021–2027 är olika saker "
+            "och visas var för sig. Under varje programområde: de specifika målen."
         ),
         charts=result,
     )
+
+
+def _first_year(starts, programmes) -> int:
+    """The first year of the programme period the earliest project starts in (so that a
+    registry without 2007–2013 projects shows no seven empty years), else of the first one."""
+    firsts = sorted(p.first_year for p in programmes) or [2014]
+    earliest = min((row["year"] for row in starts), default=firsts[0])
+    return max([year for year in firsts if year <= earliest] or firsts[:1])
 
 
 def time_section(years, decisions, reference, links, periods) -> Section:
     starts = aggregates.by_start_year(years)
     for row in starts:
         row["url"] = links.start_year(row["year"])
-    first = min((p.first_year for p in reference.programmes), default=2014)
+    first = _first_year(starts, reference.programmes)
     last = max((p.last_year for p in reference.programmes), default=2027) + EXTRA_YEARS
     running = aggregates.running_per_year(years, span=range(first, last + 1), reference=reference)
     by_year: dict[int, dict] = {}

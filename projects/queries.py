@@ -223,7 +223,7 @@ def grouped_counts(projects: QuerySet[Project], names: Collection[str] | None = 
     }
     if connection.vendor != "postgresql" or len(keys) == 1:
         for name, key in keys.items():
-            for value, count in projects.values_list(key).annotate(n=Count("id")).order_by():
+            for value, count in projects.values_list(key).annotate(n=Count("*")).order_by():
                 yield name, value, count
         return
     columns = list(keys.values())

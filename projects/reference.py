@@ -14,28 +14,8 @@ from pathlib import Path
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "reference"
 
-PROGRAMMES = [
-    {
-        "code": "ESF-2014-2020",
-        "period": "2014-2020",
-        "cci": "2014SE05M9OP001",
-        "fund": "ESF",
-        "first_year": 2014,
-        "last_year": 2020,
-        "name_sv": "Nationellt socialfondsprogram 2014–2020",
-        "name_en": "National ESF programme 2014–2020",
-    },
-    {
-        "code": "ESFPLUS-2021-2027",
-        "period": "2021-2027",
-        "cci": "2021SE05SFPR001",
-        "fund": "ESF+",
-        "first_year": 2021,
-        "last_year": 2027,
-        "name_sv": "Socialfondsprogrammet ESF+ 2021–2027",
-        "name_en": "ESF+ programme 2021–2027",
-    },
-]
+PROGRAMME_FIELDS = ("code", "cci", "fund", "first_year", "last_year", "name_sv", "name_en")
+"""The columns of `programmes.csv` a Programme row takes (found by its `period`)."""
 NATIONAL_REGION = "ESF-Nationellt"
 
 
@@ -58,11 +38,11 @@ def load(apps) -> None:
     InterventionField = apps.get_model("projects", "InterventionField")
 
     programmes = {}
-    for spec in PROGRAMMES:
+    for row in rows("programmes.csv"):
         programme, _ = Programme.objects.update_or_create(
-            period=spec["period"], defaults={k: v for k, v in spec.items() if k != "period"}
+            period=row["period"], defaults={name: row[name] for name in PROGRAMME_FIELDS}
         )
-        programmes[spec["period"]] = programme
+        programmes[row["period"]] = programme
 
     areas = {}
     for row in rows("programme_areas.csv"):

@@ -4,12 +4,15 @@ The organisation number's check digit is python-stdnum's (`stdnum.se.orgnr`); wh
 the spellings accepted (dashes, spaces, a leading century "16") and the Swedish messages.
 """
 
+import hashlib
 import re
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from stdnum.se import orgnr
 
+PERIOD_2007 = "2007-2013"
 PERIOD_2014 = "2014-2020"
 PERIOD_2021 = "2021-2027"
 
@@ -57,6 +60,45 @@ def diary_number_to_slug(value: str) -> str:
 
 def slug_to_diary_number(slug: str) -> str:
     return normalise_diary_number(slug)
+
+
+# 2007–2013 pages have no diary number: the page's address identifies the project.
+SLUG_WORDS_CHARS = 40
+SLUG_DIGEST_CHARS = 8
+SLUG_MAX_CHARS = SLUG_WORDS_CHARS + 1 + SLUG_DIGEST_CHARS
+
+
+def normalise_source_url(value: str) -> str:
+    """The address as the registry keeps it: scheme and host in lower case, no fragment."""
+    parts = urlsplit((value or "").strip())
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path, parts.query, ""))
+
+
+def source_url_to_slug(url: str) -> str:
+    """URL slug of a project known by its address: the words of the address's last part and a
+    digest of the whole address (`kompetenslyft-i-vard-och-omsorg-3f1c9a02`), so it stays the
+    same for the same address and two addresses ending alike still differ."""
+    url = normalise_source_url(url)
+    parts = urlsplit(url)
+    segments = [segment for segment in parts.path.split("/") if segment]
+    words = re.sub(r"[^a-z0-9]+", "-", _ascii(unquote(segments[-1] if segments else "")))
+    words = words.strip("-")[:SLUG_WORDS_CHARS].strip("-")
+    digest = hashlib.sha256(url.encode()).hexdigest()[:SLUG_DIGEST_CHARS]
+    return f"{words}-{digest}" if words else digest
+
+
+_ASCII = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u"})
+
+
+def _ascii(text: str) -> str:
+    return text.casefold().translate(_ASCII)
+
+
+def project_slug(diary_number: str | None, source_url: str) -> str:
+    """A project's slug: from its diary number, or from its address when it has none."""
+    if diary_number:
+        return diary_number_to_slug(diary_number)
+    return source_url_to_slug(source_url)
 
 
 # Spaces of any kind, the hyphen-minus and the typographic hyphen and en dash.

@@ -271,14 +271,14 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
-    projects = organisation.projects.for_list().order_by("-start_date", "diary_number")
+    projects = organisation.projects.for_list().order_by("-start_date", "slug")
     totals = queries.summary(organisation.projects.all())
     partner_in = (
         Project.objects.filter(organisation_links__organisation=organisation)
         .filter(organisation_links__role=ProjectOrganisation.Role.PARTNER)
         .for_list()
         .distinct()
-        .order_by("-start_date", "diary_number")
+        .order_by("-start_date", "slug")
     )
     return render(
         request,

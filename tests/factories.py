@@ -63,6 +63,18 @@ class ProjectFactory(DjangoModelFactory):
         )
 
 
+class Project2007Factory(ProjectFactory):
+    """A 2007–2013 project: no diary number; its page's address in the project bank names it."""
+
+    diary_number = None
+    programme = factory.LazyFunction(lambda: Programme.objects.get(period="2007-2013"))
+    source_url = factory.Sequence(
+        lambda n: f"https://www.esf.se/projektbanken-2007-2013/kompetenslyft-{n}/"
+    )
+    start_date = datetime.date(2009, 3, 1)
+    planned_participants = None
+
+
 class DecisionFactory(DjangoModelFactory):
     """A later decision on a project (by default a change adding money), applied through the
     services: the project's totals, end date, decision count and date follow."""

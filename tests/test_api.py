@@ -171,7 +171,7 @@ def test_decisions_filter_by_project_filters_date_and_kind(client, portfolio):
 
 def test_code_lists_name_every_filter_code(client, portfolio):
     body = get(client, "codes").json()
-    assert {row["period"] for row in body["programme"]} == {"2014-2020", "2021-2027"}
+    assert {row["period"] for row in body["programme"]} == {"2007-2013", "2014-2020", "2021-2027"}
     assert "SE21" in {row["code"] for row in body["region"]}
     assert {row["code"] for row in body["decision_kind"]} >= {"grant", "snapshot"}
 

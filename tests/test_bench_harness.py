@@ -8,6 +8,7 @@ and `.ci/run` run; it is not part of `make test`.
 from __future__ import annotations
 
 import copy
+import datetime
 import json
 import re
 import urllib.parse
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import compare, harness, smoke
+from bench import compare, harness, misses, smoke
 
 RESULT = {
     "requests": 812,
@@ -182,3 +183,90 @@ def test_the_table_has_a_row_per_page_and_marks_disturbed_runs():
     assert lines[3].endswith(" *") and "405.2" in lines[3]
     assert lines[-1].startswith("* other processes used the CPU")
     json.dumps(data)  # the same report is what compare.py writes as JSON
+
+
+# --- cache misses (bench/misses.py) -------------------------------------------------------------
+CODES = misses.Codes(
+    programmes=["2014-2020", "2021-2027"],
+    regions=["SE11", "SE21", "SE33"],
+    counties=[("SE110", "SE11"), ("SE213", "SE21"), ("SE214", "SE21"), ("SE332", "SE33")],
+    areas=[("1", "2014-2020"), ("2", "2014-2020"), ("A", "2021-2027")],
+    objectives=[("1.1", "1"), ("2.1", "2"), ("A1", "A")],
+    interventions=[("102", "2014-2020"), ("134", "2021-2027")],
+)
+TODAY = datetime.date(2026, 12, 2)
+
+
+def test_miss_addresses_are_distinct_and_the_same_for_a_seed():
+    first = misses.addresses(CODES, lists=120, dashboards=40, seed=3, today=TODAY)
+    assert first == misses.addresses(CODES, lists=120, dashboards=40, seed=3, today=TODAY)
+    assert first != misses.addresses(CODES, lists=120, dashboards=40, seed=4, today=TODAY)
+    lists = [a for a in first if a.kind == "list"]
+    dashboards = [a for a in first if a.kind == "dashboard"]
+    assert len({a.portal for a in lists}) == 120 and len({a.portal for a in dashboards}) == 40
+    assert all(a.portal.startswith("/projects/") for a in lists)
+    assert all("sort=" not in a.portal for a in dashboards)
+    used = {
+        key
+        for a in first
+        for key, _ in urllib.parse.parse_qsl(urllib.parse.urlsplit(a.portal).query)
+    }
+    assert {"programme", "region", "county", "programme_area", "status", "q", "sort"} <= used
+
+
+def test_a_county_is_drawn_within_its_region_and_an_objective_within_its_area():
+    for address in misses.addresses(CODES, lists=300, dashboards=0, seed=1, today=TODAY):
+        params = urllib.parse.parse_qs(urllib.parse.urlsplit(address.portal).query)
+        for county in params.get("county", []):
+            region = dict(CODES.counties)[county]
+            assert not params.get("region") or region in params["region"]
+        for objective in params.get("specific_objective", []):
+            assert params["programme_area"] == [dict(CODES.objectives)[objective]]
+
+
+def test_datasette_is_asked_for_the_same_filter():
+    params = [
+        ("region", "SE21"), ("region", "SE33"), ("county", "SE213"), ("status", "ongoing"),
+        ("start_year_min", "2016"), ("start_year_max", "2018"), ("esf_grant_min", "1000000"),
+        ("q", "unga"), ("sort", "-grant"),
+    ]  # fmt: skip
+    query = dict(
+        urllib.parse.parse_qsl(urllib.parse.urlsplit(misses.datasette_list(params, TODAY)).query)
+    )
+    assert query["region_code__in"] == "SE21,SE33" and query["county_code__in"] == "SE213"
+    assert query["start_date__lte"] == "2018-12-31" and query["start_date__gte"] == "2016-01-01"
+    assert query["end_date__gte"] == "2026-12-02" and query["esf_grant__gte"] == "1000000"
+    assert query["_search"] == "unga*" and query["_sort_desc"] == "esf_grant"
+    assert "_sort" not in query and "start_date" not in query.get("_sort_desc", "")
+    sql = dict(
+        urllib.parse.parse_qsl(urllib.parse.urlsplit(misses.datasette_grouped(params, TODAY)).query)
+    )
+    assert "region_code in (:p0_0, :p0_1)" in sql["sql"] and "group by region_code" in sql["sql"]
+    assert "projects_fts match" in sql["sql"]
+    assert {sql["p0_0"], sql["p0_1"], sql["p1_0"]} == {"SE21", "SE33", "SE213"}
+
+
+def miss_report() -> dict:
+    result = {"requests": 20, "ok": 20, "errors": {}, "requests_per_s": 5.0}
+    return {
+        "n": 500,
+        "settings": {"lists": 20, "dashboards": 20},
+        "results": {
+            kind: {"portal": dict(result), "datasette": dict(result)}
+            for kind in ("list", "dashboard")
+        },
+        "ratios": {"list": 1.0, "dashboard": 1.0},
+    }
+
+
+def test_the_smoke_test_checks_the_misses_report():
+    assert smoke.miss_problems(miss_report(), 500) == []
+    broken = miss_report()
+    broken["results"]["list"]["portal"]["errors"] = {"500": 2}
+    del broken["results"]["dashboard"]["datasette"]
+    broken["ratios"]["list"] = None
+    assert smoke.miss_problems(broken, 500) == [
+        "misses list: portal had 2 errors {'500': 2}",
+        "misses list: no portal/Datasette ratio",
+        "misses dashboard: datasette not measured",
+    ]

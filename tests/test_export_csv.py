@@ -38,7 +38,9 @@ def make_portfolio() -> list[Project]:
     year = datetime.timedelta(days=365)
     esf = Programme.objects.get(period="2014-2020")
     plus = Programme.objects.get(period="2021-2027")
-    area = {code: ProgrammeArea.objects.get(code=code) for code in ["1", "2", "A", "B"]}
+    # 1 and 2 of 2014–2020 (2007–2013 has areas 1 and 2 too), A and B of ESF+
+    later = ProgrammeArea.objects.exclude(programme__period="2007-2013")
+    area = {code: later.get(code=code) for code in ["1", "2", "A", "B"]}
     region = {code: Region.objects.get(code=code) for code in ["SE21", "SE33", "SE11"]}
     national = Region.objects.get(is_national=True)
     county = {code: County.objects.get(code=code) for code in ["SE213", "SE322", "SE110"]}

@@ -8,7 +8,12 @@ import pytest
 from django.core.management import call_command
 
 from projects.models import Decision, Organisation, Programme, Project, Region
-from tests.factories import DecisionFactory, OrganisationFactory, ProjectFactory
+from tests.factories import (
+    DecisionFactory,
+    OrganisationFactory,
+    Project2007Factory,
+    ProjectFactory,
+)
 
 pytestmark = pytest.mark.django_db
 FILES = [
@@ -34,6 +39,7 @@ def registry():
         esf_grant_change=-500_000,
         total_budget_change=-1_000_000,
     )
+    Project2007Factory()  # no diary number: the dump's key is the project page
     OrganisationFactory(name="Utan projekt")
     return project
 
@@ -55,7 +61,7 @@ def test_the_dump_writes_every_file_and_a_descriptor(tmp_path, registry):
         rows = read(path)
         assert list(rows[0]) == [field["name"] for field in resource["schema"]["fields"]]
     assert len(read(folder / "projects.csv")) == Project.objects.count()
-    assert len(read(folder / "decisions.csv")) == Decision.objects.count() == 3
+    assert len(read(folder / "decisions.csv")) == Decision.objects.count() == 4
     organisations = read(folder / "organisations.csv")
     assert len(organisations) == Organisation.objects.count()
     assert {row["Name"] for row in organisations} >= {'\'=cmd|"/c calc"!A1', "Utan projekt"}
@@ -75,7 +81,7 @@ def test_the_descriptor_has_the_required_fields(tmp_path, registry):
             assert field["name"] and field["type"] in {
                 "string", "integer", "number", "boolean", "date", "datetime",
             }  # fmt: skip
-    assert descriptor["resources"][0]["schema"]["primaryKey"] == ["Diarienummer"]
+    assert descriptor["resources"][0]["schema"]["primaryKey"] == ["Projektsida"]
 
 
 def test_frictionless_validates_the_package(tmp_path, registry):

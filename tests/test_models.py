@@ -26,6 +26,7 @@ pytestmark = pytest.mark.django_db
 
 def test_migrate_loads_every_reference_list():
     assert set(Programme.objects.values_list("period", "cci")) == {
+        ("2007-2013", "2007SE052PO001"),
         ("2014-2020", "2014SE05M9OP001"),
         ("2021-2027", "2021SE05SFPR001"),
     }
@@ -34,6 +35,7 @@ def test_migrate_loads_every_reference_list():
     }  # fmt: skip
     areas = set(ProgrammeArea.objects.values_list("programme__period", "code"))
     assert {("2014-2020", "2"), ("2021-2027", "A"), ("2021-2027", "F")} <= areas
+    assert {code for period, code in areas if period == "2007-2013"} == {"1", "2"}
     assert SpecificObjective.objects.filter(code="A2A", programme_area__code="A").exists()
     assert not SpecificObjective.objects.filter(code="5.x").exists()  # placeholder row skipped
     assert InterventionField.objects.filter(programme__period="2014-2020").count() == 22

@@ -49,6 +49,23 @@ def test_participant_goal_is_none_without_an_explicit_count(text):
     assert find_participant_goal(text) == (None, [])
 
 
+@pytest.mark.parametrize(
+    ("text", "goal"),
+    [
+        (
+            "Insatsen når 300 deltagare under tre år. Minst 120 av dem ska ha börjat arbeta "
+            "eller studera när de lämnar projektet.",
+            120,
+        ),
+        ("Projektet tar emot 80 personer. Minst 40 av dem ska börja studera.", 40),
+        # Two sentences back is too far: "dem" is then the coaches of the sentence before.
+        ("Vi har 300 deltagare. Vi anställer fem coacher. Minst 3 av dem ska arbeta deltid.", None),
+    ],
+)
+def test_av_dem_counts_when_the_sentence_before_names_the_participants(text, goal):
+    assert find_participant_goal(text) == (goal, [])
+
+
 def test_several_different_participant_goals_give_none_and_a_warning():
     text = "Minst 125 av deltagarna ska arbeta. 60 % av de 200 deltagarna ska studera."
 

@@ -73,9 +73,12 @@ LINKS_SCHEMA = {
 
 class ProjectSerializer(serializers.Serializer):
     operation_id = serializers.SerializerMethodField(
-        help_text="Kohesio-style operation id: <CCI>_<diary number>."
+        help_text="Kohesio-style operation id: <CCI>_<diary number>; empty without one."
     )
-    diary_number = serializers.CharField()
+    diary_number = serializers.CharField(
+        allow_null=True, help_text="None for a 2007–2013 project; its slug and source name it."
+    )
+    source_url = serializers.CharField(help_text="The project's page in the project bank.")
     slug = serializers.CharField()
     name = serializers.CharField()
     programme = ProgrammeSerializer()
@@ -129,7 +132,11 @@ class ProjectSerializer(serializers.Serializer):
 
 
 def decisions_of(project: Project) -> str:
-    return reverse("api:decisions") + "?" + urlencode({"project": project.diary_number})
+    return (
+        reverse("api:decisions")
+        + "?"
+        + urlencode({"project": project.diary_number or project.slug})
+    )
 
 
 class DecisionSerializer(serializers.Serializer):
@@ -158,7 +165,7 @@ class DecisionWithProjectSerializer(DecisionSerializer):
             "type": "object",
             "properties": {
                 "operation_id": {"type": "string"},
-                "diary_number": {"type": "string"},
+                "diary_number": {"type": "string", "nullable": True},
                 "name": {"type": "string"},
             },
         }
@@ -242,7 +249,7 @@ class OrganisationSerializer(serializers.Serializer):
 
 class CompactProjectSerializer(serializers.Serializer):
     operation_id = serializers.SerializerMethodField()
-    diary_number = serializers.CharField()
+    diary_number = serializers.CharField(allow_null=True)
     name = serializers.CharField()
     start_date = serializers.DateField()
     end_date = serializers.DateField()

@@ -143,7 +143,9 @@ def project_keys(filterset: ProjectFilter, projects) -> tuple[list[Key] | None, 
         sort = DEFAULT_SORT
     field = SORT_FIELDS[sort.lstrip("-")]
     nullable = Project._meta.get_field(field).null
-    return [Key(field, sort.startswith("-"), nullable), Key("diary_number")], sort
+    # The slug breaks ties: unique and never NULL (a 2007–2013 project has no diary number),
+    # and in the diary numbers' order for the projects that have one.
+    return [Key(field, sort.startswith("-"), nullable), Key("slug")], sort
 
 
 ProjectPage = s.paginated("projects", s.ProjectSerializer(), summary=s.SummarySerializer())
@@ -282,9 +284,7 @@ class OrganisationDetail(ApiView):
     def get(self, request, pk: int):
         organisation = get_object_or_404(Organisation, pk=pk)
         projects = list(
-            organisation.projects.select_related("programme").order_by(
-                "-start_date", "diary_number"
-            )
+            organisation.projects.select_related("programme").order_by("-start_date", "slug")
         )
         totals = queries.summary(organisation.projects.all())
         organisation.project_count = totals["projects"]

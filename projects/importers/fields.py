@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 # How a field is saved.
 KEY = "key"
-"""Finds the project: the diary number."""
+"""Finds the project: the diary number (a 2007–2013 page, which has none, is found by its
+address, `source_url`)."""
 COPIED = "copied"
 """Written to the project as the source states it (an empty value keeps the registry's)."""
 RESOLVED = "resolved"
@@ -238,6 +239,10 @@ FIELDS: tuple[Field, ...] = (
     ),
     Field("contact_name", saving=COPIED, page_labels=("Kontaktperson",)),
     Field("contact_email", saving=COPIED, page_labels=("E-post",)),
+    # Read so that 2007–2013 pages' labels are known, and not stored: the registry keeps no
+    # telephone numbers, and a project's status follows from its dates.
+    Field("contact_phone", page_labels=("Telefonnummer",)),
+    Field("phase", page_labels=("Projektfas",)),
     Field(
         "postcode",
         saving=COPIED,

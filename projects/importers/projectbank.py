@@ -1,4 +1,4 @@
-"""Parser for project pages from ESF-rådet's projektbank (2014–2020 and ESF+ 2021–2027).
+"""Parser for project pages from ESF-rådet's projektbank (2007–2013, 2014–2020, ESF+ 2021–2027).
 
 A project page, as text, looks like this::
 
@@ -11,6 +11,13 @@ A project page, as text, looks like this::
     109
 
     Free-text description ...          <- paragraphs after the field block
+
+A 2007–2013 page has no diary number and no title line: its heading is the project's name, its
+fields are Programområde ("Programområde 1 Kompetensförsörjning"), Projektfas, Projektägare,
+Kontaktperson, E-post, Telefonnummer, Beviljat ESF-stöd, Total projektbudget, Projektperiod
+("2009-03-01 till 2011-12-31") and Region, and "Sammanfattning" and other headed sections follow.
+Its Projektfas label marks the shape; the page's own address (a saved page's canonical link)
+identifies the project, so such a page without one is rejected.
 
 Bytes become text in `text.py` (encodings; saved HTML pages rendered to the same text shape);
 the labels are those `fields.py` declares, and each value is read by `values.py`. A file above
@@ -32,6 +39,8 @@ from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
 
+from projects.validators import normalise_source_url
+
 from . import fields, values
 from .participant_goal import participant_goal
 from .records import MAX_VALUE_CHARS, ProjectPage, Rejection
@@ -44,7 +53,7 @@ from .text import (
     soup_to_text,
     source_files,
 )
-from .values import PERIOD_2014, PERIOD_2021, InvalidValue
+from .values import PERIOD_2007, PERIOD_2014, PERIOD_2021, InvalidValue
 
 SUFFIXES = (".txt", ".html", ".htm")
 """File name endings that `parse_path` picks up when it walks a directory."""
@@ -92,7 +101,9 @@ _FIELD_READINGS = tuple(
 
 # Labels that also occur outside project pages (news items, contact boxes); on their own they
 # do not make a document a project page.
-_GENERIC_FIELDS = frozenset({"name", "region_name", "contact_name", "contact_email"})
+_GENERIC_FIELDS = frozenset(
+    {"name", "region_name", "contact_name", "contact_email", "contact_phone"}
+)
 _IDENTIFYING_FIELDS = frozenset(_FIELD_LABELS) - _GENERIC_FIELDS
 
 _DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-"})
@@ -127,6 +138,7 @@ _ESF_PLUS_KEYS = frozenset(
     )
     for label in _FIELD_LABELS[field_id]
 )
+_ESF_2007_KEYS = frozenset(_label_key(label) for label in _FIELD_LABELS["phase"])
 _ESF_2014_KEYS = frozenset(
     _label_key(label)
     for label in ("Projektperiod", "Beviljat ESF-stöd", "Planerat antal deltagare")
@@ -294,6 +306,7 @@ def _same_text(left: str, right: str) -> bool:
 
 # --- Description ------------------------------------------------------------------------------
 
+SUMMARY_HEADING = "Sammanfattning"
 _BOILERPLATE_RE = re.compile(r"skriv ut|senast uppdaterad\b.*", re.IGNORECASE)
 
 
@@ -302,8 +315,12 @@ def _description(lines: list[_Line]) -> str:
     texts = [" ".join(line.text.split()) for line in lines]
     while texts and (not texts[-1] or _BOILERPLATE_RE.fullmatch(texts[-1])):
         texts.pop()
-    paragraphs = "\n".join(texts).split("\n\n")
-    return "\n\n".join(p.strip("\n") for p in paragraphs if p.strip())
+    paragraphs = [p.strip("\n") for p in "\n".join(texts).split("\n\n") if p.strip()]
+    # A heading that only names the description ("Sammanfattning", 2007–2013 pages) is not
+    # part of it; the later sections' headings are kept as their own paragraphs.
+    if paragraphs and paragraphs[0].casefold() == SUMMARY_HEADING.casefold():
+        paragraphs.pop(0)
+    return "\n\n".join(paragraphs)
 
 
 # --- Building the page ------------------------------------------------------------------------
@@ -472,23 +489,39 @@ def _disagreement(label: str, number: str, agreed: str, agreed_label: str) -> st
 
 
 def _detect_period(reader: _Reader, diary: str) -> str:
-    """The diary number's shape decides the programme period.
+    """The diary number's shape decides the programme period; a page without one is a
+    2007–2013 page when it has that period's Projektfas label.
 
-    It is the one value every page has (a page without it is rejected), and an old project may
-    be shown with newer labels. Labels typical of the other period give a warning.
+    The diary number is the one value every later page has, and an old project may be shown
+    with newer labels. Labels typical of another period give a warning.
     """
-    if not diary:
-        return ""
-    period = values.parse_diary_number(diary)[1]
     keys = {entry.key for entries in reader.by_field.values() for entry in entries}
+    if not diary:
+        return PERIOD_2007 if keys & _ESF_2007_KEYS else ""
+    period = values.parse_diary_number(diary)[1]
     markers = _ESF_2014_KEYS if period == PERIOD_2021 else _ESF_PLUS_KEYS
-    if keys & markers:
-        other = PERIOD_2014 if period == PERIOD_2021 else PERIOD_2021
-        reader.warnings.append(
-            f"Fälten liknar programperioden {other} men diarienumret har formatet för "
-            f"{period}; diarienumret avgör."
-        )
+    for other, other_keys in ((PERIOD_2007, _ESF_2007_KEYS), (None, markers)):
+        if keys & other_keys:
+            other = other or (PERIOD_2014 if period == PERIOD_2021 else PERIOD_2021)
+            reader.warnings.append(
+                f"Fälten liknar programperioden {other} men diarienumret har formatet för "
+                f"{period}; diarienumret avgör."
+            )
     return period
+
+
+def _heading(preamble: list[_Line]) -> _Title | None:
+    """A 2007–2013 page's title: the heading just above its fields, the project's name."""
+    return _Title(preamble[-1], "", " ".join(preamble[-1].text.split())) if preamble else None
+
+
+_AREA_2007_RE = re.compile(r"(?:programområde\s+)?(\d+)\b.*", re.IGNORECASE)
+
+
+def _area_code_2007(text: str | None) -> str | None:
+    """ "Programområde 1 Kompetensförsörjning" → "1"; other text is kept as written."""
+    match = _AREA_2007_RE.fullmatch(text or "")
+    return match[1] if match else text
 
 
 def _name(reader: _Reader, title: _Title | None) -> str:
@@ -504,9 +537,11 @@ def _name(reader: _Reader, title: _Title | None) -> str:
     return name
 
 
-def _dates(reader: _Reader) -> tuple[date | None, date | None]:
-    """Startdatum/Slutdatum (ESF+) or Projektperiod (2014–2020); the end may not precede start."""
-    period = reader.convert(PROJECT_PERIOD, values.parse_period) or (None, None)
+def _dates(reader: _Reader, programme_period: str) -> tuple[date | None, date | None]:
+    """Startdatum/Slutdatum (ESF+) or Projektperiod (2014–2020, and 2007–2013 with "till");
+    the end may not precede the start."""
+    parse = values.parse_period_2007 if programme_period == PERIOD_2007 else values.parse_period
+    period = reader.convert(PROJECT_PERIOD, parse) or (None, None)
     start = reader.convert("start_date", values.parse_date)
     end = reader.convert("end_date", values.parse_date)
     if (start and period[0] and start != period[0]) or (end and period[1] and end != period[1]):
@@ -539,20 +574,31 @@ def _ignored_preamble_warnings(preamble: list[_Line], title: _Title | None) -> l
     ]
 
 
-def _build(layout: _Layout, source: str, warnings: list[str]) -> ParseResult:
+def _build(layout: _Layout, source: str, warnings: list[str], source_url: str) -> ParseResult:
     reader = _Reader(source, layout.entries)
     title = _find_title(layout.preamble)
     if not any(reader.has(field_id) for field_id in _IDENTIFYING_FIELDS):
         return ParseResult(source, None, SKIP_NOT_PROJECT, [])
     diary = _diary_number(reader, title)
-    if not diary and not reader.rejections:
+    period = _detect_period(reader, diary)
+    if period == PERIOD_2007:
+        title = _heading(layout.preamble)
+        if not source_url:
+            reader.reject(
+                None,
+                "Sidan är från programperioden 2007–2013 och har inget diarienummer; den känns "
+                "igen på sin adress, men sidan anger ingen adress i projektbanken (esf.se). "
+                "Spara sidan som HTML med dess egen adress.",
+                field_name="Källa",
+            )
+    elif not diary and not reader.rejections:
         reader.reject(
             None,
             "Diarienummer saknas: sidan har projektfält men inget diarienummer.",
             field_name="Diarienummer",
         )
-    period = _detect_period(reader, diary)
     page = _page(reader, source, period, diary, title)
+    page.source_url = source_url
     page.description = _description(layout.description)
     page.participant_goal, goal_warnings = participant_goal(
         page.description, page.planned_participants
@@ -575,7 +621,7 @@ def _page(
 ) -> ProjectPage:
     owner = reader.text("owner_name")
     owner_name, owner_unit = split_owner(owner) if period == PERIOD_2014 else (owner, "")
-    start, end = _dates(reader)
+    start, end = _dates(reader, period)
     total, grant = _amounts(reader)
     page = ProjectPage(
         source=source,
@@ -591,7 +637,9 @@ def _page(
     )
     for field in _FIELD_READINGS:
         setattr(page, field.attribute, _READERS[field.reading](reader, field.attribute))
-    page.fund = page.fund or ("ESF" if period == PERIOD_2014 else "")
+    page.fund = page.fund or ("ESF" if period in (PERIOD_2007, PERIOD_2014) else "")
+    if period == PERIOD_2007:
+        page.programme_area_code = _area_code_2007(page.programme_area_code)
     return page
 
 
@@ -644,10 +692,7 @@ def parse_bytes(data: bytes, *, source: str) -> ParseResult:
                 raise Unreadable(SKIP_NO_TEXT)
     except Unreadable as skip:
         return ParseResult(source, None, str(skip), [])
-    result = _build(_split_layout(text), source, warnings)
-    if result.page is not None:
-        result.page.source_url = source_url
-    return result
+    return _build(_split_layout(text), source, warnings, normalise_source_url(source_url))
 
 
 def parse_path(path: Path) -> list[ParseResult]:

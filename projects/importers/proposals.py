@@ -45,7 +45,7 @@ class NewsReport:
         lines = []
         for proposal in self.proposed:
             match = (
-                f"→ {proposal.project.diary_number} ({proposal.match_confidence} %)"
+                f"→ {proposal.project.identifier} ({proposal.match_confidence} %)"
                 if proposal.project_id
                 else "→ new project"
             )

@@ -55,6 +55,8 @@ class ProjectPage:
     participant_goal: int | None = None
     contact_name: str = ""
     contact_email: str = ""
+    contact_phone: str = ""
+    """Read (2007–2013 pages' "Telefonnummer") so that it is a known label; not stored."""
     postcode: str = ""
     city: str = ""
     address: str = ""
@@ -68,7 +70,16 @@ class ProjectPage:
     """The English summary, where the source has one (the list of operations)."""
     source_url: str = ""
     """The page's own address when a saved HTML page names it (canonical link or og:url)."""
+    phase: str = ""
+    """The 2007–2013 pages' "Projektfas" ("Genomförande", "Avslutat"); not stored: the status
+    follows from the dates."""
     as_of: date | None = None
     """The day the page says it was last updated ("Senast uppdaterad: 8 juni 2020"), if any."""
     unknown_labels: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        """What finds the project: its diary number, or its page's address when it has none
+        (a 2007–2013 page)."""
+        return self.diary_number or self.source_url

@@ -1,4 +1,5 @@
-"""Saving parsed records: references resolved, projects upserted by diary number, one transaction.
+"""Saving parsed records: references resolved, projects upserted by diary number (a 2007–2013
+page, which has none, by its address), one transaction.
 
 Both importers end here. In one `transaction.atomic()` per run, for each record:
 
@@ -207,9 +208,7 @@ class _Saver:
         self.report = report
         self.references = References()
         self.organisations = Organisations()
-        self.projects, self.decisions = _existing_projects(
-            {record.page.diary_number for record in records}
-        )
+        self.projects, self.decisions = _existing_projects(records)
         self._replace_demo_projects(records)
         for project in self.projects.values():
             self.references.attach(project)
@@ -239,7 +238,7 @@ class _Saver:
                     "skapas från källan.",
                 ),
             )
-            del self.projects[project.diary_number]
+            del self.projects[_key(project)]
             self.decisions.pop(project.pk, None)
             project._change_reason = _change_reason(record)
             project.delete()
@@ -248,18 +247,19 @@ class _Saver:
 
     def save(self, record: ImportRecord) -> None:
         page = record.page
-        diary = page.diary_number
+        diary, key = page.diary_number, page.key
         self.report.take_page_notes(record)
-        if diary in self.seen:
-            earlier = self.seen[diary]
+        if key in self.seen:
+            earlier = self.seen[key]
             where = earlier.page.source + (f" rad {earlier.line}" if earlier.line else "")
-            message = f"Diarienumret {diary} förekom redan ({where}); de senare uppgifterna gäller."
+            named = f"Diarienumret {diary}" if diary else f"Adressen {key}"
+            message = f"{named} förekom redan ({where}); de senare uppgifterna gäller."
             self.report.warn(page.source, _at(record, message))
-            if diary in self.pending_updates or (
-                diary in self.projects and self.projects[diary].pk is None
+            if key in self.pending_updates or (
+                key in self.projects and self.projects[key].pk is None
             ):
                 self.flush()  # compare with the earlier record as saved
-        self.seen[diary] = record
+        self.seen[key] = record
         try:
             plan = self._plan(record)
             is_new = plan is not None and plan.is_new  # before the insert gives it its id
@@ -294,7 +294,7 @@ class _Saver:
         if page.as_of and page.as_of > today:
             reason = f"Sidans datum {page.as_of.isoformat()} ligger efter i dag ({today})."
             raise _Rejected([self._rejection(record, "as_of", page.as_of, reason)])
-        existing = self.projects.get(page.diary_number)
+        existing = self.projects.get(page.key)
         plan = _Plan(record)
         stated = self._stated(record, programme, plan, existing)
         if existing is None:
@@ -302,7 +302,9 @@ class _Saver:
                 raise _Rejected(
                     [self._rejection(record, "owner", "", "Projektägare (stödmottagare) saknas.")]
                 )
-            project = Project(diary_number=page.diary_number, end_date=page.end_date, **stated)
+            project = Project(
+                diary_number=page.diary_number or None, end_date=page.end_date, **stated
+            )
             project.field_sources = dict.fromkeys([*stated, *fields.FIGURES], _note(record))
             _add_derivations(project, plan, record)
             plan.project = project
@@ -353,7 +355,7 @@ class _Saver:
                 superseded = _decision_list(reconciliation.hand_entered)
                 plan.decision.note += f"; ersätter handlagda beslut {superseded}"
                 self.report.superseded.append(
-                    Note(page.source, _at(record, f"{page.diary_number}: {superseded}"))
+                    Note(page.source, _at(record, f"{_named(page)}: {superseded}"))
                 )
             decisions = [*saved, plan.decision]
             totals = services.decision_totals(decisions)
@@ -571,7 +573,7 @@ class _Saver:
                     if city
                     else ("varken postnummer eller ort anges")
                 )
-                plan.unplaced = f"{page.diary_number}: {where}"
+                plan.unplaced = f"{_named(page)}: {where}"
         return None
 
     def owner_counties(self) -> dict[int, County]:
@@ -662,10 +664,10 @@ class _Saver:
         if plan.is_new:
             self.pending.append((project, plan.decision))
         else:
-            self.pending_updates[project.diary_number] = services.ProjectUpdate(
+            self.pending_updates[_key(project)] = services.ProjectUpdate(
                 project, [*plan.fields, "field_sources"], plan.decision
             )
-        self.projects[project.diary_number] = project
+        self.projects[_key(project)] = project
         if len(self.pending) + len(self.pending_updates) >= FLUSH_EVERY:
             self.flush()
 
@@ -743,19 +745,42 @@ class _Saver:
         return rejections
 
 
+def _key(project: Project) -> str:
+    """The project's key among a run's records (`ProjectPage.key`): its diary number, or the
+    address of a project that has none."""
+    return project.diary_number or project.source_url
+
+
+def _named(page: ProjectPage) -> str:
+    """How messages name the record's project: its diary number, else its address."""
+    return page.diary_number or page.source_url
+
+
 def _existing_projects(
-    diary_numbers: set[str],
+    records: list[ImportRecord],
 ) -> tuple[dict[str, Project], dict[int, list[Decision]]]:
-    """The projects the records name, locked for the run, and their decisions in recording order."""
-    numbers = sorted(number for number in diary_numbers if number)
+    """The projects the records name (by diary number, or by address when a record has none),
+    locked for the run, and their decisions in recording order."""
+    numbers = sorted({r.page.diary_number for r in records if r.page.diary_number})
+    addresses = sorted(
+        {r.page.source_url for r in records if r.page.key and not r.page.diary_number}
+    )
     projects: dict[str, Project] = {}
     decisions: dict[int, list[Decision]] = defaultdict(list)
-    for start in range(0, len(numbers), 500):
-        chunk = numbers[start : start + 500]
-        for project in Project.objects.select_for_update().filter(diary_number__in=chunk):
-            projects[project.diary_number] = project
-        for decision in Decision.objects.filter(project__diary_number__in=chunk).order_by("id"):
-            decisions[decision.project_id].append(decision)
+    lookups = [("diary_number__in", numbers), ("source_url__in", addresses)]
+    for lookup, keys in lookups:
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            if lookup == "source_url__in":
+                found = Project.objects.filter(diary_number__isnull=True, source_url__in=chunk)
+            else:
+                found = Project.objects.filter(diary_number__in=chunk)
+            ids = []
+            for project in found.select_for_update():
+                projects[_key(project)] = project
+                ids.append(project.pk)
+            for decision in Decision.objects.filter(project__in=ids).order_by("id"):
+                decisions[decision.project_id].append(decision)
     return projects, decisions
 
 
@@ -797,7 +822,7 @@ def _conflict_message(page: ProjectPage, reconciliation: services.Reconciliation
     names = reconciliation.changed
     source, registry = reconciliation.source, reconciliation.registry
     return (
-        f"{page.diary_number}: källan anger {_figures(source, names)}, registret har "
+        f"{_named(page)}: källan anger {_figures(source, names)}, registret har "
         f"{_figures(registry, names)} efter handlagda beslut "
         f"({_decision_list(reconciliation.hand_entered)}); projektet lämnades oförändrat"
     )
@@ -805,7 +830,7 @@ def _conflict_message(page: ProjectPage, reconciliation: services.Reconciliation
 
 def _ahead_message(page: ProjectPage, reconciliation: services.Reconciliation) -> str:
     return (
-        f"{page.diary_number}: registret ligger före källan (handlagda beslut "
+        f"{_named(page)}: registret ligger före källan (handlagda beslut "
         f"{_decision_list(reconciliation.hand_entered)} syns inte i källan ännu); "
         "beloppen och slutdatumet behölls"
     )

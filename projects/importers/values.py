@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from projects import validators
 
+PERIOD_2007 = validators.PERIOD_2007
 PERIOD_2014 = validators.PERIOD_2014
 PERIOD_2021 = validators.PERIOD_2021
 
@@ -26,6 +27,7 @@ SPACE_LIKE = re.compile(r"[\s\u00a0\u2007\u2009\u202f]+")
 _MINUS = ("-", "−", "–")
 _DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _PERIOD_RE = re.compile(r"(\d{4}-\d{2}-\d{2})\s*(?:--|[-–—])\s*(\d{4}-\d{2}-\d{2})")
+_PERIOD_2007_RE = re.compile(r"(\d{4}-\d{2}-\d{2})\s+till\s+(\d{4}-\d{2}-\d{2})")
 _RATE_RE = re.compile(r"([-−]?\d+(?:[.,]\d+)?)\s*(?:%|procent)?", re.IGNORECASE)
 CURRENCY_RE = re.compile(r"\s*(?:kr\.?|kronor|sek)$", re.IGNORECASE)
 
@@ -108,6 +110,19 @@ def parse_period(value: str) -> tuple[date, date]:
     match = _PERIOD_RE.fullmatch(SPACE_LIKE.sub(" ", value).strip())
     if not match:
         raise InvalidValue("Ogiltig projektperiod: förväntade ÅÅÅÅ-MM-DD - ÅÅÅÅ-MM-DD.")
+    return parse_date(match[1]), parse_date(match[2])
+
+
+def parse_period_2007(value: str) -> tuple[date, date]:
+    """ "2009-03-01 till 2011-12-31", as 2007–2013 pages write it, or as `parse_period` reads."""
+    match = _PERIOD_2007_RE.fullmatch(SPACE_LIKE.sub(" ", value).strip())
+    if not match:
+        try:
+            return parse_period(value)
+        except InvalidValue:
+            raise InvalidValue(
+                "Ogiltig projektperiod: förväntade ÅÅÅÅ-MM-DD till ÅÅÅÅ-MM-DD."
+            ) from None
     return parse_date(match[1]), parse_date(match[2])
 
 

@@ -28,7 +28,7 @@ def create(apps, schema_editor):
         for name, column, direction in INDEXES:
             schema_editor.execute(
                 f"CREATE INDEX {name} ON projects_project "
-                f"({column} {direction} NULLS LAST, diary_number)"
+                f"({column} {direction} NULLS LAST, slug)"
             )
 
 
@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='project',
-            index=models.Index(fields=['name', 'diary_number'], name='project_name_idx'),
+            index=models.Index(fields=['name', 'slug'], name='project_name_idx'),
         ),
         migrations.RunPython(create, drop),
     ]

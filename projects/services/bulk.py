@@ -37,7 +37,7 @@ def create_projects(
         if grant.new_end_date is None:
             grant.new_end_date = project.end_date
         set_totals(project, decision_totals([grant]))
-        project.slug = validators.diary_number_to_slug(project.diary_number)
+        project.slug = validators.project_slug(project.diary_number, project.source_url)
         grant.clean()
     projects = insert_with_history(
         Project, [project for project, _grant in items], batch_size=batch_size

@@ -37,7 +37,7 @@ LISTED_PER_CHECK = 20
 @dataclass(frozen=True)
 class Violation:
     check: str
-    subject: str  # a project's diary number, or an organisation's name
+    subject: str  # a project's diary number (else its slug), or an organisation's name
     detail: str
 
 
@@ -58,7 +58,9 @@ def differs(field: str, total: str) -> Q:
 
 def decision_sums() -> QuerySet:
     """Projects whose ESF grant or total budget differs from the SUM of their decisions."""
-    sums = Project.objects.values("pk", "diary_number", "esf_grant", "total_budget").annotate(
+    sums = Project.objects.values(
+        "pk", "diary_number", "slug", "esf_grant", "total_budget"
+    ).annotate(
         grant_sum=Sum("decisions__esf_grant_change"),
         budget_sum=Sum("decisions__total_budget_change"),
     )
@@ -70,7 +72,7 @@ def decision_sums() -> QuerySet:
 def decision_facts() -> QuerySet:
     """Projects whose decision count or last decision date is not their decisions'."""
     facts = Project.objects.values(
-        "pk", "diary_number", "decision_count", "last_decision_date"
+        "pk", "diary_number", "slug", "decision_count", "last_decision_date"
     ).annotate(counted=Count("decisions"), latest=Max("decisions__decided_on"))
     return facts.filter(
         differs("decision_count", "counted") | differs("last_decision_date", "latest")
@@ -104,7 +106,7 @@ def latest_end_dates() -> QuerySet:
     return (
         Project.objects.annotate(latest_end=Subquery(latest))
         .filter(Q(end_date__lt=F("latest_end")) | Q(end_date__gt=F("latest_end")))
-        .values("diary_number", "end_date", "latest_end")
+        .values("diary_number", "slug", "end_date", "latest_end")
         .order_by("diary_number")
     )
 
@@ -114,7 +116,7 @@ def violations() -> Iterator[tuple[str, int, list[Violation]]]:
     (two for a check with violations: the count and the listed rows)."""
     over_budget = (
         Project.objects.filter(esf_grant__gt=F("total_budget"))
-        .values("diary_number", "esf_grant", "total_budget")
+        .values("diary_number", "slug", "esf_grant", "total_budget")
         .order_by("diary_number")
     )
     yield _listed(
@@ -124,7 +126,7 @@ def violations() -> Iterator[tuple[str, int, list[Violation]]]:
     )
     backwards = (
         Project.objects.filter(end_date__lt=F("start_date"))
-        .values("diary_number", "start_date", "end_date")
+        .values("diary_number", "slug", "start_date", "end_date")
         .order_by("diary_number")
     )
     yield _listed(
@@ -156,7 +158,7 @@ def violations() -> Iterator[tuple[str, int, list[Violation]]]:
     future = (
         Decision.objects.filter(decided_on__gt=timezone.localdate())
         .values("project__diary_number", "decided_on")
-        .annotate(diary_number=F("project__diary_number"))
+        .annotate(diary_number=F("project__diary_number"), slug=F("project__slug"))
         .order_by("project__diary_number", "decided_on")
     )
     yield _listed(
@@ -199,7 +201,8 @@ def org_number_checksums() -> tuple[str, int, list[Violation]]:
 def _listed(check: str, rows: QuerySet, describe) -> tuple[str, int, list[Violation]]:
     listed = list(rows[: LISTED_PER_CHECK + 1])
     count = len(listed) if len(listed) <= LISTED_PER_CHECK else rows.count()
-    found = [Violation(check, row["diary_number"], describe(row)) for row in listed]
+    # A 2007–2013 project has no diary number: its slug names it.
+    found = [Violation(check, row["diary_number"] or row["slug"], describe(row)) for row in listed]
     return check, count, found[:LISTED_PER_CHECK]
 
 

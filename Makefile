@@ -23,9 +23,10 @@ messages: $(STAMP)  ## compile locale/*.po (needs GNU gettext's msgfmt)
 	else echo "msgfmt not found (apt-get install gettext): pages stay in Swedish"; fi
 
 run: export DJANGO_DEBUG = true
-run: setup  ## SQLite, migrations, reference and demo data, dev server on 127.0.0.1:8000
+run: setup  ## SQLite, migrations, seed pages and news, demo data, dev server on 127.0.0.1:8000
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py import_projectbank fixtures/projectbank
+	$(PY) manage.py import_news fixtures/news
 	$(PY) manage.py generate_demo --projects 2000 --seed 1 --if-empty
 	$(PY) manage.py runserver 127.0.0.1:8000
 

@@ -15,7 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import admin_history, number_fields, services
+from . import admin_history, admin_pickers, number_fields, services
 from .admin_import import ImportAdminMixin
 from .dimensions import PER_PROGRAMME
 from .models import (
@@ -304,13 +304,27 @@ PROJECT_FORM_FIELDS = [
 ]
 
 
-class ProjectChangeForm(VersionedForm):
+class CodesOfTheProgramme:
+    """Groups the code pickers with the project's programme first: the programme being
+    entered, else the project's (`admin_pickers`)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        programme = (
+            self.data.get(self.add_prefix("programme"))
+            if self.is_bound
+            else self.instance.programme_id
+        )
+        admin_pickers.put_first(self, PER_PROGRAMME, programme=programme)
+
+
+class ProjectChangeForm(CodesOfTheProgramme, VersionedForm):
     class Meta:
         model = Project
         fields = PROJECT_FORM_FIELDS
 
 
-class ProjectAddForm(forms.ModelForm):
+class ProjectAddForm(CodesOfTheProgramme, forms.ModelForm):
     """Creating a project records its first decision, so the form asks for that decision too."""
 
     decided_on = forms.DateField(
@@ -383,7 +397,8 @@ class ProjectAdmin(VersionedAdmin, ImportAdminMixin, RegistryHistoryAdmin):
 
     list_filter = ["programme", "region", "programme_area", StatusFilter, "is_demo"]
     search_fields = ["diary_number", "name", "owner__name", "owner__org_number"]
-    autocomplete_fields = ["owner", "region", "county", *PER_PROGRAMME]
+    # The code lists are short: selects grouped by programme (`admin_pickers`), not autocomplete.
+    autocomplete_fields = ["owner", "region", "county"]
     date_hierarchy = "start_date"
     list_per_page = 50
     show_full_result_count = False  # a second COUNT(*) over 100 000+ rows is not worth it
@@ -427,6 +442,12 @@ class ProjectAdmin(VersionedAdmin, ImportAdminMixin, RegistryHistoryAdmin):
     ]
     # Derived from the decisions once the project exists: change them with a decision below.
     money_fields = ["end_date", "total_budget", "esf_grant"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in PER_PROGRAMME:
+            kwargs["widget"] = admin_pickers.CodeSelect()
+            kwargs["queryset"] = admin_pickers.queryset(db_field.name)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = ProjectAddForm if obj is None else ProjectChangeForm

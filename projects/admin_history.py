@@ -111,6 +111,8 @@ class RegistryHistoryAdmin(SimpleHistoryAdmin):
                 and not record.history_delta_changes
             )
             record.esf_reason = linked_reason(record.history_change_reason)
+        # the page's count is of every saved version: say how many of them are not listed
+        request.esf_history_hidden = sum(record.esf_unchanged for record in historical_records)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))

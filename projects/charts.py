@@ -481,6 +481,8 @@ def _tiles(
             updatemenus=[
                 {
                     "type": "buttons",
+                    # the page draws these as HTML toggle buttons named by this (charts.js)
+                    "name": _("Mått"),
                     "direction": "right",
                     "x": 0,
                     "xanchor": "left",

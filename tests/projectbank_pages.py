@@ -11,7 +11,8 @@ DATA = Path(__file__).resolve().parent / "data" / "projectbank"
 SEED_2014 = SEEDS / "001_1edcad09a78b9a57.txt"
 SEED_ESF_PLUS = SEEDS / "002_03dc92fa27c0c321.txt"
 SEED_WITH_GOAL = SEEDS / "003_bd4f60a2f63cc788.txt"
-NEWS_ITEMS = [SEEDS / "000_dc4018ebfd2e4e16.txt", SEEDS / "004_6ef21ffb7d31aa7b.txt"]
+NEWS = SEEDS.parent / "news"
+NEWS_ITEMS = [NEWS / "000_dc4018ebfd2e4e16.txt", NEWS / "004_6ef21ffb7d31aa7b.txt"]
 
 TITLE = "2020/00152 - Fortsatt SLA"
 DESCRIPTION = "Projektet ska leda till arbete.\n\nAndra stycket."

@@ -3,6 +3,7 @@
 import datetime
 import re
 
+import lxml.html
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
@@ -309,3 +310,21 @@ def test_autocomplete_finds_organisations_by_name_and_number(caseworker_client):
         assert [r["text"] for r in response.json()["results"]] == [
             "Kommunförbundet Kalmar län (8025185011)"
         ]
+
+
+def test_every_input_of_the_decisions_inline_has_a_label(caseworker_client):
+    """The column headers name the inputs only for the eye; each input has its own label."""
+    project = DecisionFactory().project
+    response = caseworker_client.get(reverse("admin:projects_project_change", args=[project.pk]))
+    page = lxml.html.fromstring(response.content.decode())
+    inline = page.get_element_by_id("decisions-group")
+    labels = {label.get("for"): label.text_content().strip() for label in inline.iter("label")}
+    inputs = [
+        element
+        for element in inline.xpath(".//input|.//select|.//textarea")
+        if element.get("type") != "hidden"
+    ]
+    assert len(inputs) >= 3 * 8  # two decisions and an empty row, seven fields and delete
+    for element in inputs:
+        assert labels.get(element.get("id")), element.get("name")
+    assert labels["id_decisions-0-decided_on"] == "Beslutsdatum"

@@ -197,3 +197,15 @@ def test_the_history_is_swedish_and_links_each_change_of_totals_to_its_decision(
     link = reverse("admin:projects_decision_change", args=[decision.pk])
     assert f'<a href="{link}">{decision.pk}</a>' in body
     assert "None" not in body
+
+
+def test_the_count_says_how_many_saves_without_a_visible_change_are_not_listed(client):
+    client.force_login(UserFactory(is_superuser=True))
+    project = ProjectFactory()
+    Project.objects.get(pk=project.pk).save()  # a save that changes nothing shown
+    url = reverse("admin:projects_project_history", args=[project.pk])
+
+    body = client.get(url).content.decode()
+
+    assert body.count('<tr role="row">') == 2  # the header and the first version
+    assert "2 poster; 1 sparning utan synlig ändring visas inte" in " ".join(body.split())

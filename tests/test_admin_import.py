@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_2014 = ROOT / "fixtures" / "projectbank" / "001_1edcad09a78b9a57.txt"
-NEWS_ITEM = ROOT / "fixtures" / "projectbank" / "000_dc4018ebfd2e4e16.txt"
+NEWS_ITEM = ROOT / "fixtures" / "news" / "000_dc4018ebfd2e4e16.txt"
 SIA_HTML = ROOT / "tests" / "data" / "projectbank" / "002_sia_table.html"
 OPERATIONS = ROOT / "fixtures" / "operations" / "forteckning_over_insatser_esfplus.csv"
 URL = "/admin/projects/project/import/"

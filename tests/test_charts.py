@@ -109,7 +109,9 @@ def test_region_tiles_place_regions_like_the_map_and_offer_four_measures():
     national_col, national_row = charts.NATIONAL_TILE
     assert heatmap["z"][national_row][national_col] == 1.0
     assert heatmap["z"][1][0] is None and heatmap["text"][1][0] == ""  # sea: no tile, no text
-    buttons = figure["layout"]["updatemenus"][0]["buttons"]
+    (menu,) = figure["layout"]["updatemenus"]
+    assert menu["name"] == "Mått"  # the name of the buttons' group on the page
+    buttons = menu["buttons"]
     assert [b["label"] for b in buttons] == ["ESF-stöd", "Projekt", "Deltagare", "Per deltagare"]
     projects = buttons[1]["args"][0]
     assert projects["z"][0][row][col] == 2  # restyle: one value per trace

@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OPERATIONS = ROOT / "fixtures" / "operations" / "forteckning_over_insatser_esfplus.csv"
 SEEDS = ROOT / "fixtures" / "projectbank"
 SEED_2014 = SEEDS / "001_1edcad09a78b9a57.txt"
+NEWS = ROOT / "fixtures" / "news"
 SIA_HTML = ROOT / "tests" / "data" / "projectbank" / "002_sia_table.html"
 
 BOMS = {"utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff"}
@@ -80,12 +81,24 @@ def test_a_broken_utf16_file_is_skipped_with_a_reason():
     assert csv_result.skipped.startswith("Filen börjar som UTF-16 men är inte giltig UTF-16")
 
 
-def test_the_seed_folder_with_its_news_texts_still_exits_zero(capsys):
-    call_command("import_projectbank", str(SEEDS))
+def test_news_texts_among_the_pages_are_skipped_and_the_run_still_exits_zero(capsys):
+    call_command("import_projectbank", str(SEEDS), str(NEWS))
 
     out = capsys.readouterr().out
     assert "Skipped, not project pages (2):" in out
     assert "Could not be read" not in out
+
+
+def test_the_pages_make_run_imports_skip_nothing(capsys):
+    """`make run` imports the project-bank pages and the news texts, each with its command: on
+    a first run and every run after, neither reports a file skipped."""
+    for _run in range(2):
+        call_command("import_projectbank", str(SEEDS))
+        call_command("import_news", str(NEWS))
+        out = capsys.readouterr().out
+        assert "unchanged, 0 skipped, 0 rejected" in out, out
+        assert "already imported, 0 skipped" in out, out
+        assert "Skipped" not in out and "skipped:" not in out, out
 
 
 def test_an_unreadable_page_fails_the_command_and_is_listed(tmp_path, capsys):
@@ -134,7 +147,12 @@ def test_an_unreadable_csv_fails_the_command(tmp_path, capsys):
 def test_the_json_report_marks_which_skips_are_errors(tmp_path):
     (tmp_path / "empty.txt").write_bytes(b"")
     report = save.import_pages(
-        [*projectbank.parse_path(tmp_path), *projectbank.parse_path(SEEDS)], partial=True
+        [
+            *projectbank.parse_path(tmp_path),
+            *projectbank.parse_path(SEEDS),
+            *projectbank.parse_path(NEWS),
+        ],
+        partial=True,
     )
 
     skipped = {Path(item["source"]).name: item["error"] for item in report.as_dict()["skipped"]}

@@ -29,7 +29,8 @@ DATA = Path(__file__).resolve().parent / "data" / "projectbank"
 SEED_2014 = SEEDS / "001_1edcad09a78b9a57.txt"
 SEED_ESF_PLUS = SEEDS / "002_03dc92fa27c0c321.txt"
 SEED_WITH_GOAL = SEEDS / "003_bd4f60a2f63cc788.txt"
-NEWS_ITEMS = [SEEDS / "000_dc4018ebfd2e4e16.txt", SEEDS / "004_6ef21ffb7d31aa7b.txt"]
+NEWS = SEEDS.parent / "news"
+NEWS_ITEMS = [NEWS / "000_dc4018ebfd2e4e16.txt", NEWS / "004_6ef21ffb7d31aa7b.txt"]
 
 
 def run(*paths: Path, partial: bool = False):
@@ -158,10 +159,10 @@ def test_news_items_are_skipped_with_a_reason():
     assert Project.objects.count() == 0
 
 
-def test_the_seed_directory_imports_three_projects_and_skips_the_news():
+def test_the_seed_directory_imports_three_projects_and_skips_nothing():
     report = run(SEEDS)
 
-    assert report.summary() == "3 created, 0 changed, 0 unchanged, 2 skipped, 0 rejected"
+    assert report.summary() == "3 created, 0 changed, 0 unchanged, 0 skipped, 0 rejected"
     assert report.rejections == []
     assert set(Project.objects.values_list("diary_number", flat=True)) == {
         "2020/00152",
@@ -549,7 +550,7 @@ def test_partial_saves_the_pages_that_pass(tmp_path):
     report = run(SEEDS, bad, partial=True)
 
     assert report.rolled_back is False
-    assert report.summary() == "3 created, 0 changed, 0 unchanged, 2 skipped, 1 rejected"
+    assert report.summary() == "3 created, 0 changed, 0 unchanged, 0 skipped, 1 rejected"
     assert Project.objects.count() == 3
 
 
@@ -574,7 +575,7 @@ def test_all_saves_of_a_run_happen_in_one_transaction(monkeypatch):
 
 
 def test_command_prints_the_summary_and_exits_zero_when_only_news_is_skipped(capsys):
-    call_command("import_projectbank", str(SEEDS))
+    call_command("import_projectbank", str(SEEDS), str(NEWS))
 
     out = capsys.readouterr().out
     for line in ("created          3", "skipped          2", "rejected         0"):
@@ -627,7 +628,13 @@ def test_command_writes_the_json_report(tmp_path):
 
     with pytest.raises(CommandError):
         call_command(
-            "import_projectbank", str(SEEDS), str(bad), "--partial", "--report", str(report_file)
+            "import_projectbank",
+            str(SEEDS),
+            str(NEWS),
+            str(bad),
+            "--partial",
+            "--report",
+            str(report_file),
         )
 
     report = json.loads(report_file.read_text(encoding="utf-8"))

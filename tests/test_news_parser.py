@@ -9,8 +9,8 @@ from projects.importers import news
 from projects.importers.participant_goal import find_participant_goal
 
 ROOT = Path(__file__).resolve().parent.parent
-SPIK = ROOT / "fixtures" / "projectbank" / "000_dc4018ebfd2e4e16.txt"
-KRONOBERG = ROOT / "fixtures" / "projectbank" / "004_6ef21ffb7d31aa7b.txt"
+SPIK = ROOT / "fixtures" / "news" / "000_dc4018ebfd2e4e16.txt"
+KRONOBERG = ROOT / "fixtures" / "news" / "004_6ef21ffb7d31aa7b.txt"
 PRESS_RELEASE = ROOT / "tests" / "data" / "news" / "pressmeddelande_2021-03-15.txt"
 PARTNERSHIP = "Strukturfondspartnerskapet för Småland och Öarna"
 

@@ -221,16 +221,20 @@ def test_parse_path_walks_a_directory_recursively_in_sorted_order(tmp_path):
     assert results[2].skipped == SKIP_EMPTY
 
 
-def test_parse_path_on_the_seed_directory_returns_three_pages_and_two_skips():
+def test_parse_path_on_the_seed_directory_returns_its_three_pages():
     results = parse_path(SEEDS)
 
     assert [r.page.diary_number if r.page else r.skipped for r in results] == [
-        SKIP_NOT_PROJECT,
         "2020/00152",
         "22-005-S01",
         "2019/00419",
-        SKIP_NOT_PROJECT,
     ]
+
+
+def test_parse_path_skips_each_news_text_in_a_directory_as_not_a_project_page():
+    results = parse_path(NEWS_ITEMS[0].parent)
+
+    assert [r.skipped for r in results] == [SKIP_NOT_PROJECT, SKIP_NOT_PROJECT]
 
 
 def test_parse_path_on_a_missing_path_raises():

@@ -6,6 +6,10 @@
 // that bar, built by the server. On touch screens the first tap shows the numbers and a
 // second tap on the same bar opens the list. The tables under the charts hold the same
 // numbers and links, for keyboards, screen readers and browsers without JavaScript.
+//
+// A figure's button menu (layout.updatemenus, the map's measures) becomes HTML buttons above
+// the chart, outside its role="img" box: Plotly's own are SVG that a keyboard cannot reach and
+// that show the chosen one by colour alone. Each is a toggle (aria-pressed) with a tick.
 (function () {
   "use strict";
 
@@ -44,13 +48,19 @@
   }
 
   // The figure to draw at a width: the server's, or with short category labels when narrow.
-  function shaped(figure, width) {
+  function shaped(chart, width) {
+    var figure = chart.figure;
     var layout = JSON.parse(JSON.stringify(figure.layout || {}));
+    if (chart.menu) {
+      // drawn as HTML buttons (measureButtons), so without the room kept for them above
+      delete layout.updatemenus;
+      layout.margin = Object.assign({}, layout.margin, { t: 4 });
+    }
     // The <figcaption> shows the same title as text that wraps; Plotly's title cannot wrap
     // and would be cut off on a phone.
     layout.title = { text: "" };
     layout.width = width;
-    var data = figure.data || [];
+    var data = chosen(chart, figure.data || []);
     if (width >= NARROW) {
       return { data: data, layout: layout };
     }
@@ -69,15 +79,11 @@
       });
       return Object.assign({}, trace, { y: trace.meta.short });
     });
-    (layout.updatemenus || []).forEach(function (menu) {
-      // the measure buttons in one row across a phone, in English too
-      menu.font = Object.assign({}, menu.font, { size: 10 });
-    });
     ["xaxis", "xaxis2"].forEach(function (name) {
       var axis = layout[name];
       // fewer value ticks, so that they fit without turning on their side
       if (axis && axis.type !== "category" && axis.dtick === undefined) {
-        axis.nticks = 4;
+        axis.nticks = 3;
       } else if (axis && axis.dtick === 1) {
         axis.dtick = 2; // every other year
       }
@@ -93,10 +99,64 @@
     return { data: data, layout: layout };
   }
 
+  // The traces with the chosen button's restyle applied (one value per trace), so that a
+  // redraw for another width keeps the measure chosen.
+  function chosen(chart, data) {
+    if (!chart.menu || !chart.choice) {
+      return data;
+    }
+    var update = chart.menu.buttons[chart.choice].args[0];
+    return data.map(function (trace, index) {
+      var changed = Object.assign({}, trace);
+      Object.keys(update).forEach(function (name) {
+        changed[name] = update[name][index];
+      });
+      return changed;
+    });
+  }
+
+  // A row of toggle buttons for the figure's first button menu, inserted before the chart.
+  function measureButtons(chart) {
+    var menus = (chart.figure.layout || {}).updatemenus || [];
+    var menu = menus[0];
+    if (!menu || menu.type !== "buttons" || !menu.buttons) {
+      return;
+    }
+    chart.menu = menu;
+    chart.choice = menu.active || 0;
+    var group = document.createElement("div");
+    group.className = "chart-measures";
+    group.setAttribute("role", "group");
+    // named by the menu and the chart, since a page has more than one map
+    var figure = chart.element.closest("figure");
+    var title = figure && figure.querySelector("h3");
+    var name = [menu.name, title && title.textContent.trim()].filter(Boolean).join(": ");
+    if (name) {
+      group.setAttribute("aria-label", name);
+    }
+    var buttons = menu.buttons.map(function (spec, index) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "chart-measure";
+      button.textContent = spec.label;
+      button.setAttribute("aria-pressed", String(index === chart.choice));
+      button.addEventListener("click", function () {
+        chart.choice = index;
+        buttons.forEach(function (other, otherIndex) {
+          other.setAttribute("aria-pressed", String(otherIndex === index));
+        });
+        Plotly.restyle(chart.element, spec.args[0]);
+      });
+      group.appendChild(button);
+      return button;
+    });
+    chart.element.parentNode.insertBefore(group, chart.element);
+  }
+
   var drawn = [];
 
   function draw(chart, width) {
-    var shape = shaped(chart.figure, width);
+    var shape = shaped(chart, width);
     chart.width = width;
     chart.narrow = width < NARROW;
     return Plotly.react(chart.element, shape.data, shape.layout, config);
@@ -125,6 +185,7 @@
     }
     var chart = { element: element, figure: JSON.parse(source.textContent) };
     element.textContent = "";
+    measureButtons(chart);
     var tapped = null;
     draw(chart, element.clientWidth).then(function () {
       element.classList.add("chart--drawn");

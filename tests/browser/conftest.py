@@ -71,6 +71,17 @@ def reference_data(transactional_db):
 
 
 @pytest.fixture
+def admin_user(reference_data):
+    """A superuser the admin's browser tests log in as (`helpers.log_in`)."""
+    from django.contrib.auth import get_user_model
+
+    from tests.browser.helpers import ADMIN_USERNAME
+    from tests.factories import PASSWORD
+
+    return get_user_model().objects.create_superuser(ADMIN_USERNAME, "admin@example.se", PASSWORD)
+
+
+@pytest.fixture
 def page(chromium, live_server, reference_data):
     context = chromium.new_context(base_url=live_server.url, viewport=VIEWPORTS["desktop"])
     context.set_default_timeout(15_000)

@@ -4,8 +4,10 @@ page type, in Swedish or English."""
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
+from django.urls import reverse
 
 from projects.models import Organisation, Project
+from tests.browser.helpers import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -70,3 +72,28 @@ def test_public_pages_have_no_wcag_violations(page, demo_data, prefix):
 def test_admin_login_has_no_wcag_violations(page, prefix):
     page.goto(f"{prefix}/admin/login/")
     assert violations(page) == []
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+@pytest.mark.parametrize("width", [390, 1440])
+def test_admin_pages_have_no_wcag_violations(page, demo_data, admin_user, prefix, width):
+    """The caseworkers' pages: both lists, the project's change and add forms, the import page
+    and a project's history, at phone and desktop width."""
+    project = Project.objects.filter(decisions__isnull=False).order_by("diary_number").first()
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, prefix)
+    pages = [
+        reverse("admin:projects_project_changelist"),
+        reverse("admin:projects_decision_changelist"),
+        reverse("admin:projects_project_change", args=[project.pk]),
+        reverse("admin:projects_project_add"),
+        reverse("admin:projects_project_import"),
+        reverse("admin:projects_project_history", args=[project.pk]),
+    ]
+    found = {}
+    for url in pages:
+        page.goto(prefix + url)
+        page.wait_for_load_state("networkidle")
+        if problems := violations(page):
+            found[prefix + url] = problems
+    assert not found, "\n".join(f"{url}: {problem}" for url in found for problem in found[url])

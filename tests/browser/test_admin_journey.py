@@ -3,31 +3,13 @@
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from projects.models import Programme, Project
-from tests.factories import PASSWORD, OrganisationFactory
+from tests.browser.helpers import choose_autocomplete, log_in
+from tests.factories import DecisionFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def admin_user(reference_data):
-    return get_user_model().objects.create_superuser("admin", "admin@example.se", PASSWORD)
-
-
-def log_in(page, prefix: str = "") -> None:
-    page.goto(f"{prefix}/admin/login/")
-    page.get_by_label(re.compile("Användarnamn|Username")).fill("admin")
-    page.get_by_label(re.compile("Lösenord|Password")).fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("Logga in|Log in")).click()
-
-
-def choose_autocomplete(page, field: str, text: str) -> None:
-    page.locator(f"[aria-labelledby='select2-id_{field}-container']").click()
-    page.locator(".select2-search__field").fill(text)
-    page.locator(".select2-results__option", has_text=text).first.click()
 
 
 def test_admin_enters_a_project_and_an_extension_and_sees_the_totals(page, admin_user, snap):
@@ -84,3 +66,50 @@ def test_admin_in_english(page, admin_user, snap):
     page.goto("/en/admin/projects/project/add/")
     expect(page.get_by_label("Diary number")).to_be_visible()
     snap(page, "admin-project-add-en")
+
+    project = DecisionFactory(project__name="Fortsatt SLA", kind="extension").project
+    page.goto(f"/en/admin/projects/project/{project.pk}/change/")
+    expect(page.locator("#decisions-group")).to_contain_text("Extension")
+    snap(page, "admin-project-change-en")
+    page.get_by_role("link", name="History").click()
+    expect(page.locator("#change-history")).to_be_visible()
+    snap(page, "admin-project-history-en")
+
+
+def test_an_autocomplete_box_is_named_by_its_label(page, admin_user):
+    """Select2 names its box after the chosen value only; the admin's script adds the label."""
+    OrganisationFactory(name="Kommunförbundet Kalmar län", org_number="8025185011")
+    log_in(page)
+    page.goto("/admin/projects/project/add/")
+    expect(page.get_by_role("combobox", name=re.compile(r"^Projektägare:?$"))).to_have_count(1)
+    choose_autocomplete(page, "owner", "Kommunförbundet")
+    chosen = re.compile(r"^Projektägare:? Kommunförbundet Kalmar län \(8025185011\)$")
+    expect(page.get_by_role("combobox", name=chosen)).to_have_count(1)
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_the_change_form_and_history_fit_a_phone(page, admin_user, prefix):
+    """At 390 px the decisions and the history entries stack: every input and value is on the
+    screen, under its name, and nothing scrolls sideways."""
+    project = DecisionFactory(project__name="Fortsatt SLA", kind="extension").project
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, prefix)
+    page.goto(f"{prefix}/admin/projects/project/{project.pk}/change/")
+    inputs = page.locator("#decisions-group tr.form-row:not(.empty-form) td:not(.hidden)").locator(
+        "input:not([type=hidden]), select, textarea"
+    )
+    assert inputs.count() >= 3 * 7
+    for index in range(inputs.count()):
+        box = inputs.nth(index).bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, (index, box)
+    label = page.locator("label[for=id_decisions-0-decided_on]")
+    expect(label).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    page.goto(f"{prefix}/admin/projects/project/{project.pk}/history/")
+    changes = page.locator("#change-history td[data-label]").first
+    before = changes.evaluate("cell => getComputedStyle(cell, '::before').content")
+    assert before not in ("none", "normal", '""'), before
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # still a table to assistive technology
+    assert page.locator("#change-history").get_attribute("role") == "table"

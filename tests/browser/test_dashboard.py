@@ -138,10 +138,47 @@ def test_the_map_switches_measure_with_its_buttons(page, demo_data):
     wait_for_charts(page)
     tiles = page.locator("#region-map .heatmaplayer text")
     expect(tiles.first).to_contain_text("mnkr")
-    page.locator("#region-map .updatemenu-button").nth(1).click()  # Projekt
+    measures = page.get_by_role("group", name="Mått: Karta: regionerna som rutor")
+    grant = measures.get_by_role("button", name="ESF-stöd")
+    projects = measures.get_by_role("button", name="Projekt")
+    expect(grant).to_have_attribute("aria-pressed", "true")
+    expect(projects).to_have_attribute("aria-pressed", "false")
+    # Plotly's own SVG buttons are gone: these are the only ones
+    expect(page.locator("#region-map .updatemenu-button")).to_have_count(0)
+
+    projects.focus()
+    page.keyboard.press("Enter")  # a keyboard reaches and presses them
     expect(tiles.first).not_to_contain_text("mnkr")
     texts = tiles.all_text_contents()  # name then number of projects, e.g. "ÖvreNorrland229"
     assert len(texts) == 9 and all(re.search(r"[^\d\xa0]\d[\d\xa0]*$", t) for t in texts), texts
+    expect(projects).to_have_attribute("aria-pressed", "true")
+    expect(grant).to_have_attribute("aria-pressed", "false")
+
+    def looks(button) -> dict:
+        return button.evaluate(
+            """b => ({weight: getComputedStyle(b).fontWeight,
+                      tick: getComputedStyle(b, '::before').content})"""
+        )
+
+    # the chosen one is told apart by more than colour: bold and ticked
+    assert looks(projects)["weight"] == "700" and "✓" in looks(projects)["tick"]
+    assert looks(grant)["weight"] == "400" and looks(grant)["tick"] in ("none", "normal")
+
+    # a redraw for a phone's width keeps the measure chosen
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(300)
+    expect(tiles.first).not_to_contain_text("mnkr")
+    expect(projects).to_have_attribute("aria-pressed", "true")
+
+
+def test_the_map_measures_are_named_in_english(page, demo_data):
+    page.goto("/en/dashboard/")
+    wait_for_charts(page)
+    # one group per map, each named after its map
+    for title in ("Map: the regions as tiles", "Map: the counties as tiles"):
+        measures = page.get_by_role("group", name=f"Measure: {title}")
+        expect(measures.get_by_role("button")).to_have_count(4)
+        expect(measures.get_by_role("button", pressed=True)).to_have_count(1)
 
 
 def test_a_click_never_leaves_the_site(page, demo_data):

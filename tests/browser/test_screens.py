@@ -73,3 +73,24 @@ def test_phones_show_the_money_of_every_row_without_sideways_scrolling(page, dem
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, url
         # the table is still a table to assistive technology
         assert table.get_attribute("role") == "table"
+
+
+def test_phones_break_no_date_or_name_in_the_middle(page, demo_data):
+    """At 390 px a period breaks between its dates, an organisation number stays whole and the
+    decision maker's long name gets the card's full width ("Strukturfondspartnerskapet")."""
+    project = Project.objects.filter(decisions__isnull=False).order_by("diary_number").first()
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    page.goto(project.owner.get_absolute_url())
+    dates = page.locator("table.stack tbody td[data-label] .nowrap")
+    assert dates.count() >= 2
+    for index in range(min(dates.count(), 6)):
+        lines = dates.nth(index).evaluate("span => span.getClientRects().length")
+        assert lines == 1, dates.nth(index).text_content()
+
+    page.goto(project.get_absolute_url())
+    number = page.locator(".facts .nowrap", has_text=project.owner.org_number[:6])
+    assert number.evaluate("span => span.getClientRects().length") == 1
+    decided_by = page.locator("#decisions-caption >> xpath=..").locator("td.stack__wide").first
+    box = decided_by.bounding_box()
+    assert box and box["width"] > 300, box

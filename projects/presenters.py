@@ -197,6 +197,42 @@ def participants_chart(chart_id: str, rows: list[dict], *, title: str, header: s
     )
 
 
+def map_chart(chart_id: str, figure: dict, *, note, caption, header, rows, page=None) -> Chart:
+    """A tile map with its table, open: ESF support, projects, participants and ESF per
+    participant per place; `page` gives a row's own page (a county's) for its header."""
+    return Chart(
+        id=chart_id,
+        figure=figure,
+        wide=True,
+        table_open=True,
+        notes=[note],
+        table=Table(
+            caption=caption,
+            header=header,
+            columns=[
+                Column(_("ESF-stöd (kr)"), "kr"),
+                Column(_("Projekt")),
+                Column(_("Planerade deltagare (antal)")),
+                Column(_("ESF-stöd per deltagare (kr)"), "kr"),
+            ],
+            rows=[
+                Row(
+                    row["label"],
+                    [
+                        row["esf_grant_sum"],
+                        row["projects"],
+                        row["participants_sum"],
+                        row["esf_per_participant"],
+                    ],
+                    row["url"],
+                    page=page(row) if page else None,
+                )  # fmt: skip
+                for row in rows
+            ],
+        ),
+    )
+
+
 def region_section(portfolio, reference, language, links) -> Section:
     rows = aggregates.by_region(portfolio, reference=reference, lang=language)
     for row in rows:
@@ -249,41 +285,16 @@ def region_section(portfolio, reference, language, links) -> Section:
         title=_("Planerade deltagare och deltagarmål per region"),
         header=_("Region"),
     )
-    tiles = Chart(
-        id="region-map",
-        figure=charts.region_tiles(rows),
-        wide=True,
-        table_open=True,
-        notes=[
-            _(
-                "Varje ruta är en region, ungefär där den ligger på kartan; rutan uppe till "
-                "höger är de nationella projekten. Välj mått med knapparna."
-            )
-        ],
-        table=Table(
-            caption=_("Regionerna på kartan"),
-            header=_("Region"),
-            columns=[
-                Column(_("ESF-stöd (kr)"), "kr"),
-                Column(_("Projekt")),
-                Column(_("Planerade deltagare (antal)")),
-                Column(_("ESF-stöd per deltagare (kr)"), "kr"),
-            ],
-            rows=[
-                Row(
-                    row["label"],
-                    [
-                        row["esf_grant_sum"],
-                        row["projects"],
-                        row["participants_sum"],
-                        row["esf_per_participant"],
-                    ],
-                    row["url"],
-                )  # fmt: skip
-                for row in rows
-                if row["region_code"]
-            ],
+    tiles = map_chart(
+        "region-map",
+        charts.region_tiles(rows),
+        note=_(
+            "Varje ruta är en region, ungefär där den ligger på kartan; rutan uppe till "
+            "höger är de nationella projekten. Välj mått med knapparna."
         ),
+        caption=_("Regionerna på kartan"),
+        header=_("Region"),
+        rows=[row for row in rows if row["region_code"]],
     )
     return Section(
         id="regioner",
@@ -358,42 +369,17 @@ def county_section(portfolio, reference, language, links) -> Section:
             ],
         ),
     )
-    tiles = Chart(
-        id="county-map",
-        figure=charts.county_tiles(tile_rows),
-        wide=True,
-        table_open=True,
-        notes=[
-            _(
-                "Varje ruta är ett län, ungefär där det ligger på kartan. Välj mått med "
-                "knapparna; klicka på ett län för dess projekt."
-            )
-        ],
-        table=Table(
-            caption=_("Länen på kartan"),
-            header=_("Län"),
-            columns=[
-                Column(_("ESF-stöd (kr)"), "kr"),
-                Column(_("Projekt")),
-                Column(_("Planerade deltagare (antal)")),
-                Column(_("ESF-stöd per deltagare (kr)"), "kr"),
-            ],
-            rows=[
-                Row(
-                    row["label"],
-                    [
-                        row["esf_grant_sum"],
-                        row["projects"],
-                        row["participants_sum"],
-                        row["esf_per_participant"],
-                    ],
-                    row["url"],
-                    page=county_page(row["county_code"]),
-                )  # fmt: skip
-                for row in rows
-                if row["county_code"]
-            ],
+    tiles = map_chart(
+        "county-map",
+        charts.county_tiles(tile_rows),
+        note=_(
+            "Varje ruta är ett län, ungefär där det ligger på kartan. Välj mått med "
+            "knapparna; klicka på ett län för dess projekt."
         ),
+        caption=_("Länen på kartan"),
+        header=_("Län"),
+        rows=[row for row in rows if row["county_code"]],
+        page=lambda row: county_page(row["county_code"]),
     )
     people = participants_chart(
         "county-participants",

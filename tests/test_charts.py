@@ -252,7 +252,7 @@ def test_english_titles_come_through_gettext():
         english = plain(charts.region_money(REGIONS))
     assert swedish["layout"]["title"]["text"] == "ESF-stöd och total budget per region"
     assert english["layout"]["title"]["text"] == "ESF support and total budget by region"
-    assert english["layout"]["xaxis"]["title"]["text"] == "Millions of kronor (SEK m)"
+    assert english["layout"]["xaxis"]["title"]["text"] == "SEK million"
     assert [trace["name"] for trace in english["data"]] == ["ESF support", "Total budget"]
 
 

@@ -31,14 +31,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import ExtractYear
 
 from . import dimensions
 from .models import Decision, Organisation, Project
-from .queries import ReferenceLists
+from .queries import ReferenceLists, grouping_sets
 
 # Cost per participant needs both numbers: projects without participants (or grant) are left
 # out of it and counted, so the page can say how many.
@@ -121,36 +120,19 @@ def portfolio_rows(projects: QuerySet[Project]) -> list[dict]:
     fine = _plain(projects).values(*PORTFOLIO_KEYS).annotate(**MEASURES)
     if connection.vendor != "postgresql":
         return _sorted(fine, PORTFOLIO_KEYS)
-    try:
-        sql, params = fine.query.sql_with_params()
-    except EmptyResultSet:  # e.g. a search without words: nothing to add up
-        return []
-    keys = [f"k{index}" for index in range(len(PORTFOLIO_KEYS))]
-    sums = [f"m{index}" for index in range(len(MEASURES))]
-    sets = ", ".join(
-        "(" + ", ".join(keys[PORTFOLIO_KEYS.index(name)] for name in grouping) + ")"
-        for grouping in GROUPINGS
+    positions = {name: index for index, name in enumerate(PORTFOLIO_KEYS)}
+    grouped = grouping_sets(
+        fine,
+        keys=len(PORTFOLIO_KEYS),
+        sets=[tuple(positions[name] for name in grouping) for grouping in GROUPINGS],
+        values=len(MEASURES),
+        aggregates=[f"SUM(v{index})::bigint" for index in range(len(MEASURES))],
     )
-    # GROUPING() sets the bit of each key not grouped in a row's set, the first key highest
-    bits = len(keys)
-    by_mask = {
-        sum(1 << (bits - 1 - i) for i, name in enumerate(PORTFOLIO_KEYS) if name not in g): g
-        for g in GROUPINGS
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT GROUPING({', '.join(keys)}), {', '.join(keys)}, "  # noqa: S608
-            + ", ".join(f"SUM({m})::bigint" for m in sums)
-            + f" FROM ({sql}) AS fine ({', '.join(keys + sums)}) GROUP BY GROUPING SETS ({sets})",
-            params,
-        )
-        rows = cursor.fetchall()
     result = []
-    for mask, *values in rows:
-        grouping = by_mask[mask]
-        row = dict(zip(PORTFOLIO_KEYS, values[:bits], strict=True))
-        row.update(zip(MEASURES, values[bits:], strict=True))
-        row["grouping"] = grouping
+    for kept, keys, sums in grouped:
+        row = dict(zip(PORTFOLIO_KEYS, keys, strict=True))
+        row.update(zip(MEASURES, sums, strict=True))
+        row["grouping"] = tuple(PORTFOLIO_KEYS[index] for index in kept)
         result.append(row)
     if not any(row["grouping"] == () and row["projects"] for row in result):
         return []  # the () set gives its row even for an empty set

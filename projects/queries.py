@@ -7,7 +7,7 @@ queries per page is constant whatever the number of projects.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -226,27 +226,51 @@ def grouped_counts(projects: QuerySet[Project], names: Collection[str] | None = 
             for value, count in projects.values_list(key).annotate(n=Count("*")).order_by():
                 yield name, value, count
         return
-    columns = list(keys.values())
+    facet_names = list(keys)
+    rows = grouping_sets(
+        projects.values_list(*keys.values()), keys=len(keys), sets=[(i,) for i in range(len(keys))]
+    )
+    for (index,), values, (count,) in rows:
+        yield facet_names[index], values[index], count
+
+
+def grouping_sets(
+    query: QuerySet,
+    *,
+    keys: int,
+    sets: Sequence[tuple[int, ...]],
+    values: int = 0,
+    aggregates: Sequence[str] = ("COUNT(*)",),
+) -> list[tuple[tuple[int, ...], tuple, tuple]]:
+    """PostgreSQL's GROUP BY GROUPING SETS over the rows `query` selects, in one pass.
+
+    `query` selects `keys` key columns, then `values` columns that `aggregates` (SQL over
+    `v0`, `v1`, …) add up; `sets` name the key positions each grouping keeps. Returns (the
+    set, the key values with None where not grouped, the aggregates) per result row; nothing
+    when the query can match nothing (a search without words)."""
     try:
-        sql, params = projects.values_list(*columns).query.sql_with_params()
-    except EmptyResultSet:  # e.g. a search with no words: nothing to count
-        return
-    aliases = [f"c{index}" for index in range(len(columns))]
-    grouping = ", ".join(f"({alias})" for alias in aliases)
+        sql, params = query.query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    key_names = [f"k{index}" for index in range(keys)]
+    value_names = [f"v{index}" for index in range(values)]
+    columns = ", ".join(key_names + value_names)
+    grouping = ", ".join("(" + ", ".join(key_names[i] for i in kept) + ")" for kept in sets)
+    # GROUPING() sets the bit of each key not grouped in a row's set, the first key highest
+    by_mask = {
+        sum(1 << (keys - 1 - i) for i in range(keys) if i not in kept): tuple(kept) for kept in sets
+    }
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT GROUPING({', '.join(aliases)}), {', '.join(aliases)}, COUNT(*) "  # noqa: S608
-            f"FROM ({sql}) AS filtered ({', '.join(aliases)}) "
+            f"SELECT GROUPING({', '.join(key_names)}), {', '.join(key_names)}, "  # noqa: S608
+            f"{', '.join(aggregates)} FROM ({sql}) AS grouped ({columns}) "
             f"GROUP BY GROUPING SETS ({grouping})",
             params,
         )
-        facet_names = list(keys)
-        all_bits = (1 << len(aliases)) - 1
-        for row in cursor.fetchall():
-            # GROUPING() sets a bit for each column *not* grouped in this row's set
-            grouped = all_bits ^ row[0]
-            index = len(aliases) - grouped.bit_length()
-            yield facet_names[index], row[1 + index], row[-1]
+        return [
+            (by_mask[row[0]], tuple(row[1 : 1 + keys]), tuple(row[1 + keys :]))
+            for row in cursor.fetchall()
+        ]
 
 
 # The facets of the list, each a set of choices OR-ed within it and AND-ed with the others.

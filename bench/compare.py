@@ -346,6 +346,27 @@ def datasette_available() -> bool:
     return check.returncode == 0
 
 
+def start_run(prefix: str) -> tuple[Path, dict[str, str]]:
+    """What a benchmark run needs before it starts: the bench extra, a DATABASE_URL, signals
+    that unwind (so the servers stop), a work folder and the production environment with a file
+    cache in it, Django set up on that environment. Returns the folder and the environment."""
+    if not datasette_available():
+        sys.exit('datasette or sqlite-utils missing: pip install -e ".[bench]"')
+    if not os.environ.get("DATABASE_URL"):
+        sys.exit("set DATABASE_URL to a database of its own, e.g. postgres://…/esfportal_cmp")
+    # Ctrl-C (even where a shell started this with SIGINT ignored) and SIGTERM unwind the
+    # caller's stack, which stops the servers.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    workdir = Path(tempfile.mkdtemp(prefix=prefix))
+    env = production_env(workdir, CACHE_URL=f"file://{workdir / 'cache'}")
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    return workdir, env
+
+
 # --- facts and results --------------------------------------------------------------------------
 def machine(datasette: Server) -> dict:
     """Facts of the machine and the versions measured, for the results file."""
@@ -463,21 +484,7 @@ def main() -> int:
     connections = args.connections or (2 if args.quick else 8)
 
     require_wrk()
-    if not datasette_available():
-        sys.exit('datasette or sqlite-utils missing: pip install -e ".[bench]"')
-    if not os.environ.get("DATABASE_URL"):
-        sys.exit("set DATABASE_URL to a database of its own, e.g. postgres://…/esfportal_cmp")
-
-    # Ctrl-C (even where a shell started this with SIGINT ignored) and SIGTERM unwind the
-    # stack below, which stops the servers.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    workdir = Path(tempfile.mkdtemp(prefix="esf-compare-"))
-    env = production_env(workdir, CACHE_URL=f"file://{workdir / 'cache'}")
-    os.environ.update(env)
-    import django
-
-    django.setup()
+    workdir, env = start_run("esf-compare-")
     from django.db import connection
 
     with contextlib.ExitStack() as stack:

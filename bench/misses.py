@@ -33,10 +33,8 @@ import json
 import os
 import random
 import shutil
-import signal
 import statistics
 import sys
-import tempfile
 import threading
 import time
 import urllib.parse
@@ -52,16 +50,15 @@ from bench.compare import (  # noqa: E402
     DB_NAME,
     DISTURBED,
     compact,
-    datasette_available,
     fill,
     start_datasette,
+    start_run,
     table_url,
 )
 from bench.harness import (  # noqa: E402
     ForeignCpu,
     Server,
     manage,
-    production_env,
     start_gunicorn,
     wait_ready,
 )
@@ -400,18 +397,7 @@ def main() -> int:
     lists = args.lists or (20 if args.quick else 300)
     dashboards = args.dashboards or (10 if args.quick else 100)
     clients = args.clients or (2 if args.quick else 8)
-    if not datasette_available():
-        sys.exit('datasette or sqlite-utils missing: pip install -e ".[bench]"')
-    if not os.environ.get("DATABASE_URL"):
-        sys.exit("set DATABASE_URL to a database of its own, e.g. postgres://…/esfportal_cmp")
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    workdir = Path(tempfile.mkdtemp(prefix="esf-misses-"))
-    env = production_env(workdir, CACHE_URL=f"file://{workdir / 'cache'}")
-    os.environ.update(env)
-    import django
-
-    django.setup()
+    workdir, env = start_run("esf-misses-")
     from django.db import connection
 
     from projects.models import Project

@@ -11,7 +11,7 @@ from django.db.models import F
 
 from projects import demo, services
 from projects.models import Decision, Project
-from tests.factories import OrganisationFactory, ProjectFactory
+from tests.factories import OrganisationFactory, Project2007Factory, ProjectFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.breaks_invariants]  # checks the check itself
 
@@ -173,8 +173,13 @@ def test_a_decision_dated_after_today_is_reported():
     assert "2020/00152: decision dated 2031-01-01, after today" in output
 
 
-def test_a_project_whose_copy_of_its_owners_legal_form_is_stale_is_reported():
-    project = ProjectFactory(diary_number="2020/00152")
+@pytest.mark.parametrize(
+    "make",
+    [lambda: ProjectFactory(diary_number="2020/00152"), Project2007Factory],
+    ids=["diary number", "2007-2013, named by its slug"],
+)
+def test_a_project_whose_copy_of_its_owners_legal_form_is_stale_is_reported(make):
+    project = make()
     with connection.cursor() as cursor:  # as if a trigger were missing (rolled back after)
         if connection.vendor == "postgresql":
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending checks before ALTER
@@ -189,4 +194,5 @@ def test_a_project_whose_copy_of_its_owners_legal_form_is_stale_is_reported():
 
     assert code == 1
     assert "FAIL  owner_legal_form_is_the_owners: 1 project(s)" in output
-    assert f"2020/00152: legal form '9', owner's '{project.owner.legal_form}'" in output
+    name = project.diary_number or project.slug
+    assert f"{name}: legal form '9', owner's '{project.owner.legal_form}'" in output

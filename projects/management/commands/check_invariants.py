@@ -168,7 +168,7 @@ def violations() -> Iterator[tuple[str, int, list[Violation]]]:
     )
     stale_copies = (
         Project.objects.exclude(owner_legal_form=F("owner__legal_form"))
-        .values("diary_number", "owner_legal_form", "owner__legal_form")
+        .values("diary_number", "slug", "owner_legal_form", "owner__legal_form")
         .order_by("diary_number")
     )
     yield _listed(

@@ -539,9 +539,9 @@ def county_figures(county: County, *, today: datetime.date | None = None) -> Cou
     )
     return CountyFigures(
         totals=summary(projects, today=today),
-        latest=list(rows.order_by("-start_date", "diary_number")[:COUNTY_PAGE_ROWS]),
+        latest=list(rows.order_by("-start_date", "slug")[:COUNTY_PAGE_ROWS]),
         largest=list(
-            rows.exclude(esf_grant=None).order_by("-esf_grant", "diary_number")[:COUNTY_PAGE_ROWS]
+            rows.exclude(esf_grant=None).order_by("-esf_grant", "slug")[:COUNTY_PAGE_ROWS]
         ),
         owners=list(owners),
     )

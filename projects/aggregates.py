@@ -249,6 +249,25 @@ def rollup(rows: Iterable[Mapping], dims: tuple[str, ...]) -> dict[tuple, dict]:
     return groups
 
 
+def counts_from_rows(
+    portfolio: Sequence[Mapping], *, reference: ReferenceLists, names: Iterable[str]
+) -> dict[str, dict]:
+    """The code-list facets' counts ({facet: {code: projects}}) from the portfolio's roll-ups,
+    without a query; counts are summed per code, since one code may exist in both programmes'
+    lists."""
+    rows_by_id = reference.codes_by_id
+    counts: dict[str, dict] = {}
+    for name in names:
+        if name not in rows_by_id:
+            continue
+        per_code = counts[name] = {}
+        for (key,), totals in rollup(portfolio, (name,)).items():
+            code = rows_by_id[name].get(key)
+            if code is not None:
+                per_code[code] = per_code.get(code, 0) + totals["projects"]
+    return counts
+
+
 def median_rate(distribution: Iterable[Mapping]) -> Decimal | None:
     """Exact median of the known co-financing rates, from how many projects have each rate:
     the middle value, or the mean of the two middle values when the count is even."""

@@ -7,7 +7,7 @@ queries per page is constant whatever the number of projects.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -293,26 +293,6 @@ def code_counts(
             code = key if name == "legal_form" else rows_by_id[name].get(key)
             if code is not None:
                 counts[name][code] = counts[name].get(code, 0) + count
-    return counts
-
-
-def counts_from_rows(
-    rows: Iterable[Mapping], *, reference: ReferenceLists, names: Collection[str]
-) -> dict[str, dict]:
-    """The code-list facets' counts summed from rows already grouped by every dimension (the
-    dashboard's portfolio rows: their `projects` per combination, or per dimension where the
-    database added them up: a row naming its `grouping` counts only for that one), without a
-    query."""
-    rows_by_id = reference.codes_by_id
-    counts: dict[str, dict] = {name: {} for name in names if name in rows_by_id}
-    for row in rows:
-        grouping = row.get("grouping")
-        for name, per_code in counts.items():
-            if grouping is not None and grouping != (name,):
-                continue
-            code = rows_by_id[name].get(row[name])
-            if code is not None:
-                per_code[code] = per_code.get(code, 0) + row["projects"]
     return counts
 
 

@@ -213,7 +213,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         totals=summary,
         today=today,
         names=filter_summary.FORM_FIELDS,
-        shared=queries.counts_from_rows(
+        shared=aggregates.counts_from_rows(
             rows["portfolio"], reference=reference, names=filter_summary.FORM_FIELDS
         ),
     )

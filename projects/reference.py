@@ -5,8 +5,9 @@ idempotent (update_or_create on the natural keys), so running it again refreshes
 
 Each row says where its names were read (`source`) and how sure that reading is (`verified`:
 "yes" for an official text or a faithful copy of one, "partial" for an official but short or
-adapted wording, "no" when no name was found). A name not found stays empty, and the code then
-shows as `models.missing_name` says.
+adapted wording, or for a secondary copy of an official text that could not be checked against
+it, "no" when no name was found). A name not found stays empty, and the code then shows as
+`models.missing_name` says.
 """
 
 import csv

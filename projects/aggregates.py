@@ -35,8 +35,8 @@ from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import ExtractYear
 
-from . import dimensions
-from .models import Decision, Organisation, Project
+from . import dimensions, rollups
+from .models import Decision, Organisation, PortfolioRollup, Project
 from .queries import ReferenceLists, grouping_sets
 
 # Cost per participant needs both numbers: projects without participants (or grant) are left
@@ -117,9 +117,12 @@ def portfolio_rows(projects: QuerySet[Project]) -> list[dict]:
     SETS over the grouped rows), so Python receives a few hundred rows, each naming its
     grouping, instead of one per combination (tens of thousands at a million projects).
     """
-    fine = _plain(projects).values(*PORTFOLIO_KEYS).annotate(**MEASURES)
+    if projects.model is PortfolioRollup:  # the roll-up's rows (`queries.counted`)
+        fine = projects.order_by().values(**rollups.keys()).annotate(**rollups.measures())
+    else:
+        fine = _plain(projects).values(*PORTFOLIO_KEYS).annotate(**MEASURES)
     if connection.vendor != "postgresql":
-        return _sorted(fine, PORTFOLIO_KEYS)
+        return [rollups.unaliased(row) for row in _sorted(fine, PORTFOLIO_KEYS)]
     positions = {name: index for index, name in enumerate(PORTFOLIO_KEYS)}
     grouped = grouping_sets(
         fine,
@@ -462,10 +465,11 @@ def rollup_simple(rows: Iterable[Mapping], key: str) -> dict:
     return totals
 
 
-def dashboard_rows(projects) -> dict[str, list]:
-    """The rows of every aggregate: the portfolio GROUP BY first, and the other four and the
-    owners' names only when the set is not empty (an empty set shows a message, not charts)."""
-    portfolio = portfolio_rows(projects)
+def dashboard_rows(projects, counted=None) -> dict[str, list]:
+    """The rows of every aggregate: the portfolio GROUP BY first (of `counted`, the roll-up's
+    rows when they answer the filter), and the other four and the owners' names only when the
+    set is not empty (an empty set shows a message, not charts)."""
+    portfolio = portfolio_rows(projects if counted is None else counted)
     if not portfolio:
         return {"portfolio": [], "distribution": [], "years": [], "decisions": [], "owners": []}
     return {

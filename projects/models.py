@@ -858,6 +858,72 @@ class Project(models.Model):
         return esf_share(self.esf_grant, self.total_budget)
 
 
+class PortfolioRollup(models.Model):
+    """The projects' counts and sums per combination of the code-list dimensions, the owner's
+    legal form, demo or not, start year and status: what the list's summary and facets and the
+    dashboard's portfolio read when a filter touches nothing else (`projects/rollups.py`).
+
+    Database triggers keep it in step with every write to projects_project, in the writing
+    transaction; nothing else writes it except `rebuild_rollup` and the daily roll of the
+    status (`rollups.current`). A code-list key is the row's id, 0 for none; `status` is as
+    of `RollupState.as_of`.
+    """
+
+    programme_key = models.IntegerField()
+    region_key = models.IntegerField()
+    county_key = models.IntegerField()
+    programme_area_key = models.IntegerField()
+    specific_objective_key = models.IntegerField()
+    intervention_field_key = models.IntegerField()
+    owner_legal_form = models.CharField(max_length=20)
+    is_demo = models.BooleanField()
+    start_year = models.IntegerField()
+    status = models.CharField(max_length=10)
+    projects = models.BigIntegerField()
+    esf_grant_sum = models.BigIntegerField()
+    total_budget_sum = models.BigIntegerField()
+    budget_known = models.BigIntegerField()
+    participants_sum = models.BigIntegerField()
+    participant_goal_sum = models.BigIntegerField()
+    with_participants = models.BigIntegerField()
+    grant_with_participants = models.BigIntegerField()
+    participants_with_grant = models.BigIntegerField()
+    with_budget = models.BigIntegerField()
+    grant_with_budget = models.BigIntegerField()
+    budget_with_grant = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "programme_key",
+                    "region_key",
+                    "county_key",
+                    "programme_area_key",
+                    "specific_objective_key",
+                    "intervention_field_key",
+                    "owner_legal_form",
+                    "is_demo",
+                    "start_year",
+                    "status",
+                ],
+                name="portfolio_rollup_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme_key}/{self.region_key}/… {self.start_year} {self.status}"
+
+
+class RollupState(models.Model):
+    """One row: the day `PortfolioRollup.status` is as of."""
+
+    as_of = models.DateField()
+
+    def __str__(self) -> str:
+        return str(self.as_of)
+
+
 class Decision(models.Model):
     """A decision that changes a project's money or period; the project keeps their sum/latest."""
 

@@ -18,7 +18,7 @@ from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import caching
+from . import caching, rollups
 from .dimensions import BY_NAME, DIMENSIONS, NONE
 from .models import (
     County,
@@ -26,6 +26,7 @@ from .models import (
     InterventionField,
     LegalForm,
     Organisation,
+    PortfolioRollup,
     Programme,
     ProgrammeArea,
     Project,
@@ -209,26 +210,48 @@ FACET_KEYS = {dimension.name: dimension.column for dimension in DIMENSIONS}
 LEGAL_FORM_KEY = "owner_legal_form"
 
 
-def grouped_counts(projects: QuerySet[Project], names: Collection[str] | None = None):
+def counted(filterset) -> QuerySet:
+    """The rows a filter's summary and counts read: the portfolio roll-up's when it answers the
+    filter (`rollups.matching`), else the filtered projects."""
+    rows = rollups.matching(filterset)
+    return filterset.qs if rows is None else rows
+
+
+def set_summary(rows: QuerySet, *, today: datetime.date) -> dict[str, int]:
+    """`summary` of the rows `counted` gave."""
+    if rows.model is PortfolioRollup:
+        return rollups.summary(rows)
+    return summary(rows, today=today)
+
+
+def grouped_counts(projects: QuerySet, names: Collection[str] | None = None):
     """(facet name, key, count) rows for the facet dimensions `names` (default: all) of the
-    filtered set.
+    filtered set: the projects, or the roll-up's rows (`counted`), whose counts are summed.
 
     PostgreSQL: one scan with GROUPING SETS, instead of one scan per dimension. SQLite (the small
     embedded default, without GROUPING SETS) and a single dimension: one GROUP BY each.
     """
-    keys = {
-        name: key
-        for name, key in {**FACET_KEYS, "legal_form": LEGAL_FORM_KEY}.items()
-        if names is None or name in names
-    }
+    rollup = projects.model is PortfolioRollup
+    every = (
+        {**rollups.keys(), "legal_form": F("owner_legal_form")}
+        if rollup
+        else {**FACET_KEYS, "legal_form": LEGAL_FORM_KEY}
+    )
+    keys = {name: key for name, key in every.items() if names is None or name in names}
     if connection.vendor != "postgresql" or len(keys) == 1:
+        weight = Sum("projects") if rollup else Count("*")
         for name, key in keys.items():
-            for value, count in projects.values_list(key).annotate(n=Count("*")).order_by():
+            for value, count in projects.values_list(key).annotate(rollup_n=weight).order_by():
                 yield name, value, count
         return
     facet_names = list(keys)
+    columns = [*keys.values(), *(["projects"] if rollup else [])]
     rows = grouping_sets(
-        projects.values_list(*keys.values()), keys=len(keys), sets=[(i,) for i in range(len(keys))]
+        projects.values_list(*columns),
+        keys=len(keys),
+        sets=[(i,) for i in range(len(keys))],
+        values=1 if rollup else 0,
+        aggregates=["SUM(v0)::bigint"] if rollup else ["COUNT(*)"],
     )
     for (index,), values, (count,) in rows:
         yield facet_names[index], values[index], count
@@ -324,22 +347,26 @@ def facet_counts(
     """
     selected = filterset.selected()
     chosen = [name for name in names if selected.get(name)]
-    projects = filterset.qs
     others_shared = [name for name in names if name not in chosen]
-    counts = dict(
-        shared if shared is not None else caching.aggregate(
+    if shared is None:
+        projects = counted(filterset)
+        shared = caching.aggregate(
             "facets",
             projects,
             lambda: code_counts(projects, reference=reference, names=others_shared),
             tuple(others_shared),
+            today,  # a roll-up's status is as of today
         )
-    )  # fmt: skip
+    counts = dict(shared)
     counts.update({k: v for k, v in summary_counts(totals).items() if k in names})
     for name in chosen:
-        others = filterset.without(name).qs
+        others = counted(filterset.without(name))
         if name in SUMMARY_FACETS:
             without = caching.aggregate(
-                "summary", others, lambda others=others: summary(others, today=today), today
+                "summary",
+                others,
+                lambda others=others: set_summary(others, today=today),
+                today,
             )
             counts[name] = summary_counts(without)[name]
         else:
@@ -350,6 +377,7 @@ def facet_counts(
                     lambda name=name, others=others: code_counts(
                         others, reference=reference, names=[name]
                     ),
+                    today,
                 )
             )
     return counts

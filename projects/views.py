@@ -103,8 +103,9 @@ def project_list(request: HttpRequest) -> HttpResponse:
     projects = filterset.qs
     problems += filterset.problems(page_params=LIST_PARAMS)
     today = timezone.localdate()
+    counted = queries.counted(filterset)
     summary = caching.aggregate(
-        "summary", projects, lambda: queries.summary(projects, today=today), today
+        "summary", counted, lambda: queries.set_summary(counted, today=today), today
     )
 
     size = _int_param(request, "size", DEFAULT_PAGE_SIZE, problems)
@@ -202,10 +203,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # Links and hidden fields repeat only the filter values that were taken.
     params = filterset.valid_params()
     links = presenters.ListLinks(params, filterset.selected())
-    rows = caching.aggregate("dashboard", projects, lambda: aggregates.dashboard_rows(projects))
     today = timezone.localdate()
+    counted = queries.counted(filterset)
+    rows = caching.aggregate(
+        "dashboard", projects, lambda: aggregates.dashboard_rows(projects, counted), today
+    )
     summary = caching.aggregate(
-        "summary", projects, lambda: queries.summary(projects, today=today), today
+        "summary", counted, lambda: queries.set_summary(counted, today=today), today
     )
     counts = queries.facet_counts(
         filterset,

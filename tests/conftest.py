@@ -49,6 +49,16 @@ def _free_export_slots(monkeypatch):
     monkeypatch.setattr(limits, "EXPORT_SLOTS", threading.BoundedSemaphore(1000))
 
 
+def _rollup_on() -> None:
+    """A transactional test's flush empties the portfolio roll-up's state table, which turns
+    the roll-up off (`projects/rollups.py`); each test starts with it on, as after `migrate`."""
+    from projects import rollups
+    from projects.models import RollupState
+
+    if not RollupState.objects.exists():
+        rollups.rebuild()
+
+
 @pytest.fixture(autouse=True)
 def _registry_invariants_hold(request):
     """After every test that writes to the database, the registry's rules still hold.
@@ -65,6 +75,7 @@ def _registry_invariants_hold(request):
         return
     # Set up the database first, so that it is still there when this fixture checks it.
     request.getfixturevalue("_django_db_helper")
+    _rollup_on()
     yield
     from django.db import connection
 

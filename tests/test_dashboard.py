@@ -452,21 +452,22 @@ def test_query_count_does_not_grow_with_projects(client, django_assert_num_queri
     DecisionFactory.create_batch(3)
     cache.clear()  # the footer's date is cached between requests; count it every time
     # 6 reference lists (programmes, regions, counties, areas, objectives, interventions),
-    # 1 portfolio GROUP BY (region × county × programme × area × objective × intervention type),
+    # 1 check that the portfolio roll-up is as of today, 1 portfolio GROUP BY of the roll-up
+    # (region × county × programme × area × objective × intervention type),
     # 1 size bucket × rate GROUP BY, 1 programme × start year × end year GROUP BY,
     # 1 decisions per year, 1 top owners by grant + 1 their names, 1 footer date,
     # 1 "any demo data?" probe for the notice; the filter panel's counts: 1 summary (status),
     # and for each facet in use, its counts without it (region: 1 GROUP BY; status: 1 summary).
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         response = client.get(URL, {"region": "SE21", "status": "finished"})
     assert response.status_code == 200
 
 
 def test_empty_set_stops_after_the_first_aggregate(client, django_assert_num_queries):
     cache.clear()
-    # 6 reference lists, 1 portfolio GROUP BY (empty: no more aggregates), 1 summary for the
-    # filter panel's status counts, 1 footer date, 1 demo probe
-    with django_assert_num_queries(10):
+    # 6 reference lists, 1 roll-up day check, 1 portfolio GROUP BY (empty: no more
+    # aggregates), 1 summary for the filter panel's status counts, 1 footer date, 1 demo probe
+    with django_assert_num_queries(11):
         client.get(URL)
 
 

@@ -261,12 +261,13 @@ def test_query_count_does_not_grow_with_projects_or_page_size(
 ):
     ProjectFactory.create_batch(n_projects)
     # 6 reference lists (programmes, regions, counties, areas, objectives, interventions), 1
-    # summary aggregate (whose count feeds the paginator and whose status counts feed that
-    # facet), the page's ids and then those rows with every foreign key joined (2), the facet
-    # counts (PostgreSQL: 1 query with GROUPING SETS; SQLite: 7 GROUP BYs), 1 footer date and 1
-    # "any demo data?" probe (both cached afterwards).
+    # check that the portfolio roll-up is as of today, 1 summary aggregate of the roll-up (whose
+    # count feeds the paginator and whose status counts feed that facet), the page's ids and
+    # then those rows with every foreign key joined (2), the facet counts of the roll-up
+    # (PostgreSQL: 1 query with GROUPING SETS; SQLite: 7 GROUP BYs), 1 footer date and 1 "any
+    # demo data?" probe (the last three cached afterwards).
     facet_queries = 1 if connection.vendor == "postgresql" else 7
-    with django_assert_num_queries(11 + facet_queries):
+    with django_assert_num_queries(12 + facet_queries):
         response = client.get(URL, {"size": 200})
     assert response.status_code == 200
     assert len(diaries(response)) == min(n_projects, 200)

@@ -28,7 +28,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from projects import validators
+from projects import rollups, validators
 from projects.models import Decision, Organisation, Project
 
 LISTED_PER_CHECK = 20
@@ -177,6 +177,21 @@ def violations() -> Iterator[tuple[str, int, list[Violation]]]:
         lambda row: f"legal form {row['owner_legal_form']!r}, owner's {row['owner__legal_form']!r}",
     )
     yield org_number_checksums()
+    yield rollup_recount()
+
+
+def rollup_recount() -> tuple[str, int, list[Violation]]:
+    """The portfolio roll-up's rows against a recount of the projects (two queries): each key
+    and measure that differs, named by its key. `rebuild_rollup` makes it anew."""
+    found = [
+        Violation(
+            "rollup_matches_projects",
+            "/".join(map(str, key)) or "state",
+            f"{measure} {stored} vs recount {recounted}",
+        )
+        for key, measure, recounted, stored in rollups.differences()
+    ]
+    return "rollup_matches_projects", len(found), found[:LISTED_PER_CHECK]
 
 
 def org_number_checksums() -> tuple[str, int, list[Violation]]:
@@ -210,7 +225,8 @@ class Command(BaseCommand):
     help = (
         "Check data invariants: ESF <= budget, end >= start, a project's ESF grant and budget "
         "are the sums of its decisions, its end date is its latest decision's, organisation "
-        "numbers pass the Luhn check. Exits 1 on any violation."
+        "numbers pass the Luhn check, the portfolio roll-up matches a recount. Exits 1 on any "
+        "violation."
     )
 
     def handle(self, *args, **options):
@@ -220,7 +236,9 @@ class Command(BaseCommand):
             if not count:
                 self.stdout.write(f"ok    {check}")
                 continue
-            unit = "organisation(s)" if check.startswith("org_") else "project(s)"
+            unit = {"org": "organisation(s)", "rollup": "difference(s)"}.get(
+                check.split("_")[0], "project(s)"
+            )
             self.stdout.write(self.style.ERROR(f"FAIL  {check}: {count} {unit}"))
             for violation in found:
                 self.stdout.write(f"      {violation.subject}: {violation.detail}")

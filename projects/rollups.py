@@ -1,0 +1,390 @@
+"""The portfolio roll-up: counts and sums per combination of what most filters touch.
+
+`PortfolioRollup` holds, per combination of programme, region, county, programme area, specific
+objective, intervention field, owner's legal form, demo or not, start year and status, the
+number of projects and the sums `aggregates.MEASURES` names. A filter that touches only those
+(`matching`) reads its summary, facet counts and the dashboard's portfolio from the roll-up's
+rows (tens of thousands at a million projects) instead of the projects.
+
+**Never stale.** Triggers on projects_project (statement-level with transition tables on
+PostgreSQL, row-level on SQLite; migration 0021 creates them from `trigger_sql`) add each
+inserted row's contribution and take each deleted row's away, an update being both, in the
+writing statement's transaction, whoever writes: the services, an import's bulk write,
+generate_demo's COPY, a raw UPDATE. `check_invariants` compares the table with a recount from the
+projects (with the ORM's `MEASURES`, not this module's SQL), and `rebuild_rollup` makes it anew.
+
+**Status moves with the day.** A project's status depends on today, so a row's status is as of
+`RollupState.as_of`. When that day is past, the first read of a later day moves it forward
+(`current`): only the projects whose status changed since (those that started or ended in
+between, a few hundred a day) move between rows, in one transaction that locks the state row;
+the triggers read the day under a share lock, so no write in flight can file a project under the
+old day. Reads for another day than today (a test's fixed date) use the projects.
+
+**Off without its state row.** `manage.py flush` (and a test database's flush) empties the state
+table too; the triggers then add nothing and every read uses the projects, until
+`rebuild_rollup` (or the first `rebuild`) fills the table again and writes the row.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import F, Q, QuerySet, Sum, Value
+from django.db.models.functions import ExtractYear, NullIf
+from django.utils import timezone
+
+from . import caching
+from .dimensions import DIMENSIONS
+from .models import (
+    PROJECT_FINISHED,
+    PROJECT_ONGOING,
+    PROJECT_UPCOMING,
+    PortfolioRollup,
+    Project,
+    RollupState,
+    status_case,
+)
+
+TABLE = PortfolioRollup._meta.db_table
+STATE_TABLE = RollupState._meta.db_table
+PROJECTS = "projects_project"
+
+# The filters the roll-up answers: its dimensions and the sort, which changes no count.
+ANSWERED = {*(d.name for d in DIMENSIONS), "legal_form", "status", "demo", "start_year", "sort"}
+
+WITH_PARTICIPANTS = "r.planned_participants > 0 AND r.esf_grant IS NOT NULL"
+WITH_BUDGET = "r.esf_grant IS NOT NULL AND r.total_budget > 0"
+# Each measure as one project's contribution (SQL over the project row `r`); a row's value is
+# their SUM. The same definitions as aggregates.MEASURES, which the recount uses.
+MEASURE_SQL = {
+    "projects": "1",
+    "esf_grant_sum": "COALESCE(r.esf_grant, 0)",
+    "total_budget_sum": "COALESCE(r.total_budget, 0)",
+    "budget_known": "CASE WHEN r.total_budget IS NOT NULL THEN 1 ELSE 0 END",
+    "participants_sum": "COALESCE(r.planned_participants, 0)",
+    "participant_goal_sum": "COALESCE(r.participant_goal, 0)",
+    "with_participants": f"CASE WHEN {WITH_PARTICIPANTS} THEN 1 ELSE 0 END",
+    "grant_with_participants": f"CASE WHEN {WITH_PARTICIPANTS} THEN r.esf_grant ELSE 0 END",
+    "participants_with_grant": (
+        f"CASE WHEN {WITH_PARTICIPANTS} THEN r.planned_participants ELSE 0 END"
+    ),
+    "with_budget": f"CASE WHEN {WITH_BUDGET} THEN 1 ELSE 0 END",
+    "grant_with_budget": f"CASE WHEN {WITH_BUDGET} THEN r.esf_grant ELSE 0 END",
+    "budget_with_grant": f"CASE WHEN {WITH_BUDGET} THEN r.total_budget ELSE 0 END",
+}
+DIMENSION_KEYS = {d.name: f"{d.name}_key" for d in DIMENSIONS}
+KEY_COLUMNS = [*DIMENSION_KEYS.values(), "owner_legal_form", "is_demo", "start_year", "status"]
+
+
+def _key_sql(vendor: str, day: str) -> list[str]:
+    """The key columns' values for project row `r`, its status as of the SQL date `day`."""
+    year = (
+        "CAST(EXTRACT(YEAR FROM r.start_date) AS integer)"
+        if vendor == "postgresql"
+        else "CAST(substr(r.start_date, 1, 4) AS integer)"
+    )
+    status = (
+        f"CASE WHEN r.start_date > {day} THEN '{PROJECT_UPCOMING}' "
+        f"WHEN r.end_date < {day} THEN '{PROJECT_FINISHED}' ELSE '{PROJECT_ONGOING}' END"
+    )
+    return [
+        *(f"COALESCE(r.{d.column}, 0)" for d in DIMENSIONS),
+        "r.owner_legal_form",
+        "r.is_demo",
+        year,
+        status,
+    ]
+
+
+def add_sql(vendor: str, source: str, *, sign: int, day: str, where: str = "") -> str:
+    """INSERT … ON CONFLICT adding `sign` × the contributions of the project rows `r` that
+    `source` (a FROM clause naming them `r`, and the state row `s`) gives, grouped by key."""
+    keys = _key_sql(vendor, day)
+    measures = [f"{sign} * SUM({sql})" for sql in MEASURE_SQL.values()]
+    columns = [*KEY_COLUMNS, *MEASURE_SQL]
+    updates = ", ".join(f"{name} = {TABLE}.{name} + excluded.{name}" for name in MEASURE_SQL)
+    return (
+        f"INSERT INTO {TABLE} ({', '.join(columns)}) "  # noqa: S608 (no input: names only)
+        f"SELECT {', '.join(keys + measures)} FROM {source} WHERE s.id = 1{where} "
+        f"GROUP BY {', '.join(keys)} "
+        f"ON CONFLICT ({', '.join(KEY_COLUMNS)}) DO UPDATE SET {updates}"
+    )
+
+
+def prune_sql(vendor: str, source: str) -> str:
+    """DELETE the rows left at zero projects among the keys of the project rows `r` in
+    `source` (those a statement took projects away from)."""
+    keys = _key_sql(vendor, "s.as_of")
+    matches = " AND ".join(f"{TABLE}.{column} = k.c{i}" for i, column in enumerate(KEY_COLUMNS))
+    named = ", ".join(f"{sql} AS c{i}" for i, sql in enumerate(keys))
+    return (
+        f"DELETE FROM {TABLE} WHERE projects = 0 AND EXISTS ("  # noqa: S608 (names only)
+        f"SELECT 1 FROM (SELECT {named} FROM {source} WHERE s.id = 1) k WHERE {matches})"
+    )
+
+
+def _row_add_sql(row: str, sign: int) -> str:
+    """SQLite: one trigger row's contribution (`NEW` or `OLD`) added with `sign`."""
+    keys = [key.replace("r.", f"{row}.") for key in _key_sql("sqlite", "s.as_of")]
+    measures = [f"{sign} * {sql.replace('r.', f'{row}.')}" for sql in MEASURE_SQL.values()]
+    columns = [*KEY_COLUMNS, *MEASURE_SQL]
+    updates = ", ".join(f"{name} = {TABLE}.{name} + excluded.{name}" for name in MEASURE_SQL)
+    return (
+        f"INSERT INTO {TABLE} ({', '.join(columns)}) "  # noqa: S608 (no input: names only)
+        f"SELECT {', '.join(keys + measures)} FROM {STATE_TABLE} s WHERE s.id = 1 "
+        f"ON CONFLICT ({', '.join(KEY_COLUMNS)}) DO UPDATE SET {updates};"
+    )
+
+
+def trigger_sql(vendor: str) -> tuple[list[str], list[str]]:
+    """(statements creating the triggers, statements dropping them) for `vendor`."""
+    if vendor == "postgresql":
+        sources = {
+            "insert": [("new_rows", 1)],
+            "delete": [("old_rows", -1)],
+            "update": [("old_rows", -1), ("new_rows", 1)],
+        }
+        prune = {"delete": "old_rows", "update": "old_rows"}
+        referencing = {
+            "insert": "NEW TABLE AS new_rows",
+            "delete": "OLD TABLE AS old_rows",
+            "update": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+        }
+        forward, backward = [], []
+        for event, steps in sources.items():
+            body = "; ".join(
+                add_sql(vendor, f"{rows} r, {STATE_TABLE} s", sign=sign, day="s.as_of")
+                for rows, sign in steps
+            )
+            if event in prune:
+                body += "; " + prune_sql(vendor, f"{prune[event]} r, {STATE_TABLE} s")
+            forward.append(
+                f"CREATE FUNCTION portfolio_rollup_{event}() RETURNS trigger LANGUAGE plpgsql "
+                f"AS $$ BEGIN PERFORM 1 FROM {STATE_TABLE} WHERE id = 1 FOR SHARE; {body}; "
+                "RETURN NULL; END $$"
+            )
+            forward.append(
+                f"CREATE TRIGGER portfolio_rollup_{event} AFTER {event.upper()} ON {PROJECTS} "
+                f"REFERENCING {referencing[event]} FOR EACH STATEMENT "
+                f"EXECUTE FUNCTION portfolio_rollup_{event}()"
+            )
+            backward += [
+                f"DROP TRIGGER IF EXISTS portfolio_rollup_{event} ON {PROJECTS}",
+                f"DROP FUNCTION IF EXISTS portfolio_rollup_{event}()",
+            ]
+        return forward, backward
+    bodies = {
+        "insert": [("NEW", 1)],
+        "delete": [("OLD", -1)],
+        "update": [("OLD", -1), ("NEW", 1)],
+    }
+    old_prune = prune_sql("sqlite", f"{STATE_TABLE} s").replace("r.", "OLD.") + ";"
+    forward = [
+        f"CREATE TRIGGER portfolio_rollup_{event} AFTER {event.upper()} ON {PROJECTS} "
+        f"FOR EACH ROW BEGIN {' '.join(_row_add_sql(row, sign) for row, sign in steps)}"
+        f"{' ' + old_prune if event != 'insert' else ''} END"
+        for event, steps in bodies.items()
+    ]
+    backward = [f"DROP TRIGGER IF EXISTS portfolio_rollup_{event}" for event in bodies]
+    return forward, backward
+
+
+def rebuild(*, today: datetime.date | None = None) -> int:
+    """Make the roll-up anew from the projects, its status as of `today`; returns its rows."""
+    today = today or timezone.localdate()
+    with transaction.atomic(), connection.cursor() as cursor:
+        _lock_state(cursor, today)
+        cursor.execute(f"UPDATE {STATE_TABLE} SET as_of = %s WHERE id = 1", [today])  # noqa: S608
+        cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608
+        cursor.execute(
+            add_sql(connection.vendor, f"{PROJECTS} r, {STATE_TABLE} s", sign=1, day="s.as_of")
+        )
+    return PortfolioRollup.objects.count()
+
+
+def _lock_state(cursor, today: datetime.date) -> datetime.date:
+    """The state row, locked against the triggers' share lock (made when missing)."""
+    lock = " FOR UPDATE" if connection.vendor == "postgresql" else ""
+    cursor.execute(f"SELECT as_of FROM {STATE_TABLE} WHERE id = 1{lock}")  # noqa: S608
+    found = cursor.fetchone()
+    if found is None:
+        cursor.execute(
+            f"INSERT INTO {STATE_TABLE} (id, as_of) VALUES (1, %s)",  # noqa: S608
+            [today],
+        )
+        return today
+    value = found[0]
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
+
+
+def current(today: datetime.date) -> bool:
+    """Whether the roll-up's status is as of `today`, moving it forward first when its day is
+    past (the projects that started or ended in between change rows). False for a day before
+    the roll-up's, or another day than the local date today: such reads use the projects."""
+    state = RollupState.objects.filter(pk=1).values_list("as_of", flat=True).first()
+    if state == today:
+        return True
+    if state is None or state > today or today != timezone.localdate():
+        return False
+    with transaction.atomic(), connection.cursor() as cursor:
+        as_of = _lock_state(cursor, today)
+        if as_of >= today:  # moved by another request meanwhile
+            return as_of == today
+        changed = (
+            " AND ((r.start_date > %s AND r.start_date <= %s)"
+            " OR (r.end_date >= %s AND r.end_date < %s))"
+        )
+        params = [as_of, today, as_of, today]
+        source = f"{PROJECTS} r, {STATE_TABLE} s"
+        vendor = connection.vendor
+        cursor.execute(add_sql(vendor, source, sign=-1, day="s.as_of", where=changed), params)
+        cursor.execute(f"UPDATE {STATE_TABLE} SET as_of = %s WHERE id = 1", [today])  # noqa: S608
+        cursor.execute(add_sql(vendor, source, sign=1, day="s.as_of", where=changed), params)
+        cursor.execute(f"DELETE FROM {TABLE} WHERE projects = 0")  # noqa: S608
+    return True
+
+
+# --- reading -------------------------------------------------------------------------------
+def answers(today: datetime.date) -> bool:
+    """`current(today)`, asked of the database once per registry version and day (the cache
+    keeps the answer: a page's several counts ask it once)."""
+    if today != timezone.localdate():
+        return False
+    key = f"rollup-day:{caching.registry_version()}:{today}"
+    value = cache.get(key)
+    if value is None:
+        value = current(today)
+        cache.set(key, value, timeout=caching.TIMEOUT)
+    return value
+
+
+def matching(filterset) -> QuerySet[PortfolioRollup] | None:
+    """The roll-up's rows for the bound `ProjectFilter`'s set, or None when the filter reads
+    something the roll-up does not keep (a search, an owner, an amount range), starts from a
+    narrower set than every project, or its day is not the roll-up's."""
+    if filterset.queryset.query.has_filters():  # a set narrower than the registry
+        return None
+    selected = filterset.selected()
+    used = {name for name, value in selected.items() if _in_use(value)}
+    if not used <= ANSWERED or not answers(filterset.today):
+        return None
+    rows = PortfolioRollup.objects.filter(projects__gt=0)
+    by_code = _ids_by_code(filterset.reference)
+    for dimension in DIMENSIONS:
+        codes = selected.get(dimension.name) or []
+        if codes:
+            ids = [pk for code in codes for pk in by_code[dimension.name].get(code, [])]
+            rows = rows.filter(**{f"{DIMENSION_KEYS[dimension.name]}__in": ids})
+    if legal_forms := selected.get("legal_form"):
+        rows = rows.filter(owner_legal_form__in=legal_forms)
+    if status := selected.get("status"):
+        rows = rows.filter(status=status)
+    if demo := selected.get("demo"):
+        from .queries import DEMO_ONLY
+
+        rows = rows.filter(is_demo=demo == DEMO_ONLY)
+    if years := selected.get("start_year"):
+        if years.start is not None:
+            rows = rows.filter(start_year__gte=years.start)
+        if years.stop is not None:
+            rows = rows.filter(start_year__lte=years.stop)
+    return rows
+
+
+def _in_use(value) -> bool:
+    if isinstance(value, slice):
+        return value.start is not None or value.stop is not None
+    if isinstance(value, str):
+        return bool(value.strip())
+    return bool(value)
+
+
+def _ids_by_code(reference) -> dict[str, dict[str, list[int]]]:
+    """{dimension: {code: [row ids]}}: a code may name a row in more than one programme; no
+    row (`NONE`) is key 0."""
+    result: dict[str, dict[str, list[int]]] = {}
+    for name, codes in reference.codes_by_id.items():
+        per_code: dict[str, list[int]] = {}
+        for pk, code in codes.items():
+            per_code.setdefault(code, []).append(0 if pk is None else pk)
+        result[name] = per_code
+    return result
+
+
+def keys() -> dict[str, NullIf]:
+    """The dimensions as the projects' foreign keys read: the row id, None for none."""
+    return {name: NullIf(F(column), Value(0)) for name, column in DIMENSION_KEYS.items()}
+
+
+ALIAS = "rollup_"
+"""Grouped reads sum each measure as `rollup_<name>`: an alias may not be a column's name."""
+
+
+def measures() -> dict[str, Sum]:
+    return {ALIAS + name: Sum(name) for name in MEASURE_SQL}
+
+
+def unaliased(row: dict) -> dict:
+    return {key.removeprefix(ALIAS): value for key, value in row.items()}
+
+
+def summary(rows: QuerySet[PortfolioRollup]) -> dict[str, int]:
+    """What `queries.summary` gives for the projects, from the roll-up's rows."""
+    totals = rows.order_by().aggregate(
+        rollup_projects=Sum("projects", default=0),
+        total_budget=Sum("total_budget_sum", default=0),
+        esf_grant=Sum("esf_grant_sum", default=0),
+        participants=Sum("participants_sum", default=0),
+        participant_goal=Sum("participant_goal_sum", default=0),
+        **{
+            status: Sum("projects", filter=Q(status=status), default=0)
+            for status in (PROJECT_UPCOMING, PROJECT_ONGOING, PROJECT_FINISHED)
+        },
+        demo=Sum("projects", filter=Q(is_demo=True), default=0),
+    )
+    return unaliased(totals)
+
+
+# --- checking ------------------------------------------------------------------------------
+def differences() -> list[tuple[tuple, str, int, int]]:
+    """(key, measure, recounted, stored) wherever the roll-up differs from a recount of the
+    projects with the ORM's `aggregates.MEASURES` (not this module's SQL), status as of the
+    roll-up's day; a missing row counts as zeros. Nothing while the roll-up is off."""
+    from .aggregates import MEASURES
+
+    as_of = RollupState.objects.values_list("as_of", flat=True).first()
+    if as_of is None:  # off: no reader uses it
+        return []
+    recount = (
+        Project.objects.order_by()
+        .values(*(d.name for d in DIMENSIONS), "owner_legal_form", "is_demo")
+        .annotate(start_year=ExtractYear("start_date"), status=status_case(as_of))
+        .values(
+            *(d.name for d in DIMENSIONS), "owner_legal_form", "is_demo", "start_year", "status"
+        )
+        .annotate(**MEASURES)
+    )
+    expected = {}
+    for row in recount:
+        key = (
+            *(row[d.name] or 0 for d in DIMENSIONS),
+            row["owner_legal_form"],
+            bool(row["is_demo"]),
+            row["start_year"],
+            row["status"],
+        )
+        expected[key] = {name: row[name] for name in MEASURE_SQL}
+    stored = {}
+    for row in PortfolioRollup.objects.exclude(projects=0).values(*KEY_COLUMNS, *MEASURE_SQL):
+        key = tuple(bool(row[c]) if c == "is_demo" else row[c] for c in KEY_COLUMNS)
+        stored[key] = {name: row[name] for name in MEASURE_SQL}
+    zeros = dict.fromkeys(MEASURE_SQL, 0)
+    found = []
+    for key in sorted(expected.keys() | stored.keys(), key=repr):
+        want, have = expected.get(key, zeros), stored.get(key, zeros)
+        found += [
+            (key, name, want[name], have[name]) for name in MEASURE_SQL if want[name] != have[name]
+        ]
+    return found

@@ -1,0 +1,215 @@
+"""The portfolio roll-up: kept in step by the database on every write, read by the list and the
+dashboard when the filter touches only what it keeps, moved forward with the day, checked by
+check_invariants and rebuilt by rebuild_rollup. (Every test that writes also ends with
+check_invariants, so every write path the suite takes is compared with a recount.)"""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.http import QueryDict
+from django.utils import timezone
+
+from projects import aggregates, queries, rollups
+from projects.filters import ProjectFilter
+from projects.models import (
+    Decision,
+    Organisation,
+    PortfolioRollup,
+    Project,
+    Region,
+    RollupState,
+)
+from tests.factories import DecisionFactory, ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+
+
+def stored(**filters) -> dict[str, int]:
+    rows = PortfolioRollup.objects.filter(projects__gt=0, **filters)
+    return {
+        "projects": sum(row.projects for row in rows),
+        "esf_grant_sum": sum(row.esf_grant_sum for row in rows),
+    }
+
+
+@pytest.fixture
+def portfolio():
+    stockholm = Region.objects.get(code="SE11")
+    return [
+        ProjectFactory(start_date=datetime.date(2019, 3, 1)),
+        ProjectFactory(region=stockholm, esf_grant=1_000_000, total_budget=2_000_000),
+        ProjectFactory(planned_participants=None, start_date=TODAY + datetime.timedelta(days=40)),
+    ]
+
+
+def test_every_write_keeps_the_rollup_equal_to_a_recount(portfolio):
+    first, second, third = portfolio
+    assert rollups.differences() == []
+    assert stored() == {
+        "projects": 3,
+        "esf_grant_sum": sum(p.esf_grant for p in portfolio),
+    }
+    DecisionFactory(project=first, kind=Decision.Kind.CHANGE, esf_grant_change=-1000)
+    assert rollups.differences() == []
+    second.region = Region.objects.get(code="SE21")
+    second.save()
+    Organisation.objects.filter(pk=third.owner_id).update(legal_form="8")  # reaches its projects
+    Project.objects.filter(pk=first.pk).update(planned_participants=5)  # a raw UPDATE
+    assert rollups.differences() == []
+    assert stored(region_key=Region.objects.get(code="SE11").pk)["projects"] == 0
+    assert stored(owner_legal_form="8")["projects"] == 1
+    third.delete()
+    assert rollups.differences() == []
+    assert stored()["projects"] == 2
+    assert not PortfolioRollup.objects.filter(projects=0).exists()  # emptied rows go
+
+
+def test_generate_demo_and_its_replacement_keep_it_in_step():
+    call_command("generate_demo", projects=300, seed=2)
+    call_command("generate_demo", projects=120, seed=3)  # replaces the 300
+    assert rollups.differences() == []
+    assert stored()["projects"] == 120
+
+
+@pytest.mark.breaks_invariants
+def test_differences_finds_a_tampered_row(portfolio):
+    PortfolioRollup.objects.filter(projects__gt=0).update(esf_grant_sum=1)
+    found = rollups.differences()
+    assert found and {measure for _key, measure, _want, _have in found} == {"esf_grant_sum"}
+
+
+@pytest.mark.breaks_invariants
+def test_check_invariants_reports_a_stale_rollup_and_rebuild_mends_it(portfolio, capsys):
+    PortfolioRollup.objects.all().delete()
+    with pytest.raises(CommandError):
+        call_command("check_invariants")
+    assert "FAIL  rollup_matches_projects" in capsys.readouterr().out
+    call_command("rebuild_rollup")
+    assert "rebuilt" in capsys.readouterr().out
+    assert rollups.differences() == []
+    call_command("check_invariants")
+
+
+def filterset(query: str) -> ProjectFilter:
+    return ProjectFilter(QueryDict(query), queryset=Project.objects.all())
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "region=SE21",
+        "region=SE11&region=SE21&status=ongoing",
+        "programme=2014-2020&programme_area=2&start_year_min=2020",
+        "county=none&demo=exclude&legal_form=2",
+        "start_year_max=2019&sort=-grant",
+        "status=upcoming",
+    ],
+)
+def test_the_rollup_answers_as_the_projects_do(portfolio, query):
+    chosen = filterset(query)
+    rows = rollups.matching(chosen)
+    assert rows is not None
+    assert rollups.summary(rows) == queries.summary(chosen.qs, today=TODAY)
+    reference = chosen.reference
+    names = [*queries.FACET_KEYS, "legal_form"]
+    assert queries.code_counts(rows, reference=reference, names=names) == queries.code_counts(
+        chosen.qs, reference=reference, names=names
+    )
+    assert in_order(aggregates.portfolio_rows(rows)) == in_order(
+        aggregates.portfolio_rows(chosen.qs)
+    )
+
+
+def in_order(portfolio: list[dict]) -> list[dict]:
+    """The rows in one order: PostgreSQL gives rows of several groupings whose keys are all
+    None (each grouping's total) in no set order."""
+    return sorted(portfolio, key=repr)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["q=arbete", "esf_grant_min=100", "rate_max=40", "participants_min=1", "owner=OWNER"],
+)
+def test_a_filter_on_what_the_rollup_does_not_keep_reads_the_projects(portfolio, query):
+    query = query.replace("OWNER", str(portfolio[0].owner_id))
+    assert rollups.matching(filterset(query)) is None
+    assert queries.counted(filterset(query)).model is Project
+
+
+def test_a_narrower_starting_set_reads_the_projects(portfolio):
+    narrow = ProjectFilter(QueryDict(""), queryset=Project.objects.filter(pk=portfolio[0].pk))
+    assert rollups.matching(narrow) is None
+
+
+def test_the_status_moves_forward_with_the_day(portfolio):
+    """Filed as of an earlier day, the rows move the projects that started or ended since."""
+    ProjectFactory(start_date=TODAY, end_date=TODAY + datetime.timedelta(days=300))
+    ProjectFactory(
+        start_date=TODAY - datetime.timedelta(days=400), end_date=TODAY - datetime.timedelta(days=1)
+    )
+    rollups.rebuild(today=TODAY - datetime.timedelta(days=3))
+    assert rollups.differences() == []  # as of the earlier day
+    before = {status: stored(status=status)["projects"] for status in Project.Status.values}
+    assert before == {"upcoming": 2, "ongoing": 1, "finished": 2}
+    assert rollups.current(TODAY) is True
+    assert RollupState.objects.get().as_of == TODAY
+    assert rollups.differences() == []
+    after = {status: stored(status=status)["projects"] for status in Project.Status.values}
+    assert after == {"upcoming": 1, "ongoing": 1, "finished": 3}
+    totals = rollups.summary(rollups.matching(filterset("")))
+    assert totals == queries.summary(Project.objects.all(), today=TODAY)
+
+
+def test_a_day_before_the_rollups_reads_the_projects(portfolio):
+    RollupState.objects.update(as_of=TODAY + datetime.timedelta(days=1))
+    assert rollups.current(TODAY) is False
+    assert rollups.matching(filterset("region=SE21")) is None
+    RollupState.objects.update(as_of=TODAY)
+
+
+def test_another_day_than_today_reads_the_projects(portfolio):
+    other = ProjectFilter(
+        QueryDict(""), queryset=Project.objects.all(), today=TODAY - datetime.timedelta(days=9)
+    )
+    assert rollups.matching(other) is None
+
+
+@pytest.mark.breaks_invariants
+def test_list_and_dashboard_read_the_rollup(client, portfolio):
+    """The pages' counts come from the roll-up: rows changed behind the triggers' back show."""
+    PortfolioRollup.objects.filter(projects__gt=0).update(projects=7)
+    in_sweden_east = PortfolioRollup.objects.filter(
+        projects__gt=0, region_key=Region.objects.get(code="SE21").pk
+    ).count()
+    response = client.get("/projects/", {"region": "SE21"})
+    assert response.context["summary"]["projects"] == 7 * in_sweden_east
+    dashboard = client.get("/dashboard/", {"region": "SE21"})
+    assert dashboard.context["figures"]["projects"] == 7 * in_sweden_east
+    searched = client.get("/projects/", {"q": "Projekt", "region": "SE21"})  # the projects
+    assert searched.context["summary"]["projects"] == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="statement triggers: PostgreSQL")
+def test_bulk_writes_fire_one_statement_trigger(portfolio):
+    Project.objects.update(planned_participants=11)
+    assert rollups.differences() == []
+    assert sum(r.participants_sum for r in PortfolioRollup.objects.all()) == 33
+
+
+def test_without_its_state_row_the_rollup_is_off(portfolio):
+    """After a flush the state row is gone: reads use the projects until a rebuild."""
+    RollupState.objects.all().delete()
+    cache.clear()
+    assert rollups.matching(filterset("")) is None
+    ProjectFactory()  # the triggers add nothing while off
+    assert rollups.differences() == []
+    rollups.rebuild()
+    cache.clear()
+    assert rollups.matching(filterset("")) is not None
+    assert stored()["projects"] == 4

@@ -1,5 +1,6 @@
-"""The admin's history pages, for a caseworker: in Swedish, values as the pages write them,
-no empty "changed" rows, and each change of a project's totals linked to its decision.
+"""The admin's history pages, for a caseworker: in Swedish (English at /en/), values as the
+pages write them, no empty "changed" rows, and each change of a project's totals linked to its
+decision, its reason said in the page's language.
 
 The history is for reading: who changed what and when, and old versions shown read-only.
 django-simple-history's version page saves the old version on POST for anyone who may view it,
@@ -21,35 +22,58 @@ from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from .number_fields import grouped
 from .templatetags.esf import kr
 
-# How a project's history row names the decisions that changed its totals
-# (`services.decisions.totals_reason` writes it).
-DECISION_REFERENCE = re.compile(r"(\bbeslut nr )(\d+(?:, \d+)*)", re.IGNORECASE)
+# How a project's history row names the decisions that changed its totals: the parts
+# `services.decisions.totals_reason` writes, in Swedish, joined by "; " (after any reason the
+# project already had). The stored text stays as written; the page says it in its language.
+REASON_SEPARATOR = "; "
+SAVED_DECISIONS = re.compile(r"Beslut nr (\d+(?:, \d+)*)")
+DELETED_DECISIONS = re.compile(r"borttaget beslut (\d+(?:, \d+)*)")
+
+
+def _decision_links(numbers: str) -> str:
+    """ "12, 13" with each id linked to its decision's admin page."""
+    return ", ".join(
+        format_html(
+            '<a href="{}">{}</a>', reverse("admin:projects_decision_change", args=[number]), number
+        )
+        for number in numbers.split(", ")
+    )
+
+
+def _reason_part(part: str) -> str:
+    """One part of a reason, escaped: a part `totals_reason` writes in the page's language (a
+    saved decision linked, a deleted one not: it has no page), anything else as stored."""
+    if saved := SAVED_DECISIONS.fullmatch(part):
+        # "Beslut nr 12, 13": one form for one or more numbers, in both languages
+        return escape(_("Beslut nr %(numbers)s")) % {"numbers": _decision_links(saved[1])}
+    if deleted := DELETED_DECISIONS.fullmatch(part):
+        numbers = deleted[1]
+        return escape(
+            ngettext(
+                "borttaget beslut %(numbers)s",
+                "borttagna beslut %(numbers)s",
+                numbers.count(",") + 1,
+            )
+            % {"numbers": numbers}
+        )
+    return escape(part)
 
 
 def linked_reason(reason: str | None) -> str:
-    """The change reason with each decision it names linked to that decision's admin page."""
+    """The change reason in the page's language, each saved decision it names linked to that
+    decision's admin page; a reason `totals_reason` did not write is shown as stored."""
     if not reason:
         return "–"
-
-    def numbers(match: re.Match) -> str:
-        linked = re.sub(
-            r"\d+",
-            lambda number: format_html(
-                '<a href="{}">{}</a>',
-                reverse("admin:projects_decision_change", args=[number[0]]),
-                number[0],
-            ),
-            match[2],
-        )
-        return f"{match[1]}{linked}"
-
-    return mark_safe(DECISION_REFERENCE.sub(numbers, escape(reason)))  # noqa: S308 (escaped)
+    return mark_safe(  # noqa: S308 (each part escaped, the links built by format_html)
+        REASON_SEPARATOR.join(_reason_part(part) for part in reason.split(REASON_SEPARATOR))
+    )
 
 
 class HistoryValues(HistoricalRecordContextHelper):

@@ -50,18 +50,10 @@ class Table:
     columns: list[Column]
     rows: list[Row]
 
-    def body(self) -> list[tuple[Row, list[tuple[object, str]]]]:
-        """Each row with its cells paired with their column's format, for the template."""
-        return [
-            (
-                row,
-                [
-                    (value, column.format)
-                    for value, column in zip(row.cells, self.columns, strict=True)
-                ],
-            )
-            for row in self.rows
-        ]
+    def body(self) -> list[tuple[Row, list[tuple[object, Column]]]]:
+        """Each row with its cells paired with their column (its format, and its label, which
+        names the cell on a phone, where the table's rows stack), for the template."""
+        return [(row, list(zip(row.cells, self.columns, strict=True))) for row in self.rows]
 
 
 @dataclass

@@ -6,8 +6,10 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from projects import permissions, services
+from projects.admin_history import linked_reason
 from projects.models import Decision, Organisation, Project, Region
 from tests.factories import OrganisationFactory, ProjectFactory, UserFactory
 
@@ -195,8 +197,87 @@ def test_the_history_is_swedish_and_links_each_change_of_totals_to_its_decision(
     assert "Historik:" in body and "View history" not in body
     assert "Change reason" not in body and "Orsak" in body
     link = reverse("admin:projects_decision_change", args=[decision.pk])
-    assert f'<a href="{link}">{decision.pk}</a>' in body
+    assert f'Beslut nr <a href="{link}">{decision.pk}</a>' in body
     assert "None" not in body
+
+
+def decisions_saved_and_deleted(project: Project) -> tuple[int, int, int]:
+    """Two decisions saved at once, both deleted while a third is saved, then the third deleted:
+    the three ids, and reasons "Beslut nr a, b", "Beslut nr c; borttaget beslut a, b" and
+    "borttaget beslut c"."""
+
+    def change() -> Decision:
+        return Decision(
+            kind=Decision.Kind.CHANGE,
+            decided_on=project.start_date,
+            esf_grant_change=1_000,
+            total_budget_change=2_000,
+        )
+
+    first, second, third = change(), change(), change()
+    services.apply_decisions(project_id=project.pk, save=[first, second])
+    saved_first = first.pk, second.pk  # delete() forgets them
+    services.apply_decisions(project_id=project.pk, save=[third], delete=[first, second])
+    ids = (*saved_first, third.pk)
+    services.apply_decisions(project_id=project.pk, delete=[third])
+    return ids
+
+
+@pytest.mark.parametrize(
+    ("language", "saved", "deleted_one", "deleted_many"),
+    [
+        ("sv", "Beslut nr", "borttaget beslut", "borttagna beslut"),
+        ("en", "Decision no.", "deleted decision", "deleted decisions"),
+    ],
+)
+def test_the_reasons_of_totals_are_in_the_pages_language_with_the_saved_decisions_linked(
+    client, language, saved, deleted_one, deleted_many
+):
+    client.force_login(UserFactory(is_superuser=True))
+    project = ProjectFactory()
+    first, second, third = decisions_saved_and_deleted(project)
+    # the stored reasons stay as `totals_reason` wrote them, in Swedish
+    reasons = project.history.order_by("-history_id").values_list("history_change_reason")
+    assert [reason for (reason,) in reasons[:3]] == [
+        f"borttaget beslut {third}",
+        f"Beslut nr {third}; borttaget beslut {first}, {second}",
+        f"Beslut nr {first}, {second}",
+    ]
+    with translation.override(language):
+        url = reverse("admin:projects_project_history", args=[project.pk])
+        link = {
+            pk: f'<a href="{reverse("admin:projects_decision_change", args=[pk])}">{pk}</a>'
+            for pk in (first, second, third)
+        }
+
+    body = client.get(url).content.decode()
+
+    assert url.startswith("/en/admin/" if language == "en" else "/admin/")
+    cell = '<td role="cell" data-label="{}">'.format(
+        "Change reason" if language == "en" else "Orsak"
+    )
+    assert f"{cell}{saved} {link[first]}, {link[second]}</td>" in body
+    assert f"{cell}{saved} {link[third]}; {deleted_many} {first}, {second}</td>" in body
+    assert f"{cell}{deleted_one} {third}</td>" in body
+    if language == "en":
+        assert "Beslut nr" not in body and "borttag" not in body
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_other_reasons_are_shown_as_stored_and_escaped(language):
+    with translation.override(language):
+        link = reverse("admin:projects_decision_change", args=[7])
+        assert linked_reason("fill_counties: län från postnummer") == (
+            "fill_counties: län från postnummer"
+        )
+        assert linked_reason("Import: Projektbanken, beslut nr 5 & <b>") == (
+            "Import: Projektbanken, beslut nr 5 &amp; &lt;b&gt;"
+        )
+        assert linked_reason("Beslut nr 5 ändrat") == "Beslut nr 5 ändrat"
+        assert linked_reason(None) == "–"
+        # a reason the project already had, then the totals' own
+        saved = "Decision no." if language == "en" else "Beslut nr"
+        assert linked_reason("Godkänt; Beslut nr 7") == f'Godkänt; {saved} <a href="{link}">7</a>'
 
 
 def test_the_count_says_how_many_saves_without_a_visible_change_are_not_listed(client):

@@ -221,7 +221,9 @@ def apply_decisions(
 
 def totals_reason(saved: Sequence[int], *, deleted: Sequence[int] = ()) -> str:
     """The history's reason for a change of a project's totals: the ids of the decisions that
-    made it, "Beslut nr 12, 13" (the admin's history links each number to its decision)."""
+    made it, "Beslut nr 12, 13; borttaget beslut 14". Stored in Swedish as written; the admin's
+    history (`admin_history.linked_reason`) recognises these two forms, says them in the page's
+    language and links each saved decision's number to its page."""
     parts = []
     if saved:
         parts.append("Beslut nr " + ", ".join(map(str, saved)))

@@ -58,6 +58,51 @@ def test_charts_draw_in_both_languages_and_fit_a_phone(page, demo_data, snap, pr
     assert errors == []
 
 
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_phones_show_each_tables_names_and_money_without_sideways_scrolling(
+    page, demo_data, prefix
+):
+    """At 390 px every table under a chart stacks its rows as the project list does: no table
+    is wider than the screen or scrolls in a box of its own, and each cell of a row (ESF
+    support, budget, project count) lies on the screen, whole, under its column's name."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{prefix}/dashboard/")
+    wait_for_charts(page)
+    page.evaluate("document.querySelectorAll('details.chart-table').forEach(d => d.open = true)")
+    tables = page.locator(".chart-table table")
+    assert tables.count() >= 11
+    for index in range(tables.count()):
+        table = tables.nth(index)
+        box = table.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, (index, box)
+        scroll = table.locator("xpath=..")  # the table's scroll box, which must not scroll
+        assert scroll.evaluate("box => box.scrollWidth <= box.clientWidth"), index
+        row = table.locator("tbody tr").first
+        expect(row.locator("th[scope=row]")).to_be_visible()
+        cells = row.locator("td")
+        assert cells.count() >= 2, index
+        for number in range(cells.count()):
+            cell = cells.nth(number)
+            expect(cell).to_be_visible()
+            box = cell.bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, (index, number, box)
+            # the value on one line (nothing broken inside an amount), its column's name above
+            lines = cell.evaluate(
+                """cell => { const range = document.createRange();
+                             range.selectNodeContents(cell);
+                             return new Set([...range.getClientRects()].map(r => r.top)).size; }"""
+            )
+            assert lines == 1, (index, number, cell.text_content())
+            label = cell.evaluate("cell => getComputedStyle(cell, '::before').content")
+            assert label not in ("none", "normal", '""'), (index, number, label)
+        # still a table to assistive technology
+        assert table.get_attribute("role") == "table"
+    money = page.locator("#region-money tbody tr").first.locator("td")
+    expect(money.nth(1)).to_contain_text("kr" if not prefix else "SEK")  # ESF support
+    expect(money.nth(2)).to_contain_text("kr" if not prefix else "SEK")  # total budget
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
 def test_show_as_table_opens_and_closes_the_same_numbers(page, demo_data):
     page.goto("/dashboard/")
     wait_for_charts(page)

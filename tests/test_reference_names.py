@@ -212,3 +212,13 @@ def test_about_page_drops_a_code_once_it_has_a_name(client):
     html = client.get(reverse("projects:about")).content.decode()
     assert "2021–2027: F" not in html
     assert "2014–2020: 4" in html
+
+
+def test_about_page_says_where_the_intervention_names_come_from(client):
+    """The names are English only and from copies of the regulations' annexes: the page says
+    so in both languages rather than calling them official Swedish texts."""
+    swedish = client.get(reverse("projects:about")).content.decode()
+    assert "Interventionstypernas namn finns här bara på engelska" in swedish
+    assert "förordning (EU) 2021/1060, bilaga I" in swedish
+    english = client.get("/en/about-the-data/").content.decode()
+    assert "names are in English only here: the Swedish ones have not been found" in english

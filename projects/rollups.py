@@ -98,17 +98,24 @@ def _key_sql(vendor: str, day: str) -> list[str]:
     ]
 
 
-def add_sql(vendor: str, source: str, *, sign: int, day: str, where: str = "") -> str:
+def add_sql(
+    vendor: str, source: str, *, sign: int, day: str, where: str = "", row: str = ""
+) -> str:
     """INSERT … ON CONFLICT adding `sign` × the contributions of the project rows `r` that
-    `source` (a FROM clause naming them `r`, and the state row `s`) gives, grouped by key."""
+    `source` (a FROM clause naming them `r`, and the state row `s`) gives, grouped by key; with
+    `row` (SQLite's `NEW` or `OLD`), that one trigger row's contribution instead."""
     keys = _key_sql(vendor, day)
     measures = [f"{sign} * SUM({sql})" for sql in MEASURE_SQL.values()]
+    grouped = f" GROUP BY {', '.join(keys)}"
+    if row:
+        keys = [key.replace("r.", f"{row}.") for key in keys]
+        measures = [f"{sign} * {sql.replace('r.', f'{row}.')}" for sql in MEASURE_SQL.values()]
+        grouped = ""
     columns = [*KEY_COLUMNS, *MEASURE_SQL]
     updates = ", ".join(f"{name} = {TABLE}.{name} + excluded.{name}" for name in MEASURE_SQL)
     return (
         f"INSERT INTO {TABLE} ({', '.join(columns)}) "  # noqa: S608 (no input: names only)
-        f"SELECT {', '.join(keys + measures)} FROM {source} WHERE s.id = 1{where} "
-        f"GROUP BY {', '.join(keys)} "
+        f"SELECT {', '.join(keys + measures)} FROM {source} WHERE s.id = 1{where}{grouped} "
         f"ON CONFLICT ({', '.join(KEY_COLUMNS)}) DO UPDATE SET {updates}"
     )
 
@@ -122,19 +129,6 @@ def prune_sql(vendor: str, source: str) -> str:
     return (
         f"DELETE FROM {TABLE} WHERE projects = 0 AND EXISTS ("  # noqa: S608 (names only)
         f"SELECT 1 FROM (SELECT {named} FROM {source} WHERE s.id = 1) k WHERE {matches})"
-    )
-
-
-def _row_add_sql(row: str, sign: int) -> str:
-    """SQLite: one trigger row's contribution (`NEW` or `OLD`) added with `sign`."""
-    keys = [key.replace("r.", f"{row}.") for key in _key_sql("sqlite", "s.as_of")]
-    measures = [f"{sign} * {sql.replace('r.', f'{row}.')}" for sql in MEASURE_SQL.values()]
-    columns = [*KEY_COLUMNS, *MEASURE_SQL]
-    updates = ", ".join(f"{name} = {TABLE}.{name} + excluded.{name}" for name in MEASURE_SQL)
-    return (
-        f"INSERT INTO {TABLE} ({', '.join(columns)}) "  # noqa: S608 (no input: names only)
-        f"SELECT {', '.join(keys + measures)} FROM {STATE_TABLE} s WHERE s.id = 1 "
-        f"ON CONFLICT ({', '.join(KEY_COLUMNS)}) DO UPDATE SET {updates};"
     )
 
 
@@ -180,10 +174,15 @@ def trigger_sql(vendor: str) -> tuple[list[str], list[str]]:
         "delete": [("OLD", -1)],
         "update": [("OLD", -1), ("NEW", 1)],
     }
+
+    def row_add(row: str, sign: int) -> str:
+        state = f"{STATE_TABLE} s"
+        return add_sql("sqlite", state, sign=sign, day="s.as_of", row=row) + ";"
+
     old_prune = prune_sql("sqlite", f"{STATE_TABLE} s").replace("r.", "OLD.") + ";"
     forward = [
         f"CREATE TRIGGER portfolio_rollup_{event} AFTER {event.upper()} ON {PROJECTS} "
-        f"FOR EACH ROW BEGIN {' '.join(_row_add_sql(row, sign) for row, sign in steps)}"
+        f"FOR EACH ROW BEGIN {' '.join(row_add(row, sign) for row, sign in steps)}"
         f"{' ' + old_prune if event != 'insert' else ''} END"
         for event, steps in bodies.items()
     ]

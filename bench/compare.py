@@ -102,6 +102,8 @@ DATASETTE_SETTINGS = {
     "suggest_facets": "off",
     "default_page_size": str(PAGE_SIZE),
     "max_csv_mb": "0",
+    # every choice of a facet, as the portal lists them (53 intervention types in two periods)
+    "default_facet_size": "100",
 }
 DASHBOARD_SQL = f"""select region_code, region_name, count(*) as projects,
   coalesce(sum(esf_grant), 0) as esf_grant, coalesce(sum(total_budget), 0) as total_budget,

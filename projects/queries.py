@@ -81,6 +81,17 @@ class ReferenceLists:
             for dimension in DIMENSIONS
         }
 
+    @cached_property
+    def ids_by_code(self) -> dict[str, dict[str, list[int | None]]]:
+        """{dimension: {code: [row ids]}}, the inverse of `codes_by_id`: a code may name a row
+        in more than one programme, and `NONE` is the id None."""
+        result: dict[str, dict[str, list[int | None]]] = {}
+        for name, codes in self.codes_by_id.items():
+            per_code = result[name] = {}
+            for pk, code in codes.items():
+                per_code.setdefault(code, []).append(pk)
+        return result
+
     def period_labels(self) -> dict[str, str]:
         """{period: "ESF 2014–2020"} in programme order."""
         return {

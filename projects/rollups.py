@@ -270,11 +270,11 @@ def matching(filterset) -> QuerySet[PortfolioRollup] | None:
     if not used <= ANSWERED or not answers(filterset.today):
         return None
     rows = PortfolioRollup.objects.filter(projects__gt=0)
-    by_code = _ids_by_code(filterset.reference)
+    by_code = filterset.reference.ids_by_code
     for dimension in DIMENSIONS:
         codes = selected.get(dimension.name) or []
         if codes:
-            ids = [pk for code in codes for pk in by_code[dimension.name].get(code, [])]
+            ids = [pk or 0 for code in codes for pk in by_code[dimension.name].get(code, [])]
             rows = rows.filter(**{f"{DIMENSION_KEYS[dimension.name]}__in": ids})
     if legal_forms := selected.get("legal_form"):
         rows = rows.filter(owner_legal_form__in=legal_forms)
@@ -298,18 +298,6 @@ def _in_use(value) -> bool:
     if isinstance(value, str):
         return bool(value.strip())
     return bool(value)
-
-
-def _ids_by_code(reference) -> dict[str, dict[str, list[int]]]:
-    """{dimension: {code: [row ids]}}: a code may name a row in more than one programme; no
-    row (`NONE`) is key 0."""
-    result: dict[str, dict[str, list[int]]] = {}
-    for name, codes in reference.codes_by_id.items():
-        per_code: dict[str, list[int]] = {}
-        for pk, code in codes.items():
-            per_code.setdefault(code, []).append(0 if pk is None else pk)
-        result[name] = per_code
-    return result
 
 
 def keys() -> dict[str, NullIf]:
@@ -339,7 +327,7 @@ def summary(rows: QuerySet[PortfolioRollup]) -> dict[str, int]:
         participant_goal=Sum("participant_goal_sum", default=0),
         **{
             status: Sum("projects", filter=Q(status=status), default=0)
-            for status in (PROJECT_UPCOMING, PROJECT_ONGOING, PROJECT_FINISHED)
+            for status in Project.Status.values
         },
         demo=Sum("projects", filter=Q(is_demo=True), default=0),
     )
@@ -358,7 +346,6 @@ def differences() -> list[tuple[tuple, str, int, int]]:
         return []
     recount = (
         Project.objects.order_by()
-        .values(*(d.name for d in DIMENSIONS), "owner_legal_form", "is_demo")
         .annotate(start_year=ExtractYear("start_date"), status=status_case(as_of))
         .values(
             *(d.name for d in DIMENSIONS), "owner_legal_form", "is_demo", "start_year", "status"

@@ -103,6 +103,30 @@ def test_phones_show_each_tables_names_and_money_without_sideways_scrolling(
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
+@pytest.mark.parametrize("width", [700, 1250, 1440])
+def test_no_table_scrolls_inside_its_card_between_phone_and_desktop(page, demo_data, width):
+    """A table is laid out by the width of its card, not of the screen: where a card is too
+    narrow for the columns (a tablet, or a laptop with two cards abreast) its rows stack as on a
+    phone; where the columns fit (1440 px, two abreast) it stays a table. No table scrolls in a
+    box of its own at any of these widths."""
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto("/dashboard/")
+    wait_for_charts(page)
+    page.evaluate("document.querySelectorAll('details.chart-table').forEach(d => d.open = true)")
+    tables = page.locator(".chart-table table")
+    assert tables.count() >= 11
+    stacked = 0
+    for index in range(tables.count()):
+        box = tables.nth(index).locator("xpath=..")
+        assert box.evaluate("box => box.scrollWidth <= box.clientWidth"), (width, index)
+        stacked += tables.nth(index).evaluate("t => getComputedStyle(t).display") == "block"
+    if width == 1440:
+        assert stacked == 0, "at 1440 px every table fits its card as a table"
+    if width == 1250:
+        assert stacked >= 1, "two cards abreast at 1250 px are too narrow for the widest tables"
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
 def test_show_as_table_opens_and_closes_the_same_numbers(page, demo_data):
     page.goto("/dashboard/")
     wait_for_charts(page)

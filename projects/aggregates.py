@@ -217,21 +217,26 @@ def shape_rows(projects: QuerySet[Project]) -> tuple[list[dict], list[dict]]:
     )
 
 
+def decision_years(projects: QuerySet[Project]) -> QuerySet:
+    """The GROUP BY of `decision_year_rows`. On PostgreSQL both sides are read from covering
+    indexes (the matching projects' ids from project_portfolio_idx, their dated decisions from
+    decision_project_money_idx), so a filtered set costs no heap reads; `Count("*")`, since a
+    count of ids would need the decisions' rows."""
+    decisions = Decision.objects.filter(decided_on__isnull=False)
+    if projects.query.has_filters():
+        # Unfiltered, every decision counts and the semi-join would only cost time.
+        decisions = decisions.filter(project__in=_plain(projects).values("pk"))
+    return decisions.values(year=ExtractYear("decided_on")).annotate(
+        esf_grant_sum=Sum("esf_grant_change", default=0), decisions=Count("*")
+    )
+
+
 def decision_year_rows(projects: QuerySet[Project]) -> list[dict]:
     """Net change in ESF grant decided per calendar year (grants, extensions, reductions).
 
     Imported snapshots have no date and are left out: their money has no decision year.
     """
-    decisions = Decision.objects.filter(decided_on__isnull=False)
-    if projects.query.has_filters():
-        # Unfiltered, every decision counts and the semi-join would only cost time.
-        decisions = decisions.filter(project__in=_plain(projects).values("pk"))
-    return _sorted(
-        decisions.values(year=ExtractYear("decided_on")).annotate(
-            esf_grant_sum=Sum("esf_grant_change", default=0), decisions=Count("id")
-        ),
-        ["year"],
-    )
+    return _sorted(decision_years(projects), ["year"])
 
 
 def top_organisations(projects: QuerySet[Project], *, limit: int = TOP_ORGANISATIONS) -> list:

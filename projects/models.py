@@ -719,6 +719,7 @@ class Project(models.Model):
                     "owner",
                     "owner_legal_form",
                     "is_demo",
+                    "id",  # so a semi-join (the decisions of the matching projects) needs no heap
                 ],
                 name="project_portfolio_idx",
             ),  # fmt: skip
@@ -989,7 +990,17 @@ class Decision(models.Model):
                 violation_error_message=_("Ett beviljande kan inte minska stödet; välj Ändring."),
             ),
         ]
-        indexes = [models.Index(fields=["decided_on"], name="decision_decided_on_idx")]
+        indexes = [
+            models.Index(fields=["decided_on"], name="decision_decided_on_idx"),
+            # The dashboard's decisions per year of a filtered set: for each matching project
+            # its dated decisions' years and amounts, read from this index alone (PostgreSQL).
+            models.Index(
+                fields=["project"],
+                include=["decided_on", "esf_grant_change"],
+                condition=Q(decided_on__isnull=False),
+                name="decision_project_money_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         when = self.decided_on.isoformat() if self.decided_on else _("odaterad")

@@ -216,6 +216,30 @@ def test_one_pass_for_years_and_sizes_gives_the_two_group_bys_rows(mixed, query)
     assert years or not queryset.exists()
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="covering indexes are PostgreSQL's")
+def test_decisions_per_year_read_only_columns_their_indexes_cover(mixed):
+    """The decisions per year of a filtered set read the matching projects' ids and their dated
+    decisions' years and amounts: both covering indexes hold every column the query reads, so
+    at scale it is two index-only scans (docs/performance.md); no count of the decisions' ids,
+    which would need their rows."""
+    _projects, queryset = filtered("region=SE21")
+    sql = str(aggregates.decision_years(queryset).query)
+    assert '"projects_decision"."id"' not in sql
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN "
+            "('decision_project_money_idx', 'project_portfolio_idx')"
+        )
+        definitions = dict(cursor.fetchall())
+    decisions = definitions["decision_project_money_idx"]
+    assert "(project_id) INCLUDE (decided_on, esf_grant_change)" in decisions
+    assert "WHERE (decided_on IS NOT NULL)" in decisions
+    projects = definitions["project_portfolio_idx"]
+    assert projects.startswith("CREATE INDEX project_portfolio_idx ON public.projects_project")
+    assert "(region_id, county_id, programme_id, programme_area_id" in projects
+    assert re.search(r"INCLUDE \([^)]*\bid\)", projects), projects
+
+
 @pytest.mark.parametrize("query", QUERIES)
 def test_years_sizes_decisions_and_owners_equal_brute_force(mixed, query):
     projects, queryset = filtered(query)

@@ -34,10 +34,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import ExtractYear
 
 from . import dimensions, rollups
-from .models import Decision, Organisation, PortfolioRollup, Project
+from .models import Decision, Organisation, PortfolioRollup, Project, Year
 from .queries import ReferenceLists, grouping_sets
 
 # Cost per participant needs both numbers: projects without participants (or grant) are left
@@ -147,7 +146,7 @@ def year_rows(projects: QuerySet[Project]) -> list[dict]:
     """Projects and ESF grant per (programme, start year, end year): one GROUP BY."""
     return _sorted(
         _plain(projects)
-        .values("programme", start_year=ExtractYear("start_date"), end_year=ExtractYear("end_date"))
+        .values("programme", start_year=Year("start_date"), end_year=Year("end_date"))
         .annotate(projects=Count("*"), esf_grant_sum=Sum("esf_grant", default=0)),
         ["programme", "start_year", "end_year"],
     )
@@ -182,8 +181,8 @@ def shape_rows(projects: QuerySet[Project]) -> tuple[list[dict], list[dict]]:
     grouped = grouping_sets(
         _plain(projects).values_list(
             "programme",
-            ExtractYear("start_date"),
-            ExtractYear("end_date"),
+            Year("start_date"),
+            Year("end_date"),
             size_bucket(),
             "cofinancing_rate",
             "esf_grant",
@@ -226,7 +225,7 @@ def decision_years(projects: QuerySet[Project]) -> QuerySet:
     if projects.query.has_filters():
         # Unfiltered, every decision counts and the semi-join would only cost time.
         decisions = decisions.filter(project__in=_plain(projects).values("pk"))
-    return decisions.values(year=ExtractYear("decided_on")).annotate(
+    return decisions.values(year=Year("decided_on")).annotate(
         esf_grant_sum=Sum("esf_grant_change", default=0), decisions=Count("*")
     )
 

@@ -94,6 +94,14 @@ def bounded_range(*, label, field_name=None, minimum=0, maximum=10**13, decimals
     class Filter(django_filters.RangeFilter):
         field_class = Field
 
+        def filter(self, qs, value):
+            # Both bounds as >= and <=, not __range: a year's bounds then become dates
+            # (start_date >= 1 Jan, < 1 Jan next), not an EXTRACT of every project's year.
+            if value and value.start is not None and value.stop is not None:
+                low, high = (f"{self.field_name}__{lookup}" for lookup in ("gte", "lte"))
+                return self.get_method(qs)(**{low: value.start, high: value.stop})
+            return super().filter(qs, value)
+
     kwargs = {"field_name": field_name} if field_name else {}
     return Filter(label=label, widget=RangeWidget(), **kwargs)
 

@@ -445,6 +445,24 @@ def status_on(start: datetime.date, end: datetime.date, at: datetime.date) -> st
     return PROJECT_FINISHED if end < at else PROJECT_ONGOING
 
 
+class Year(models.Func):
+    """A date's calendar year as an integer, for grouping. PostgreSQL's EXTRACT returns
+    numeric (since version 14), and grouping a million projects by numeric years took 2.9 s
+    where `date_part(...)::int` takes 1.1 s (docs/performance.md); elsewhere the backend's own
+    year extraction."""
+
+    output_field = models.IntegerField()
+    arity = 1
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return connection.ops.date_extract_sql("year", sql, params)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"date_part('year', {sql})::int", params
+
+
 def status_case(at: datetime.date) -> models.Case:
     """The status as an SQL expression (a CASE over `status_conditions`)."""
     return models.Case(

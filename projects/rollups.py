@@ -32,7 +32,7 @@ import datetime
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet, Sum, Value
-from django.db.models.functions import ExtractYear, NullIf
+from django.db.models.functions import NullIf
 from django.utils import timezone
 
 from . import caching
@@ -44,6 +44,7 @@ from .models import (
     PortfolioRollup,
     Project,
     RollupState,
+    Year,
     status_case,
 )
 
@@ -346,7 +347,7 @@ def differences() -> list[tuple[tuple, str, int, int]]:
         return []
     recount = (
         Project.objects.order_by()
-        .annotate(start_year=ExtractYear("start_date"), status=status_case(as_of))
+        .annotate(start_year=Year("start_date"), status=status_case(as_of))
         .values(
             *(d.name for d in DIMENSIONS), "owner_legal_form", "is_demo", "start_year", "status"
         )

@@ -404,3 +404,20 @@ def test_a_sorted_page_is_read_from_an_index_in_order(portfolio, sort):
         cursor.execute("SET LOCAL enable_incremental_sort = off")
     plan = page.values_list("pk")[:50].explain()
     assert "Index Scan" in plan and "Sort" not in plan, plan
+
+
+@pytest.mark.django_db
+def test_a_start_year_range_compares_dates_so_the_start_date_index_serves_it():
+    """Both bounds of a start-year range become dates (from 1 January, to 31 December): the
+    edges are kept and no project's year is extracted, so an index on start_date can serve it."""
+    starts = ["2019-12-31", "2020-01-01", "2020-12-31", "2021-01-01"]
+    for start in starts:
+        day = datetime.date.fromisoformat(start)
+        ProjectFactory(start_date=day, end_date=day + datetime.timedelta(days=400))
+    filterset = ProjectFilter(
+        QueryDict("start_year_min=2020&start_year_max=2020"), queryset=Project.objects.all()
+    )
+    found = sorted(str(day) for day in filterset.qs.values_list("start_date", flat=True))
+    assert found == ["2020-01-01", "2020-12-31"]
+    sql = str(filterset.qs.query).upper()
+    assert "EXTRACT" not in sql and "DJANGO_DATE_EXTRACT" not in sql, sql

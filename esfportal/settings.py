@@ -6,6 +6,7 @@ insecure default key and on missing HTTPS settings, so local defaults cannot rea
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -119,6 +120,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env_int("DJANGO_DB_CONNECT_TIMEOUT", 5)
     )
+    # Memory per sort, hash or bitmap of a query. PostgreSQL's 4 MB makes a search's bitmap
+    # lossy at a million projects (every row of a lossy page rechecked against the search) and
+    # sends the dashboard's GROUPING SETS sort to disk; 32 MB keeps both in memory
+    # (docs/performance.md). A DATABASE_URL that sets `options` keeps its own.
+    WORK_MEM = os.environ.get("DJANGO_DB_WORK_MEM", "32MB").strip()
+    if not re.fullmatch(r"[1-9][0-9]*(kB|MB|GB)", WORK_MEM):
+        raise ImproperlyConfigured(f"DJANGO_DB_WORK_MEM must be like 32MB, got {WORK_MEM!r}")
+    DATABASES["default"]["OPTIONS"].setdefault("options", f"-c work_mem={WORK_MEM}")
 else:
     # The covering indexes' INCLUDE columns are PostgreSQL's; SQLite builds the same indexes on
     # their key columns, which is all the embedded default needs.

@@ -60,6 +60,18 @@ def test_check_deploy_fails_on_the_local_defaults():
         assert warning in result.stderr
 
 
+def test_postgresql_connections_get_the_work_mem_setting_and_a_bad_one_refuses_to_start():
+    url = "postgres://user@db.invalid:5432/esfportal"
+    show = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
+    result = manage("shell", "-c", show, DATABASE_URL=url)
+    assert "'options': '-c work_mem=32MB'" in result.stdout, result.stdout + result.stderr
+    result = manage("shell", "-c", show, DATABASE_URL=url, DJANGO_DB_WORK_MEM="64MB")
+    assert "'options': '-c work_mem=64MB'" in result.stdout, result.stdout + result.stderr
+    result = manage("check", DATABASE_URL=url, DJANGO_DB_WORK_MEM="lots")
+    assert result.returncode != 0
+    assert "DJANGO_DB_WORK_MEM must be like 32MB, got 'lots'" in result.stderr
+
+
 def test_https_without_a_secret_key_refuses_to_start():
     env = {**PRODUCTION}
     del env["DJANGO_SECRET_KEY"]

@@ -228,6 +228,26 @@ def counted(filterset) -> QuerySet:
     return filterset.qs if rows is None else rows
 
 
+def page_window(filterset, *, offset: int, limit: int) -> Q | None:
+    """A filter on the start date that narrows a list page's query without changing its rows
+    (`rollups.start_dates`), when the list is sorted by start date and the roll-up answers a
+    filter that is not empty (unfiltered, the index walk finds the page at once)."""
+    if filterset.effective_sort.lstrip("-") != "start" or not rollups.used(filterset) - {"sort"}:
+        return None
+    rows = rollups.matching(filterset)
+    if rows is None:
+        return None
+    descending = filterset.effective_sort.startswith("-")
+    return caching.aggregate(
+        "start-window",
+        rows,
+        lambda: rollups.start_dates(rows, descending=descending, offset=offset, limit=limit),
+        descending,
+        offset,
+        limit,
+    )
+
+
 def set_summary(rows: QuerySet, *, today: datetime.date) -> dict[str, int]:
     """`summary` of the rows `counted` gave."""
     if rows.model is PortfolioRollup:

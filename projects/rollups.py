@@ -267,8 +267,7 @@ def matching(filterset) -> QuerySet[PortfolioRollup] | None:
     if filterset.queryset.query.has_filters():  # a set narrower than the registry
         return None
     selected = filterset.selected()
-    used = {name for name, value in selected.items() if _in_use(value)}
-    if not used <= ANSWERED or not answers(filterset.today):
+    if not used(filterset) <= ANSWERED or not answers(filterset.today):
         return None
     rows = PortfolioRollup.objects.filter(projects__gt=0)
     by_code = filterset.reference.ids_by_code
@@ -291,6 +290,34 @@ def matching(filterset) -> QuerySet[PortfolioRollup] | None:
         if years.stop is not None:
             rows = rows.filter(start_year__lte=years.stop)
     return rows
+
+
+def start_dates(
+    rows: QuerySet[PortfolioRollup], *, descending: bool, offset: int, limit: int
+) -> Q | None:
+    """The start dates within which rows `offset` to `offset + limit` of the set lie when it is
+    sorted by start date, from the roll-up's count of the set per start year (one GROUP BY of
+    its `rows`); None for an empty set. A filter on anything but the start date leaves
+    PostgreSQL to walk the start-date index from the newest (or oldest) project past every one
+    it leaves out: all of ESF+ before the first 2014–2020 project, 1.8 s at a million; within
+    these dates the walk begins at the set's first project and ends by the page's last."""
+    per_year = dict(rows.values_list("start_year").annotate(n=Sum("projects")).order_by())
+    years = sorted((year for year, count in per_year.items() if count), reverse=descending)
+    if not years:
+        return None
+    seen, last = 0, years[-1]
+    for year in years:
+        seen += per_year[year]
+        if seen >= offset + limit:
+            last = year
+            break
+    low, high = sorted((years[0], last))
+    return Q(start_date__gte=datetime.date(low, 1, 1), start_date__lt=datetime.date(high + 1, 1, 1))
+
+
+def used(filterset) -> set[str]:
+    """The names of the filters the bound `ProjectFilter` applies."""
+    return {name for name, value in filterset.selected().items() if _in_use(value)}
 
 
 def _in_use(value) -> bool:

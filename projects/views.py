@@ -122,6 +122,9 @@ def project_list(request: HttpRequest) -> HttpResponse:
         problems.append(
             _("Sidan %(page)s finns inte; visar sida %(shown)s.") % {"page": number, "shown": shown}
         )
+    window = queries.page_window(filterset, offset=(shown - 1) * size, limit=size)
+    if window is not None:
+        paginator.object_list = projects.filter(window)
     page = paginator.page(shown)
 
     counts = queries.facet_counts(filterset, reference=reference, totals=summary, today=today)

@@ -4,7 +4,9 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.http import QueryDict
 from django.urls import reverse
 
@@ -271,6 +273,20 @@ def test_query_count_does_not_grow_with_projects_or_page_size(
         response = client.get(URL, {"size": 200})
     assert response.status_code == 200
     assert len(diaries(response)) == min(n_projects, 200)
+
+
+@pytest.mark.parametrize("n_projects", [3, 30])
+def test_a_filtered_list_sorted_by_start_asks_one_query_more_for_its_window(
+    client, django_assert_num_queries, n_projects
+):
+    ProjectFactory.create_batch(n_projects)
+    with CaptureQueriesContext(connection) as unsorted:
+        client.get(URL, {"size": 200, "programme": "2014-2020", "sort": "grant"})
+    cache.clear()
+    # the same queries, and the roll-up's projects per start year (`rollups.start_dates`)
+    with django_assert_num_queries(len(unsorted) + 1):
+        response = client.get(URL, {"size": 200, "programme": "2014-2020"})
+    assert len(diaries(response)) == n_projects
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text search is PostgreSQL's")

@@ -213,3 +213,40 @@ def test_without_its_state_row_the_rollup_is_off(portfolio):
     cache.clear()
     assert rollups.matching(filterset("")) is not None
     assert stored()["projects"] == 4
+
+
+@pytest.mark.parametrize("sort", ["", "-start", "start"])
+@pytest.mark.parametrize(
+    "query", ["programme=2014-2020", "programme=2021-2027&status=ongoing", "status=finished"]
+)
+def test_a_start_sorted_page_within_the_rollups_start_dates_has_the_same_rows(query, sort):
+    """The page's start-date window (`rollups.start_dates`) changes how PostgreSQL finds the
+    rows, never which: every page of every size, sorted either way, is the one without it."""
+    call_command("generate_demo", projects=400, seed=5)
+    filterset = ProjectFilter(QueryDict(f"{query}&sort={sort}"), queryset=Project.objects.all())
+    matching = filterset.qs
+    total = matching.count()
+    assert total > 60
+    narrowed = 0
+    for size in (7, 50):
+        for offset in range(0, total + size, size):
+            window = queries.page_window(filterset, offset=offset, limit=size)
+            assert window is not None
+            ids = matching.values_list("pk", flat=True)
+            page = list(ids.filter(window)[offset : offset + size])
+            assert page == list(ids[offset : offset + size])
+            narrowed += matching.filter(window).count() < total
+    assert narrowed  # the window is narrower than the set for some page, else it tests nothing
+
+
+def test_no_window_without_a_filter_the_rollup_answers_or_another_sort():
+    call_command("generate_demo", projects=50, seed=5)
+
+    def window(query: str):
+        filterset = ProjectFilter(QueryDict(query), queryset=Project.objects.all())
+        return queries.page_window(filterset, offset=0, limit=50)
+
+    assert window("") is None  # unfiltered: the index walk finds the page at once
+    assert window("q=arbete&sort=-start") is None  # a search: the roll-up cannot count it
+    assert window("programme=2014-2020&sort=grant") is None
+    assert window("programme=2014-2020") is not None

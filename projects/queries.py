@@ -230,21 +230,30 @@ def counted(filterset) -> QuerySet:
 
 def page_window(filterset, *, offset: int, limit: int) -> Q | None:
     """A filter on the start date that narrows a list page's query without changing its rows
-    (`rollups.start_dates`), when the list is sorted by start date and the roll-up answers a
-    filter that is not empty (unfiltered, the index walk finds the page at once)."""
-    if filterset.effective_sort.lstrip("-") != "start" or not rollups.used(filterset) - {"sort"}:
+    (`rollups.start_dates`), when the list is sorted by start date and the filter touches
+    something the roll-up keeps besides the sort: unfiltered, or filtered only by what it does
+    not keep (a search, an amount), the walk of the start-date index has nothing to skip."""
+    if filterset.effective_sort.lstrip("-") != "start":
+        return None
+    if not (rollups.used(filterset) & rollups.ANSWERED) - {"sort"}:
         return None
     rows = rollups.matching(filterset)
-    if rows is None:
-        return None
+    exact = rows is not None
+    if not exact:
+        rows = rollups.matching(filterset, superset=True)
+        if rows is None:
+            return None
     descending = filterset.effective_sort.startswith("-")
     return caching.aggregate(
         "start-window",
         rows,
-        lambda: rollups.start_dates(rows, descending=descending, offset=offset, limit=limit),
+        lambda: rollups.start_dates(
+            rows, descending=descending, offset=offset, limit=limit, exact=exact
+        ),
         descending,
         offset,
         limit,
+        exact,
     )
 
 

@@ -260,14 +260,15 @@ def answers(today: datetime.date) -> bool:
     return value
 
 
-def matching(filterset) -> QuerySet[PortfolioRollup] | None:
+def matching(filterset, *, superset: bool = False) -> QuerySet[PortfolioRollup] | None:
     """The roll-up's rows for the bound `ProjectFilter`'s set, or None when the filter reads
     something the roll-up does not keep (a search, an owner, an amount range), starts from a
-    narrower set than every project, or its day is not the roll-up's."""
+    narrower set than every project, or its day is not the roll-up's. With `superset`, the
+    rows of the part of the filter the roll-up keeps: a set that holds the filter's."""
     if filterset.queryset.query.has_filters():  # a set narrower than the registry
         return None
     selected = filterset.selected()
-    if not used(filterset) <= ANSWERED or not answers(filterset.today):
+    if not (superset or used(filterset) <= ANSWERED) or not answers(filterset.today):
         return None
     rows = PortfolioRollup.objects.filter(projects__gt=0)
     by_code = filterset.reference.ids_by_code
@@ -293,26 +294,39 @@ def matching(filterset) -> QuerySet[PortfolioRollup] | None:
 
 
 def start_dates(
-    rows: QuerySet[PortfolioRollup], *, descending: bool, offset: int, limit: int
+    rows: QuerySet[PortfolioRollup], *, descending: bool, offset: int, limit: int, exact: bool
 ) -> Q | None:
-    """The start dates within which rows `offset` to `offset + limit` of the set lie when it is
-    sorted by start date, from the roll-up's count of the set per start year (one GROUP BY of
-    its `rows`); None for an empty set. A filter on anything but the start date leaves
-    PostgreSQL to walk the start-date index from the newest (or oldest) project past every one
-    it leaves out: all of ESF+ before the first 2014–2020 project, 1.8 s at a million; within
-    these dates the walk begins at the set's first project and ends by the page's last."""
+    """The start dates within which rows `offset` to `offset + limit` of a set lie when it is
+    sorted by start date, from the roll-up's count per start year of the set (`exact`) or of a
+    set that holds it (one GROUP BY of its `rows`); None for an empty set. A filter on anything
+    but the start date leaves PostgreSQL to walk the start-date index from the newest (or
+    oldest) project past every one it leaves out: all of ESF+ before the first 2014–2020
+    project, 1.8 s at a million. Within these dates the walk begins at the first year that
+    holds any of the set and, when the counts are the set's own, ends by the page's last."""
     per_year = dict(rows.values_list("start_year").annotate(n=Sum("projects")).order_by())
     years = sorted((year for year, count in per_year.items() if count), reverse=descending)
     if not years:
         return None
+    first = years[0]
+    near = (
+        Q(start_date__lt=datetime.date(first + 1, 1, 1))
+        if descending
+        else Q(start_date__gte=datetime.date(first, 1, 1))
+    )
+    if not exact:  # a superset's counts say where the set begins, not where the page ends
+        return near
     seen, last = 0, years[-1]
     for year in years:
         seen += per_year[year]
         if seen >= offset + limit:
             last = year
             break
-    low, high = sorted((years[0], last))
-    return Q(start_date__gte=datetime.date(low, 1, 1), start_date__lt=datetime.date(high + 1, 1, 1))
+    far = (
+        Q(start_date__gte=datetime.date(last, 1, 1))
+        if descending
+        else Q(start_date__lt=datetime.date(last + 1, 1, 1))
+    )
+    return near & far
 
 
 def used(filterset) -> set[str]:

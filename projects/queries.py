@@ -228,32 +228,30 @@ def counted(filterset) -> QuerySet:
     return filterset.qs if rows is None else rows
 
 
-def page_window(filterset, *, offset: int, limit: int) -> Q | None:
+def page_window(
+    filterset, *, offset: int, limit: int, start_years: dict[int, int] | None = None
+) -> Q | None:
     """A filter on the start date that narrows a list page's query without changing its rows
     (`rollups.start_dates`), when the list is sorted by start date and the filter touches
     something the roll-up keeps besides the sort: unfiltered, or filtered only by what it does
-    not keep (a search, an amount), the walk of the start-date index has nothing to skip."""
+    not keep (a search, an amount), the walk of the start-date index has nothing to skip.
+    `start_years` are the set's counts per start year when its summary came from the roll-up
+    (no query); else the roll-up counts the part of the filter it keeps (one query)."""
     if filterset.effective_sort.lstrip("-") != "start":
         return None
     if not (rollups.used(filterset) & rollups.ANSWERED) - {"sort"}:
         return None
-    rows = rollups.matching(filterset)
-    exact = rows is not None
+    descending = filterset.effective_sort.startswith("-")
+    exact = start_years is not None
     if not exact:
         rows = rollups.matching(filterset, superset=True)
         if rows is None:
             return None
-    descending = filterset.effective_sort.startswith("-")
-    return caching.aggregate(
-        "start-window",
-        rows,
-        lambda: rollups.start_dates(
-            rows, descending=descending, offset=offset, limit=limit, exact=exact
-        ),
-        descending,
-        offset,
-        limit,
-        exact,
+        start_years = caching.aggregate(
+            "start-years", rows, lambda: rollups.start_year_counts(rows)
+        )
+    return rollups.start_dates(
+        start_years, descending=descending, offset=offset, limit=limit, exact=exact
     )
 
 

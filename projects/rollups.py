@@ -294,16 +294,15 @@ def matching(filterset, *, superset: bool = False) -> QuerySet[PortfolioRollup] 
 
 
 def start_dates(
-    rows: QuerySet[PortfolioRollup], *, descending: bool, offset: int, limit: int, exact: bool
+    per_year: dict[int, int], *, descending: bool, offset: int, limit: int, exact: bool
 ) -> Q | None:
     """The start dates within which rows `offset` to `offset + limit` of a set lie when it is
-    sorted by start date, from the roll-up's count per start year of the set (`exact`) or of a
-    set that holds it (one GROUP BY of its `rows`); None for an empty set. A filter on anything
-    but the start date leaves PostgreSQL to walk the start-date index from the newest (or
-    oldest) project past every one it leaves out: all of ESF+ before the first 2014–2020
-    project, 1.8 s at a million. Within these dates the walk begins at the first year that
+    sorted by start date, from the number of projects per start year of the set (`exact`) or
+    of a set that holds it (`summary`, `start_year_counts`); None for an empty set. A filter
+    on anything but the start date leaves PostgreSQL to walk the start-date index from the
+    newest (or oldest) project past every one it leaves out: all of ESF+ before the first
+    2014–2020 project, 1.8 s at a million. Within these dates the walk begins at the first year that
     holds any of the set and, when the counts are the set's own, ends by the page's last."""
-    per_year = dict(rows.values_list("start_year").annotate(n=Sum("projects")).order_by())
     years = sorted((year for year, count in per_year.items() if count), reverse=descending)
     if not years:
         return None
@@ -359,21 +358,31 @@ def unaliased(row: dict) -> dict:
     return {key.removeprefix(ALIAS): value for key, value in row.items()}
 
 
-def summary(rows: QuerySet[PortfolioRollup]) -> dict[str, int]:
-    """What `queries.summary` gives for the projects, from the roll-up's rows."""
-    totals = rows.order_by().aggregate(
-        rollup_projects=Sum("projects", default=0),
-        total_budget=Sum("total_budget_sum", default=0),
-        esf_grant=Sum("esf_grant_sum", default=0),
-        participants=Sum("participants_sum", default=0),
-        participant_goal=Sum("participant_goal_sum", default=0),
+def summary(rows: QuerySet[PortfolioRollup]) -> dict:
+    """What `queries.summary` gives for the projects, from the roll-up's rows, and under
+    `start_years` the number of projects per start year (for `start_dates`): one GROUP BY of
+    the rows by start year, added up here."""
+    sums = {
+        "rollup_projects": Sum("projects", default=0),
+        "total_budget": Sum("total_budget_sum", default=0),
+        "esf_grant": Sum("esf_grant_sum", default=0),
+        "participants": Sum("participants_sum", default=0),
+        "participant_goal": Sum("participant_goal_sum", default=0),
         **{
             status: Sum("projects", filter=Q(status=status), default=0)
             for status in Project.Status.values
         },
-        demo=Sum("projects", filter=Q(is_demo=True), default=0),
-    )
-    return unaliased(totals)
+        "demo": Sum("projects", filter=Q(is_demo=True), default=0),
+    }
+    per_year = list(rows.order_by().values("start_year").annotate(**sums))
+    totals = unaliased({name: sum(row[name] for row in per_year) for name in sums})
+    totals["start_years"] = {row["start_year"]: row["rollup_projects"] for row in per_year}
+    return totals
+
+
+def start_year_counts(rows: QuerySet[PortfolioRollup]) -> dict[int, int]:
+    """The number of projects per start year of the roll-up's `rows`."""
+    return dict(rows.values_list("start_year").annotate(n=Sum("projects")).order_by())
 
 
 # --- checking ------------------------------------------------------------------------------

@@ -107,6 +107,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     summary = caching.aggregate(
         "summary", counted, lambda: queries.set_summary(counted, today=today), today
     )
+    start_years = summary.pop("start_years", None)  # the roll-up's, for the page's window
 
     size = _int_param(request, "size", DEFAULT_PAGE_SIZE, problems)
     if size not in PAGE_SIZES:
@@ -122,7 +123,9 @@ def project_list(request: HttpRequest) -> HttpResponse:
         problems.append(
             _("Sidan %(page)s finns inte; visar sida %(shown)s.") % {"page": number, "shown": shown}
         )
-    window = queries.page_window(filterset, offset=(shown - 1) * size, limit=size)
+    window = queries.page_window(
+        filterset, offset=(shown - 1) * size, limit=size, start_years=start_years
+    )
     if window is not None:
         paginator.object_list = projects.filter(window)
     page = paginator.page(shown)
@@ -214,6 +217,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     summary = caching.aggregate(
         "summary", counted, lambda: queries.set_summary(counted, today=today), today
     )
+    summary.pop("start_years", None)
     counts = queries.facet_counts(
         filterset,
         reference=reference,

@@ -115,7 +115,13 @@ def test_the_rollup_answers_as_the_projects_do(portfolio, query):
     chosen = filterset(query)
     rows = rollups.matching(chosen)
     assert rows is not None
-    assert rollups.summary(rows) == queries.summary(chosen.qs, today=TODAY)
+    totals = rollups.summary(rows)
+    start_years = totals.pop("start_years")
+    assert totals == queries.summary(chosen.qs, today=TODAY)
+    by_year = {}
+    for year in chosen.qs.values_list("start_date__year", flat=True):
+        by_year[year] = by_year.get(year, 0) + 1
+    assert {year: n for year, n in start_years.items() if n} == by_year
     reference = chosen.reference
     names = [*queries.FACET_KEYS, "legal_form"]
     assert queries.code_counts(rows, reference=reference, names=names) == queries.code_counts(
@@ -163,6 +169,7 @@ def test_the_status_moves_forward_with_the_day(portfolio):
     after = {status: stored(status=status)["projects"] for status in Project.Status.values}
     assert after == {"upcoming": 1, "ongoing": 1, "finished": 3}
     totals = rollups.summary(rollups.matching(filterset("")))
+    totals.pop("start_years")
     assert totals == queries.summary(Project.objects.all(), today=TODAY)
 
 
@@ -237,9 +244,13 @@ def test_a_start_sorted_page_within_the_rollups_start_dates_has_the_same_rows(qu
     if filterset.effective_sort.lstrip("-") != "start":  # a search is sorted by relevance
         assert queries.page_window(filterset, offset=0, limit=50) is None
         return
+    rows = rollups.matching(filterset)  # the summary's counts per start year, if it answers
+    start_years = None if rows is None else rollups.summary(rows)["start_years"]
     for size in (7, 50):
         for offset in range(0, total + size, size):
-            window = queries.page_window(filterset, offset=offset, limit=size)
+            window = queries.page_window(
+                filterset, offset=offset, limit=size, start_years=start_years
+            )
             assert window is not None
             ids = matching.values_list("pk", flat=True)
             page = list(ids.filter(window)[offset : offset + size])
@@ -251,7 +262,9 @@ def test_a_window_skips_what_the_filter_leaves_out_and_only_where_there_is_somet
 
     def window(query: str):
         filterset = ProjectFilter(QueryDict(query), queryset=Project.objects.all())
-        return queries.page_window(filterset, offset=0, limit=50)
+        rows = rollups.matching(filterset)
+        start_years = None if rows is None else rollups.summary(rows)["start_years"]
+        return queries.page_window(filterset, offset=0, limit=50, start_years=start_years)
 
     assert window("") is None  # unfiltered: the index walk finds the page at once
     assert window("q=arbete&sort=-start") is None  # nothing the roll-up keeps: nothing to skip

@@ -32,6 +32,7 @@ from .models import (
     Project,
     Region,
     SpecificObjective,
+    status_case,
     status_conditions,
 )
 
@@ -347,14 +348,85 @@ def code_counts(
     Counts are summed per code, since one code may exist in both programmes' lists.
     """
     names = [name for name in names if name not in SUMMARY_FACETS]
+    if not names:
+        return {}
+    return _by_code(grouped_counts(projects.order_by(), names), reference=reference, names=names)
+
+
+def _by_code(rows, *, reference: ReferenceLists, names: Collection[str]) -> dict[str, dict]:
+    """(facet name, key, count) rows as {facet name: {code: count}}."""
     rows_by_id = reference.codes_by_id
     counts: dict[str, dict] = {name: {} for name in names}
-    if names:
-        for name, key, count in grouped_counts(projects.order_by(), names):
-            code = key if name == "legal_form" else rows_by_id[name].get(key)
-            if code is not None:
-                counts[name][code] = counts[name].get(code, 0) + count
+    for name, key, count in rows:
+        code = key if name == "legal_form" else rows_by_id[name].get(key)
+        if code is not None:
+            counts[name][code] = counts[name].get(code, 0) + count
     return counts
+
+
+# The summary's sums, in `summary`'s order: (key, column).
+SUMMARY_SUMS = (
+    ("total_budget", "total_budget"),
+    ("esf_grant", "esf_grant"),
+    ("participants", "planned_participants"),
+    ("participant_goal", "participant_goal"),
+)
+
+
+def summary_and_counts(
+    projects: QuerySet[Project],
+    *,
+    reference: ReferenceLists,
+    names: Collection[str],
+    today: datetime.date,
+) -> tuple[dict[str, int], dict[str, dict]]:
+    """`summary` and `code_counts` of a set of projects in one pass on PostgreSQL: the facets'
+    GROUPING SETS with the whole set as one more grouping, whose row carries the summary. A
+    search or an amount range (which the roll-up cannot answer) then reads its matching
+    projects once for both instead of twice. Elsewhere the two queries."""
+    names = [name for name in names if name not in SUMMARY_FACETS]
+    if connection.vendor != "postgresql" or not names:
+        return summary(projects, today=today), code_counts(
+            projects, reference=reference, names=names
+        )
+    keys = {name: key for name, key in {**FACET_KEYS, "legal_form": LEGAL_FORM_KEY}.items()}
+    keys = {name: keys[name] for name in names}
+    statuses = list(status_conditions(today))
+    assert all(status.isidentifier() for status in statuses)  # inlined as SQL literals below
+    status, demo = len(SUMMARY_SUMS), len(SUMMARY_SUMS) + 1  # their value columns
+    rows = grouping_sets(
+        projects.order_by().values_list(
+            *keys.values(),
+            *(column for _key, column in SUMMARY_SUMS),
+            status_case(today),
+            "is_demo",
+        ),
+        keys=len(keys),
+        sets=[(index,) for index in range(len(keys))] + [()],
+        values=len(SUMMARY_SUMS) + 2,
+        aggregates=[
+            "COUNT(*)",
+            *(f"COALESCE(SUM(v{index}), 0)::bigint" for index in range(len(SUMMARY_SUMS))),
+            *(f"COUNT(*) FILTER (WHERE v{status} = '{name}')" for name in statuses),
+            f"COUNT(*) FILTER (WHERE v{demo})",
+        ],
+    )
+    totals = dict.fromkeys(["projects", *(key for key, _ in SUMMARY_SUMS), *statuses, "demo"], 0)
+    facet_names = list(keys)
+    grouped = []
+    for kept, values, aggregates in rows:
+        if kept == ():
+            totals = dict(zip(totals, aggregates, strict=True))
+        else:
+            grouped.append((facet_names[kept[0]], values[kept[0]], aggregates[0]))
+    return totals, _by_code(grouped, reference=reference, names=names)
+
+
+def unchosen(filterset, names: Collection[str] = ()) -> list[str]:
+    """The facets among `names` (default: every one) without a choice in the filter: those
+    `facet_counts` counts in one shared query of the filtered set."""
+    selected = filterset.selected()
+    return [name for name in (names or FACET_NAMES) if not selected.get(name)]
 
 
 def summary_counts(totals: dict[str, int]) -> dict[str, dict]:
@@ -383,9 +455,8 @@ def facet_counts(
     over the set filtered without it: a page asks at most one query per facet in use.
     `shared` gives the counts inside the filtered set when the page already has them.
     """
-    selected = filterset.selected()
-    chosen = [name for name in names if selected.get(name)]
-    others_shared = [name for name in names if name not in chosen]
+    others_shared = unchosen(filterset, names)
+    chosen = [name for name in names if name not in others_shared]
     if shared is None:
         projects = counted(filterset)
         shared = caching.aggregate(

@@ -446,3 +446,24 @@ def test_a_start_year_range_compares_dates_so_the_start_date_index_serves_it():
     assert found == ["2020-01-01", "2020-12-31"]
     sql = str(filterset.qs.query).upper()
     assert "EXTRACT" not in sql and "DJANGO_DATE_EXTRACT" not in sql, sql
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "q=Kompetens", "esf_grant_min=5000000", "q=Kompetens&status=finished", "q=zzzyx", "q=+"],
+)
+def test_summary_and_facets_in_one_pass_equal_the_two_queries(portfolio, query):
+    from django.utils import timezone
+
+    from projects import queries
+
+    filterset = ProjectFilter(QueryDict(query), queryset=Project.objects.all())
+    today = timezone.localdate()
+    names = queries.unchosen(filterset)
+    reference = filterset.reference
+    totals, counts = queries.summary_and_counts(
+        filterset.qs, reference=reference, names=names, today=today
+    )
+    assert totals == queries.summary(filterset.qs, today=today)
+    assert counts == queries.code_counts(filterset.qs, reference=reference, names=names)
+    assert all(type(value) is int for value in totals.values()), totals

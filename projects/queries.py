@@ -170,16 +170,22 @@ def shown_rows(page: QuerySet[Project]) -> list[Project]:
     return [rows[pk] for pk in ids]
 
 
+# The summary's sums (`summary`, `summary_and_counts`): (key, column).
+SUMMARY_SUMS = (
+    ("total_budget", "total_budget"),
+    ("esf_grant", "esf_grant"),
+    ("participants", "planned_participants"),
+    ("participant_goal", "participant_goal"),
+)
+
+
 def summary(projects: QuerySet[Project], *, today: datetime.date | None = None) -> dict[str, int]:
     """Number of projects, summed money and participants, and how many are upcoming, ongoing
     and finished at `today`, for a filtered set, in one query."""
     today = today or timezone.localdate()
     return projects.order_by().aggregate(
         projects=Count("*"),
-        total_budget=Sum("total_budget", default=0),
-        esf_grant=Sum("esf_grant", default=0),
-        participants=Sum("planned_participants", default=0),
-        participant_goal=Sum("participant_goal", default=0),
+        **{key: Sum(column, default=0) for key, column in SUMMARY_SUMS},
         # start_date is never NULL: the columns read are all in project_portfolio_idx
         **{
             status: Count("start_date", filter=condition)
@@ -220,6 +226,8 @@ FACET_KEYS = {dimension.name: dimension.column for dimension in DIMENSIONS}
 
 
 LEGAL_FORM_KEY = "owner_legal_form"
+# Each facet counted over the projects: its column.
+PROJECT_FACET_KEYS = {**FACET_KEYS, "legal_form": LEGAL_FORM_KEY}
 
 
 def counted(filterset) -> QuerySet:
@@ -272,9 +280,7 @@ def grouped_counts(projects: QuerySet, names: Collection[str] | None = None):
     """
     rollup = projects.model is PortfolioRollup
     every = (
-        {**rollups.keys(), "legal_form": F("owner_legal_form")}
-        if rollup
-        else {**FACET_KEYS, "legal_form": LEGAL_FORM_KEY}
+        {**rollups.keys(), "legal_form": F("owner_legal_form")} if rollup else PROJECT_FACET_KEYS
     )
     keys = {name: key for name, key in every.items() if names is None or name in names}
     if connection.vendor != "postgresql" or len(keys) == 1:
@@ -364,15 +370,6 @@ def _by_code(rows, *, reference: ReferenceLists, names: Collection[str]) -> dict
     return counts
 
 
-# The summary's sums, in `summary`'s order: (key, column).
-SUMMARY_SUMS = (
-    ("total_budget", "total_budget"),
-    ("esf_grant", "esf_grant"),
-    ("participants", "planned_participants"),
-    ("participant_goal", "participant_goal"),
-)
-
-
 def summary_and_counts(
     projects: QuerySet[Project],
     *,
@@ -389,8 +386,7 @@ def summary_and_counts(
         return summary(projects, today=today), code_counts(
             projects, reference=reference, names=names
         )
-    keys = {name: key for name, key in {**FACET_KEYS, "legal_form": LEGAL_FORM_KEY}.items()}
-    keys = {name: keys[name] for name in names}
+    keys = {name: PROJECT_FACET_KEYS[name] for name in names}
     statuses = list(status_conditions(today))
     assert all(status.isidentifier() for status in statuses)  # inlined as SQL literals below
     status, demo = len(SUMMARY_SUMS), len(SUMMARY_SUMS) + 1  # their value columns

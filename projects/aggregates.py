@@ -15,7 +15,8 @@ pretix's `order_overview` adds variation rows up to item totals:
 - `distribution_rows`: one row per (size bucket, co-financing rate) — the size distribution
   and the exact median rate (from the frequency of each rate, so no percentile function is
   needed and SQLite and PostgreSQL give the same answer). On PostgreSQL `shape_rows` gives
-  these and `year_rows` in one pass.
+  these and `year_rows` in one pass; when the years', sizes' and rates' roll-ups answer the
+  filter it reads them instead (then a distribution row has a bucket or a rate, not both).
 - `decision_year_rows`: net ESF grant decided per year, from the decisions.
 - `top_organisations`: the largest owners by ESF grant, then their names by primary key
   (grouping by owner id alone avoids joining 100 000 rows to the organisation table).
@@ -34,6 +35,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Cast
 
 from . import dimensions, rollups
 from .models import Decision, Organisation, PortfolioRollup, Project, Year
@@ -173,9 +175,15 @@ def distribution_rows(projects: QuerySet[Project]) -> list[dict]:
     )
 
 
-def shape_rows(projects: QuerySet[Project]) -> tuple[list[dict], list[dict]]:
-    """`year_rows` and `distribution_rows` of the set: on PostgreSQL in one pass (GROUPING SETS
-    over (programme, start year, end year) and (size bucket, rate)), else in two GROUP BYs."""
+def shape_rows(
+    projects: QuerySet[Project], shaped: tuple[QuerySet, QuerySet, QuerySet] | None = None
+) -> tuple[list[dict], list[dict]]:
+    """`year_rows` and `distribution_rows` of the set: from the years', sizes' and rates'
+    roll-ups when they answer the filter (`shaped`, `rollups.shapes`); else on PostgreSQL in one
+    pass (GROUPING SETS over (programme, start year, end year) and (size bucket, rate)), else
+    in two GROUP BYs."""
+    if shaped is not None:
+        return _rolled_shape(*shaped)
     if connection.vendor != "postgresql":
         return year_rows(projects), distribution_rows(projects)
     grouped = grouping_sets(
@@ -212,6 +220,39 @@ def shape_rows(projects: QuerySet[Project]) -> tuple[list[dict], list[dict]]:
             )
     return (
         _in_key_order(years, ["programme", "start_year", "end_year"]),
+        _in_key_order(distribution, ["bucket", "rate"]),
+    )
+
+
+def _rolled_shape(years: QuerySet, sizes: QuerySet, rates: QuerySet) -> tuple[list, list]:
+    """`shape_rows` from the roll-ups' rows: one query, the UNION ALL of three small GROUP
+    BYs. The distribution's rows are (bucket, None) per size bucket and (None, rate) per rate:
+    what `size_distribution` and `median_rate` read of it, which never need the two together."""
+    sums = {"projects": Sum("projects"), "esf_grant_sum": Sum("esf_grant_sum")}
+    zero = Value(0)
+    parts = [
+        years.values(kind=Value(0), a=F("programme_key"), b=F("start_year"), c=F("end_year")),
+        sizes.values(kind=Value(1), a=F("size_bucket"), b=zero, c=zero),
+        # the rate in hundredths, so that every part's columns are integers
+        rates.values(kind=Value(2), a=Cast(F("rate") * 100, IntegerField()), b=zero, c=zero),
+    ]
+    grouped = [part.order_by().annotate(**sums) for part in parts]
+    year_rows, distribution = [], []
+    for row in grouped[0].union(*grouped[1:], all=True):
+        summed = {"projects": int(row["projects"]), "esf_grant_sum": int(row["esf_grant_sum"])}
+        if row["kind"] == 0:
+            programme = row["a"] or None
+            year_rows.append(
+                {"programme": programme, "start_year": row["b"], "end_year": row["c"], **summed}
+            )
+        elif row["kind"] == 1:
+            distribution.append({"bucket": row["a"], "rate": None, **summed})
+        else:
+            rate = (Decimal(row["a"]) / 100).quantize(Decimal("0.01"))
+            unknown = rate == rollups.UNKNOWN_RATE
+            distribution.append({"bucket": None, "rate": None if unknown else rate, **summed})
+    return (
+        _in_key_order(year_rows, ["programme", "start_year", "end_year"]),
         _in_key_order(distribution, ["bucket", "rate"]),
     )
 
@@ -513,14 +554,15 @@ def rollup_simple(rows: Iterable[Mapping], key: str) -> dict:
     return totals
 
 
-def dashboard_rows(projects, counted=None) -> dict[str, list]:
+def dashboard_rows(projects, counted=None, shaped=None) -> dict[str, list]:
     """The rows of every aggregate: the portfolio GROUP BY first (of `counted`, the roll-up's
     rows when they answer the filter), and the other four and the owners' names only when the
-    set is not empty (an empty set shows a message, not charts)."""
+    set is not empty (an empty set shows a message, not charts); the years and sizes from the
+    roll-ups' `shaped` rows when they answer the filter."""
     portfolio = portfolio_rows(projects if counted is None else counted)
     if not portfolio:
         return {"portfolio": [], "distribution": [], "years": [], "decisions": [], "owners": []}
-    years, distribution = shape_rows(projects)
+    years, distribution = shape_rows(projects, shaped)
     return {
         "portfolio": portfolio,
         "distribution": distribution,
@@ -528,3 +570,19 @@ def dashboard_rows(projects, counted=None) -> dict[str, list]:
         "decisions": decision_year_rows(projects),
         "owners": top_organisations(projects),
     }
+
+
+def filtered_dashboard_rows(filterset) -> dict[str, list]:
+    """`dashboard_rows` of a bound `ProjectFilter`'s set, cached until the registry changes,
+    read from the roll-ups wherever they answer the filter: what the dashboard page, its
+    tables' downloads and the API's aggregates share."""
+    from . import caching
+    from .queries import counted
+
+    projects = filterset.qs
+    return caching.aggregate(
+        "dashboard",
+        projects,
+        lambda: dashboard_rows(projects, counted(filterset), rollups.shapes(filterset)),
+        filterset.today,  # a roll-up's status is as of its day
+    )

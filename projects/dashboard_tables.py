@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from django.http import Http404, HttpRequest, StreamingHttpResponse
 from django.utils import timezone, translation
 
-from . import aggregates, caching, presenters, queries
+from . import aggregates, presenters, queries
 from .exports.cells import csv_text
 from .exports.export import SEPARATORS
 from .filters import ProjectFilter
@@ -30,8 +30,7 @@ def tables(
 ) -> tuple[dict, list[dict]]:
     """The key figures and every table of the dashboard for `filterset`, in page order; each
     row's links (its projects, and its own page if it has one) made absolute by `absolute`."""
-    projects = filterset.qs
-    rows = caching.aggregate("dashboard", projects, lambda: aggregates.dashboard_rows(projects))
+    rows = aggregates.filtered_dashboard_rows(filterset)
     links = presenters.ListLinks(filterset.valid_params(), filterset.selected())
     sections = []
     if rows["portfolio"]:

@@ -934,8 +934,80 @@ class PortfolioRollup(models.Model):
         return f"{self.programme_key}/{self.region_key}/… {self.start_year} {self.status}"
 
 
+class ShapeRollup(models.Model):
+    """What the dashboard's years and sizes roll-ups share (`projects/rollups.py`): projects
+    and ESF grant per programme, region, county, programme area, demo or not, start year and
+    status, and one more key of each. Kept by triggers like `PortfolioRollup`; a code-list key
+    is the row's id, 0 for none."""
+
+    programme_key = models.IntegerField()
+    region_key = models.IntegerField()
+    county_key = models.IntegerField()
+    programme_area_key = models.IntegerField()
+    is_demo = models.BooleanField()
+    start_year = models.IntegerField()
+    status = models.CharField(max_length=10)
+    projects = models.BigIntegerField()
+    esf_grant_sum = models.BigIntegerField()
+
+    SHARED_KEYS = (
+        "programme_key",
+        "region_key",
+        "county_key",
+        "programme_area_key",
+        "is_demo",
+        "start_year",
+        "status",
+    )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.programme_key}/{self.region_key}/… {self.start_year} {self.status}"
+
+
+class YearRollup(ShapeRollup):
+    """Per end year too: the projects running in each year."""
+
+    end_year = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[*ShapeRollup.SHARED_KEYS, "end_year"], name="year_rollup_key"
+            ),
+        ]
+
+
+class SizeRollup(ShapeRollup):
+    """Per size bucket too (`aggregates.SIZE_BUCKETS`, -1 for an unknown grant)."""
+
+    size_bucket = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[*ShapeRollup.SHARED_KEYS, "size_bucket"], name="size_rollup_key"
+            ),
+        ]
+
+
+class RateRollup(ShapeRollup):
+    """Per co-financing rate too (-1 for none): the median rate."""
+
+    rate = models.DecimalField(max_digits=5, decimal_places=2)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[*ShapeRollup.SHARED_KEYS, "rate"], name="rate_rollup_key"
+            ),
+        ]
+
+
 class RollupState(models.Model):
-    """One row: the day `PortfolioRollup.status` is as of."""
+    """One row: the day every roll-up's `status` is as of."""
 
     as_of = models.DateField()
 

@@ -4,10 +4,14 @@
 objective, intervention field, owner's legal form, demo or not, start year and status, the
 number of projects and the sums `aggregates.MEASURES` names. A filter that touches only those
 (`matching`) reads its summary, facet counts and the dashboard's portfolio from the roll-up's
-rows (tens of thousands at a million projects) instead of the projects.
+rows (tens of thousands at a million projects) instead of the projects. Beside it, the
+dashboard's years, sizes and rates roll-ups (`YEARS`, `SIZES`, `RATES`: projects and ESF grant
+over fewer dimensions and one key of each) give its years chart, size distribution and median
+rate (`shapes`). Every roll-up is a `Rollup`, its keys and measures declared once; what follows
+holds for each.
 
 **Never stale.** Triggers on projects_project (statement-level with transition tables on
-PostgreSQL, row-level on SQLite; migration 0021 creates them from `trigger_sql`) add each
+PostgreSQL, row-level on SQLite; migrations 0021 and 0023 create them from `trigger_sql`) add each
 inserted row's contribution and take each deleted row's away, an update being both, in the
 writing statement's transaction, whoever writes: the services, an import's bulk write,
 generate_demo's COPY, a raw UPDATE. `check_invariants` compares the table with a recount from the
@@ -28,32 +32,142 @@ table too; the triggers then add nothing and every read uses the projects, until
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
 from django.core.cache import cache
-from django.db import connection, transaction
-from django.db.models import F, Q, QuerySet, Sum, Value
-from django.db.models.functions import NullIf
+from django.db import connection, models, transaction
+from django.db.models import Count, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from . import caching
-from .dimensions import DIMENSIONS
+from .dimensions import BY_NAME, DIMENSIONS
 from .models import (
     PROJECT_FINISHED,
     PROJECT_ONGOING,
     PROJECT_UPCOMING,
     PortfolioRollup,
     Project,
+    RateRollup,
     RollupState,
+    SizeRollup,
     Year,
+    YearRollup,
     status_case,
 )
 
-TABLE = PortfolioRollup._meta.db_table
 STATE_TABLE = RollupState._meta.db_table
 PROJECTS = "projects_project"
 
-# The filters the roll-up answers: its dimensions and the sort, which changes no count.
-ANSWERED = {*(d.name for d in DIMENSIONS), "legal_form", "status", "demo", "start_year", "sort"}
+
+@dataclass(frozen=True)
+class Key:
+    """One key column of a roll-up: its value for the project row `r` in SQL (given the
+    database vendor and the SQL date the status is as of), the same in the ORM for the recount
+    (given that day), and the filter it answers, if any."""
+
+    column: str
+    sql: Callable[[str, str], str]
+    recount: Callable[[datetime.date], Any]
+    answers: str = ""
+
+
+@dataclass(frozen=True)
+class Rollup:
+    """One roll-up table: the projects' contributions summed per combination of its keys."""
+
+    name: str  # its triggers' and trigger functions' names begin with it
+    model: type[models.Model]
+    keys: tuple[Key, ...]
+    measures: dict[str, str]  # one project's contribution to each sum, SQL over the row `r`
+    recount: Callable[[], dict]  # the same sums as ORM aggregates, for `differences`
+
+    @property
+    def table(self) -> str:
+        return self.model._meta.db_table
+
+    @property
+    def key_columns(self) -> list[str]:
+        return [key.column for key in self.keys]
+
+    @property
+    def answered(self) -> frozenset[str]:
+        """The filters it answers: its keys' and the sort, which changes no count."""
+        return frozenset({key.answers for key in self.keys if key.answers} | {"sort"})
+
+
+def _year(column: str) -> Callable[[str, str], str]:
+    def sql(vendor: str, day: str) -> str:
+        if vendor == "postgresql":
+            return f"CAST(EXTRACT(YEAR FROM r.{column}) AS integer)"
+        return f"CAST(substr(r.{column}, 1, 4) AS integer)"
+
+    return sql
+
+
+def _status_sql(vendor: str, day: str) -> str:
+    return (
+        f"CASE WHEN r.start_date > {day} THEN '{PROJECT_UPCOMING}' "
+        f"WHEN r.end_date < {day} THEN '{PROJECT_FINISHED}' ELSE '{PROJECT_ONGOING}' END"
+    )
+
+
+def _size_bucket_sql(vendor: str, day: str) -> str:
+    """The index in `aggregates.SIZE_BUCKETS` of the row's ESF grant, -1 when unknown: the
+    same rule as `aggregates.size_bucket`."""
+    from .aggregates import SIZE_BUCKETS, UNKNOWN_SIZE
+
+    whens = " ".join(
+        f"WHEN r.esf_grant >= {low}{'' if high is None else f' AND r.esf_grant < {high}'} "
+        f"THEN {index}"
+        for index, (low, high) in enumerate(SIZE_BUCKETS)
+    )
+    return f"CASE {whens} ELSE {UNKNOWN_SIZE} END"
+
+
+def _size_bucket_orm(day: datetime.date):
+    from .aggregates import size_bucket
+
+    return size_bucket()
+
+
+UNKNOWN_RATE = Decimal(-1)
+"""The rate key of projects without a co-financing rate (a unique key cannot hold NULL)."""
+
+DIMENSION_KEYS = {d.name: f"{d.name}_key" for d in DIMENSIONS}
+
+
+def _dimension(name: str) -> Key:
+    column = BY_NAME[name].column
+    return Key(
+        DIMENSION_KEYS[name],
+        lambda vendor, day: f"COALESCE(r.{column}, 0)",
+        lambda day: Coalesce(F(column), Value(0)),
+        answers=name,
+    )
+
+
+LEGAL_FORM = Key(
+    "owner_legal_form",
+    lambda vendor, day: "r.owner_legal_form",
+    lambda day: F("owner_legal_form"),
+    "legal_form",
+)
+DEMO = Key("is_demo", lambda vendor, day: "r.is_demo", lambda day: F("is_demo"), "demo")
+START_YEAR = Key("start_year", _year("start_date"), lambda day: Year("start_date"), "start_year")
+STATUS = Key("status", _status_sql, status_case, "status")
+END_YEAR = Key("end_year", _year("end_date"), lambda day: Year("end_date"))
+SIZE_BUCKET = Key("size_bucket", _size_bucket_sql, _size_bucket_orm)
+RATE = Key(
+    "rate",
+    lambda vendor, day: f"COALESCE(r.cofinancing_rate, {UNKNOWN_RATE})",
+    lambda day: Coalesce(
+        F("cofinancing_rate"), Value(UNKNOWN_RATE), output_field=models.DecimalField()
+    ),
+)
 
 WITH_PARTICIPANTS = "r.planned_participants > 0 AND r.esf_grant IS NOT NULL"
 WITH_BUDGET = "r.esf_grant IS NOT NULL AND r.total_budget > 0"
@@ -75,66 +189,106 @@ MEASURE_SQL = {
     "grant_with_budget": f"CASE WHEN {WITH_BUDGET} THEN r.esf_grant ELSE 0 END",
     "budget_with_grant": f"CASE WHEN {WITH_BUDGET} THEN r.total_budget ELSE 0 END",
 }
-DIMENSION_KEYS = {d.name: f"{d.name}_key" for d in DIMENSIONS}
-KEY_COLUMNS = [*DIMENSION_KEYS.values(), "owner_legal_form", "is_demo", "start_year", "status"]
+SHAPE_SQL = {"projects": "1", "esf_grant_sum": "COALESCE(r.esf_grant, 0)"}
 
 
-def _key_sql(vendor: str, day: str) -> list[str]:
-    """The key columns' values for project row `r`, its status as of the SQL date `day`."""
-    year = (
-        "CAST(EXTRACT(YEAR FROM r.start_date) AS integer)"
-        if vendor == "postgresql"
-        else "CAST(substr(r.start_date, 1, 4) AS integer)"
-    )
-    status = (
-        f"CASE WHEN r.start_date > {day} THEN '{PROJECT_UPCOMING}' "
-        f"WHEN r.end_date < {day} THEN '{PROJECT_FINISHED}' ELSE '{PROJECT_ONGOING}' END"
-    )
-    return [
-        *(f"COALESCE(r.{d.column}, 0)" for d in DIMENSIONS),
-        "r.owner_legal_form",
-        "r.is_demo",
-        year,
-        status,
-    ]
+def _portfolio_recount() -> dict:
+    from .aggregates import MEASURES
+
+    return MEASURES
+
+
+def _shape_recount() -> dict:
+    return {"projects": Count("*"), "esf_grant_sum": Sum("esf_grant", default=0)}
+
+
+PORTFOLIO = Rollup(
+    "portfolio_rollup",
+    PortfolioRollup,
+    (*(_dimension(d.name) for d in DIMENSIONS), LEGAL_FORM, DEMO, START_YEAR, STATUS),
+    MEASURE_SQL,
+    _portfolio_recount,
+)
+# The dashboard's years and sizes over the dimensions most of its filters touch: the
+# objective, the intervention field and the legal form would multiply the rows (every
+# combination occurs) for few filters.
+SHAPE_DIMENSIONS = ("programme", "region", "county", "programme_area")
+YEARS = Rollup(
+    "year_rollup",
+    YearRollup,
+    (*(_dimension(name) for name in SHAPE_DIMENSIONS), DEMO, START_YEAR, STATUS, END_YEAR),
+    SHAPE_SQL,
+    _shape_recount,
+)
+SIZES = Rollup(
+    "size_rollup",
+    SizeRollup,
+    (*(_dimension(name) for name in SHAPE_DIMENSIONS), DEMO, START_YEAR, STATUS, SIZE_BUCKET),
+    SHAPE_SQL,
+    _shape_recount,
+)
+RATES = Rollup(
+    "rate_rollup",
+    RateRollup,
+    (*(_dimension(name) for name in SHAPE_DIMENSIONS), DEMO, START_YEAR, STATUS, RATE),
+    SHAPE_SQL,
+    _shape_recount,
+)
+ROLLUPS: tuple[Rollup, ...] = (PORTFOLIO, YEARS, SIZES, RATES)
+SHAPES: tuple[Rollup, ...] = (YEARS, SIZES, RATES)
+
+# The filters the portfolio roll-up answers: its keys and the sort, which changes no count.
+ANSWERED = PORTFOLIO.answered
 
 
 def add_sql(
-    vendor: str, source: str, *, sign: int, day: str, where: str = "", row: str = ""
+    rollup: Rollup,
+    vendor: str,
+    source: str,
+    *,
+    sign: int,
+    day: str,
+    where: str = "",
+    row: str = "",
 ) -> str:
     """INSERT … ON CONFLICT adding `sign` × the contributions of the project rows `r` that
     `source` (a FROM clause naming them `r`, and the state row `s`) gives, grouped by key; with
     `row` (SQLite's `NEW` or `OLD`), that one trigger row's contribution instead."""
-    keys = _key_sql(vendor, day)
-    measures = [f"{sign} * SUM({sql})" for sql in MEASURE_SQL.values()]
+    keys = [key.sql(vendor, day) for key in rollup.keys]
+    measures = [f"{sign} * SUM({sql})" for sql in rollup.measures.values()]
     grouped = f" GROUP BY {', '.join(keys)}"
     if row:
         keys = [key.replace("r.", f"{row}.") for key in keys]
-        measures = [f"{sign} * {sql.replace('r.', f'{row}.')}" for sql in MEASURE_SQL.values()]
+        measures = [f"{sign} * {sql.replace('r.', f'{row}.')}" for sql in rollup.measures.values()]
         grouped = ""
-    columns = [*KEY_COLUMNS, *MEASURE_SQL]
-    updates = ", ".join(f"{name} = {TABLE}.{name} + excluded.{name}" for name in MEASURE_SQL)
+    table = rollup.table
+    columns = [*rollup.key_columns, *rollup.measures]
+    updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in rollup.measures)
     return (
-        f"INSERT INTO {TABLE} ({', '.join(columns)}) "  # noqa: S608 (no input: names only)
+        f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 (no input: names only)
         f"SELECT {', '.join(keys + measures)} FROM {source} WHERE s.id = 1{where}{grouped} "
-        f"ON CONFLICT ({', '.join(KEY_COLUMNS)}) DO UPDATE SET {updates}"
+        f"ON CONFLICT ({', '.join(rollup.key_columns)}) DO UPDATE SET {updates}"
     )
 
 
-def prune_sql(vendor: str, source: str) -> str:
+def prune_sql(rollup: Rollup, vendor: str, source: str) -> str:
     """DELETE the rows left at zero projects among the keys of the project rows `r` in
     `source` (those a statement took projects away from)."""
-    keys = _key_sql(vendor, "s.as_of")
-    matches = " AND ".join(f"{TABLE}.{column} = k.c{i}" for i, column in enumerate(KEY_COLUMNS))
+    keys = [key.sql(vendor, "s.as_of") for key in rollup.keys]
+    table = rollup.table
+    matches = " AND ".join(
+        f"{table}.{column} = k.c{i}" for i, column in enumerate(rollup.key_columns)
+    )
     named = ", ".join(f"{sql} AS c{i}" for i, sql in enumerate(keys))
     return (
-        f"DELETE FROM {TABLE} WHERE projects = 0 AND EXISTS ("  # noqa: S608 (names only)
+        f"DELETE FROM {table} WHERE projects = 0 AND EXISTS ("  # noqa: S608 (names only)
         f"SELECT 1 FROM (SELECT {named} FROM {source} WHERE s.id = 1) k WHERE {matches})"
     )
 
 
-def trigger_sql(vendor: str) -> tuple[list[str], list[str]]:
-    """(statements creating the triggers, statements dropping them) for `vendor`."""
+def trigger_sql(vendor: str, rollup: Rollup = PORTFOLIO) -> tuple[list[str], list[str]]:
+    """(statements creating the triggers of `rollup`, statements dropping them) for `vendor`."""
+    name = rollup.name
     if vendor == "postgresql":
         sources = {
             "insert": [("new_rows", 1)],
@@ -150,24 +304,24 @@ def trigger_sql(vendor: str) -> tuple[list[str], list[str]]:
         forward, backward = [], []
         for event, steps in sources.items():
             body = "; ".join(
-                add_sql(vendor, f"{rows} r, {STATE_TABLE} s", sign=sign, day="s.as_of")
+                add_sql(rollup, vendor, f"{rows} r, {STATE_TABLE} s", sign=sign, day="s.as_of")
                 for rows, sign in steps
             )
             if event in prune:
-                body += "; " + prune_sql(vendor, f"{prune[event]} r, {STATE_TABLE} s")
+                body += "; " + prune_sql(rollup, vendor, f"{prune[event]} r, {STATE_TABLE} s")
             forward.append(
-                f"CREATE FUNCTION portfolio_rollup_{event}() RETURNS trigger LANGUAGE plpgsql "
+                f"CREATE FUNCTION {name}_{event}() RETURNS trigger LANGUAGE plpgsql "
                 f"AS $$ BEGIN PERFORM 1 FROM {STATE_TABLE} WHERE id = 1 FOR SHARE; {body}; "
                 "RETURN NULL; END $$"
             )
             forward.append(
-                f"CREATE TRIGGER portfolio_rollup_{event} AFTER {event.upper()} ON {PROJECTS} "
+                f"CREATE TRIGGER {name}_{event} AFTER {event.upper()} ON {PROJECTS} "
                 f"REFERENCING {referencing[event]} FOR EACH STATEMENT "
-                f"EXECUTE FUNCTION portfolio_rollup_{event}()"
+                f"EXECUTE FUNCTION {name}_{event}()"
             )
             backward += [
-                f"DROP TRIGGER IF EXISTS portfolio_rollup_{event} ON {PROJECTS}",
-                f"DROP FUNCTION IF EXISTS portfolio_rollup_{event}()",
+                f"DROP TRIGGER IF EXISTS {name}_{event} ON {PROJECTS}",
+                f"DROP FUNCTION IF EXISTS {name}_{event}()",
             ]
         return forward, backward
     bodies = {
@@ -178,30 +332,47 @@ def trigger_sql(vendor: str) -> tuple[list[str], list[str]]:
 
     def row_add(row: str, sign: int) -> str:
         state = f"{STATE_TABLE} s"
-        return add_sql("sqlite", state, sign=sign, day="s.as_of", row=row) + ";"
+        return add_sql(rollup, "sqlite", state, sign=sign, day="s.as_of", row=row) + ";"
 
-    old_prune = prune_sql("sqlite", f"{STATE_TABLE} s").replace("r.", "OLD.") + ";"
+    old_prune = prune_sql(rollup, "sqlite", f"{STATE_TABLE} s").replace("r.", "OLD.") + ";"
     forward = [
-        f"CREATE TRIGGER portfolio_rollup_{event} AFTER {event.upper()} ON {PROJECTS} "
+        f"CREATE TRIGGER {name}_{event} AFTER {event.upper()} ON {PROJECTS} "
         f"FOR EACH ROW BEGIN {' '.join(row_add(row, sign) for row, sign in steps)}"
         f"{' ' + old_prune if event != 'insert' else ''} END"
         for event, steps in bodies.items()
     ]
-    backward = [f"DROP TRIGGER IF EXISTS portfolio_rollup_{event}" for event in bodies]
+    backward = [f"DROP TRIGGER IF EXISTS {name}_{event}" for event in bodies]
     return forward, backward
 
 
-def rebuild(*, today: datetime.date | None = None) -> int:
-    """Make the roll-up anew from the projects, its status as of `today`; returns its rows."""
+def rebuild(
+    *, today: datetime.date | None = None, only: tuple[Rollup, ...] = ROLLUPS
+) -> dict[str, int]:
+    """Make the roll-ups anew from the projects, their status as of `today`; returns each
+    table's rows. `only` is for a migration, whose schema has only the roll-ups it names."""
     today = today or timezone.localdate()
     with transaction.atomic(), connection.cursor() as cursor:
         _lock_state(cursor, today)
         cursor.execute(f"UPDATE {STATE_TABLE} SET as_of = %s WHERE id = 1", [today])  # noqa: S608
-        cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608
-        cursor.execute(
-            add_sql(connection.vendor, f"{PROJECTS} r, {STATE_TABLE} s", sign=1, day="s.as_of")
-        )
-    return PortfolioRollup.objects.count()
+        for rollup in only:
+            _fill(cursor, rollup)
+    return {rollup.model.__name__: rollup.model.objects.count() for rollup in only}
+
+
+def _fill(cursor, rollup: Rollup) -> None:
+    cursor.execute(f"DELETE FROM {rollup.table}")  # noqa: S608
+    source = f"{PROJECTS} r, {STATE_TABLE} s"
+    cursor.execute(add_sql(rollup, connection.vendor, source, sign=1, day="s.as_of"))
+
+
+def fill(rollup: Rollup) -> None:
+    """Fill `rollup`'s table from the projects as of the day the others' status is as of (a
+    migration adding a roll-up); nothing while the roll-ups are off."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        lock = " FOR UPDATE" if connection.vendor == "postgresql" else ""
+        cursor.execute(f"SELECT as_of FROM {STATE_TABLE} WHERE id = 1{lock}")  # noqa: S608
+        if cursor.fetchone() is not None:
+            _fill(cursor, rollup)
 
 
 def _lock_state(cursor, today: datetime.date) -> datetime.date:
@@ -220,9 +391,9 @@ def _lock_state(cursor, today: datetime.date) -> datetime.date:
 
 
 def current(today: datetime.date) -> bool:
-    """Whether the roll-up's status is as of `today`, moving it forward first when its day is
+    """Whether the roll-ups' status is as of `today`, moving it forward first when its day is
     past (the projects that started or ended in between change rows). False for a day before
-    the roll-up's, or another day than the local date today: such reads use the projects."""
+    the roll-ups', or another day than the local date today: such reads use the projects."""
     state = RollupState.objects.filter(pk=1).values_list("as_of", flat=True).first()
     if state == today:
         return True
@@ -239,10 +410,16 @@ def current(today: datetime.date) -> bool:
         params = [as_of, today, as_of, today]
         source = f"{PROJECTS} r, {STATE_TABLE} s"
         vendor = connection.vendor
-        cursor.execute(add_sql(vendor, source, sign=-1, day="s.as_of", where=changed), params)
+        for rollup in ROLLUPS:
+            cursor.execute(
+                add_sql(rollup, vendor, source, sign=-1, day="s.as_of", where=changed), params
+            )
         cursor.execute(f"UPDATE {STATE_TABLE} SET as_of = %s WHERE id = 1", [today])  # noqa: S608
-        cursor.execute(add_sql(vendor, source, sign=1, day="s.as_of", where=changed), params)
-        cursor.execute(f"DELETE FROM {TABLE} WHERE projects = 0")  # noqa: S608
+        for rollup in ROLLUPS:
+            cursor.execute(
+                add_sql(rollup, vendor, source, sign=1, day="s.as_of", where=changed), params
+            )
+            cursor.execute(f"DELETE FROM {rollup.table} WHERE projects = 0")  # noqa: S608
     return True
 
 
@@ -260,24 +437,25 @@ def answers(today: datetime.date) -> bool:
     return value
 
 
-def matching(filterset, *, superset: bool = False) -> QuerySet[PortfolioRollup] | None:
-    """The roll-up's rows for the bound `ProjectFilter`'s set, or None when the filter reads
-    something the roll-up does not keep (a search, an owner, an amount range), starts from a
-    narrower set than every project, or its day is not the roll-up's. With `superset`, the
-    rows of the part of the filter the roll-up keeps: a set that holds the filter's."""
+def matching(filterset, *, rollup: Rollup = PORTFOLIO, superset: bool = False) -> QuerySet | None:
+    """`rollup`'s rows for the bound `ProjectFilter`'s set, or None when the filter reads
+    something that roll-up does not keep (a search, an owner, an amount range), starts from a
+    narrower set than every project, or its day is not the roll-ups'. With `superset`, the
+    rows of the part of the filter it keeps: a set that holds the filter's."""
     if filterset.queryset.query.has_filters():  # a set narrower than the registry
         return None
     selected = filterset.selected()
-    if not (superset or used(filterset) <= ANSWERED) or not answers(filterset.today):
+    answered = rollup.answered
+    if not (superset or used(filterset) <= answered) or not answers(filterset.today):
         return None
-    rows = PortfolioRollup.objects.filter(projects__gt=0)
+    rows = rollup.model.objects.filter(projects__gt=0)
     by_code = filterset.reference.ids_by_code
     for dimension in DIMENSIONS:
         codes = selected.get(dimension.name) or []
-        if codes:
+        if codes and dimension.name in answered:
             ids = [pk or 0 for code in codes for pk in by_code[dimension.name].get(code, [])]
             rows = rows.filter(**{f"{DIMENSION_KEYS[dimension.name]}__in": ids})
-    if legal_forms := selected.get("legal_form"):
+    if (legal_forms := selected.get("legal_form")) and "legal_form" in answered:
         rows = rows.filter(owner_legal_form__in=legal_forms)
     if status := selected.get("status"):
         rows = rows.filter(status=status)
@@ -291,6 +469,13 @@ def matching(filterset, *, superset: bool = False) -> QuerySet[PortfolioRollup] 
         if years.stop is not None:
             rows = rows.filter(start_year__lte=years.stop)
     return rows
+
+
+def shapes(filterset) -> tuple[QuerySet, QuerySet, QuerySet] | None:
+    """The years', sizes' and rates' roll-up rows for the filter, or None when it touches
+    what they do not keep (then the dashboard reads the projects)."""
+    found = tuple(matching(filterset, rollup=rollup) for rollup in SHAPES)
+    return None if any(rows is None for rows in found) else found
 
 
 def start_dates(
@@ -387,41 +572,50 @@ def start_year_counts(rows: QuerySet[PortfolioRollup]) -> dict[int, int]:
 
 # --- checking ------------------------------------------------------------------------------
 def differences() -> list[tuple[tuple, str, int, int]]:
-    """(key, measure, recounted, stored) wherever the roll-up differs from a recount of the
-    projects with the ORM's `aggregates.MEASURES` (not this module's SQL), status as of the
-    roll-up's day; a missing row counts as zeros. Nothing while the roll-up is off."""
-    from .aggregates import MEASURES
-
+    """(key, measure, recounted, stored) wherever a roll-up differs from a recount of the
+    projects with the ORM (`Key.recount`, `Rollup.recount`: not this module's SQL), status as
+    of the roll-ups' day; the key begins with the roll-up's name, and a missing row counts as
+    zeros. Nothing while the roll-ups are off."""
     as_of = RollupState.objects.values_list("as_of", flat=True).first()
     if as_of is None:  # off: no reader uses it
         return []
-    recount = (
-        Project.objects.order_by()
-        .annotate(start_year=Year("start_date"), status=status_case(as_of))
-        .values(
-            *(d.name for d in DIMENSIONS), "owner_legal_form", "is_demo", "start_year", "status"
-        )
-        .annotate(**MEASURES)
-    )
-    expected = {}
-    for row in recount:
-        key = (
-            *(row[d.name] or 0 for d in DIMENSIONS),
-            row["owner_legal_form"],
-            bool(row["is_demo"]),
-            row["start_year"],
-            row["status"],
-        )
-        expected[key] = {name: row[name] for name in MEASURE_SQL}
-    stored = {}
-    for row in PortfolioRollup.objects.exclude(projects=0).values(*KEY_COLUMNS, *MEASURE_SQL):
-        key = tuple(bool(row[c]) if c == "is_demo" else row[c] for c in KEY_COLUMNS)
-        stored[key] = {name: row[name] for name in MEASURE_SQL}
-    zeros = dict.fromkeys(MEASURE_SQL, 0)
     found = []
-    for key in sorted(expected.keys() | stored.keys(), key=repr):
-        want, have = expected.get(key, zeros), stored.get(key, zeros)
-        found += [
-            (key, name, want[name], have[name]) for name in MEASURE_SQL if want[name] != have[name]
-        ]
+    for rollup in ROLLUPS:
+        columns, measures = rollup.key_columns, rollup.recount()
+        recount = (
+            Project.objects.order_by()
+            .values(**{f"k_{key.column}": key.recount(as_of) for key in rollup.keys})
+            .annotate(**measures)
+        )
+        expected = {
+            _normal(rollup, [row[f"k_{column}"] for column in columns]): {
+                name: row[name] for name in measures
+            }
+            for row in recount
+        }
+        stored = {
+            _normal(rollup, [row[column] for column in columns]): {
+                name: row[name] for name in measures
+            }
+            for row in rollup.model.objects.exclude(projects=0).values(*columns, *measures)
+        }
+        zeros = dict.fromkeys(measures, 0)
+        for key in sorted(expected.keys() | stored.keys(), key=repr):
+            want, have = expected.get(key, zeros), stored.get(key, zeros)
+            found += [
+                (key, name, want[name], have[name]) for name in measures if want[name] != have[name]
+            ]
     return found
+
+
+def _normal(rollup: Rollup, values: list) -> tuple:
+    """A key as the recount and the table both give it: booleans as booleans (SQLite gives
+    integers), rates as decimals with two places."""
+    normal = []
+    for key, value in zip(rollup.keys, values, strict=True):
+        if key is DEMO:
+            value = bool(value)
+        elif key is RATE:
+            value = Decimal(value).quantize(Decimal("0.01"))
+        normal.append(value)
+    return (rollup.name, *normal)

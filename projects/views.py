@@ -12,7 +12,15 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
-from . import aggregates, caching, filter_summary, presenters, queries, services, validators
+from . import (
+    aggregates,
+    caching,
+    filter_summary,
+    presenters,
+    queries,
+    services,
+    validators,
+)
 from .filters import RANGE_FILTERS, ProjectFilter
 from .language import lang
 from .models import County, Organisation, Project, ProjectOrganisation, missing_name
@@ -219,16 +227,13 @@ def range_fields(filterset: ProjectFilter, params) -> list[tuple[str, dict]]:
 def dashboard(request: HttpRequest) -> HttpResponse:
     reference = queries.reference_lists()
     filterset = ProjectFilter(request.GET, queryset=Project.objects.all(), reference=reference)
-    projects = filterset.qs
     language = lang()
     # Links and hidden fields repeat only the filter values that were taken.
     params = filterset.valid_params()
     links = presenters.ListLinks(params, filterset.selected())
     today = timezone.localdate()
     counted = queries.counted(filterset)
-    rows = caching.aggregate(
-        "dashboard", projects, lambda: aggregates.dashboard_rows(projects, counted), today
-    )
+    rows = aggregates.filtered_dashboard_rows(filterset)
     summary = caching.aggregate(
         "summary", counted, lambda: queries.set_summary(counted, today=today), today
     )

@@ -4,12 +4,14 @@ check_invariants and rebuilt by rebuild_rollup. (Every test that writes also end
 check_invariants, so every write path the suite takes is compared with a recount.)"""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from projects import aggregates, queries, rollups
@@ -19,8 +21,11 @@ from projects.models import (
     Organisation,
     PortfolioRollup,
     Project,
+    RateRollup,
     Region,
     RollupState,
+    SizeRollup,
+    YearRollup,
 )
 from tests.factories import DecisionFactory, ProjectFactory
 
@@ -275,3 +280,104 @@ def test_a_window_skips_what_the_filter_leaves_out_and_only_where_there_is_somet
         newer = Project.objects.filter(window(query), programme__period="2021-2027")
         assert not newer.exists(), query
         assert Project.objects.filter(window(query), programme__period="2014-2020").exists()
+
+
+# --- the dashboard's years, sizes and rates ------------------------------------------------
+@pytest.fixture
+def shaped_portfolio(portfolio):
+    """Projects in several size buckets, rates (one unknown) and start and end years."""
+    upper_norrland = Region.objects.get(code="SE33")
+    return [
+        *portfolio,
+        ProjectFactory(esf_grant=60_000_000, total_budget=120_000_000),
+        ProjectFactory(cofinancing_rate=Decimal("62.50"), esf_grant=400_000, total_budget=640_000),
+        ProjectFactory(cofinancing_rate=None, region=upper_norrland),
+        ProjectFactory(
+            start_date=datetime.date(2016, 5, 1),
+            end_date=datetime.date(2021, 4, 30),
+            esf_grant=7_000_000,
+            total_budget=14_000_000,
+            region=upper_norrland,
+        ),
+        ProjectFactory(region=None, esf_grant=5_000_000, total_budget=10_000_000),
+    ]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "region=SE33",
+        "region=SE21&status=finished",
+        "programme=2014-2020&programme_area=2&start_year_max=2019",
+        "region=none&demo=exclude",
+        "start_year_min=2020&start_year_max=2020",
+        "status=upcoming",
+    ],
+)
+def test_the_shape_rollups_answer_as_the_projects_do(shaped_portfolio, query):
+    chosen = filterset(query)
+    shaped = rollups.shapes(chosen)
+    assert shaped is not None
+    years, distribution = aggregates.shape_rows(chosen.qs, shaped)
+    want_years, want_distribution = aggregates.shape_rows(chosen.qs)
+    assert years == want_years
+    assert aggregates.size_distribution(distribution) == aggregates.size_distribution(
+        want_distribution
+    )
+    assert aggregates.median_rate(distribution) == aggregates.median_rate(want_distribution)
+    if not query:  # the fixture's rates and sizes all show up
+        assert aggregates.median_rate(distribution) == Decimal("50.00")
+        buckets = {row["bucket"] for row in aggregates.size_distribution(distribution)}
+        assert {0, 3, 5} <= buckets
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "specific_objective=2.1",
+        "intervention_field=102",
+        "legal_form=2",
+        "q=arbete",
+        "esf_grant_min=100",
+    ],
+)
+def test_a_filter_the_shape_rollups_do_not_keep_reads_the_projects(shaped_portfolio, query):
+    assert rollups.shapes(filterset(query)) is None
+
+
+def test_the_dashboard_reads_its_years_and_sizes_from_the_rollups(client, shaped_portfolio):
+    """The page's years, sizes and median rate are the roll-ups' (no pass over the projects
+    for them) and what the projects hold."""
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/dashboard/", {"region": "SE33"})
+    assert response.status_code == 200
+    sql = [query["sql"] for query in captured.captured_queries]
+    assert any("projects_yearrollup" in q and "projects_raterollup" in q for q in sql)
+    assert not any("cofinancing_rate" in q and "GROUP BY" in q for q in sql)
+    _years, distribution = aggregates.shape_rows(filterset("region=SE33").qs)
+    # SE33's two projects: 50 % and an unknown rate
+    assert response.context["figures"]["median_rate"] == Decimal("50.00")
+    assert aggregates.median_rate(distribution) == Decimal("50.00")
+
+
+@pytest.mark.breaks_invariants
+def test_differences_finds_a_tampered_shape_row(shaped_portfolio):
+    YearRollup.objects.filter(projects__gt=0).update(projects=7)
+    SizeRollup.objects.filter(projects__gt=0).update(esf_grant_sum=1)
+    found = rollups.differences()
+    assert {(key[0], measure) for key, measure, _want, _have in found} == {
+        ("year_rollup", "projects"),
+        ("size_rollup", "esf_grant_sum"),
+    }
+
+
+def test_a_project_moved_between_keys_moves_in_every_rollup(shaped_portfolio):
+    project = shaped_portfolio[-1]
+    project.region = Region.objects.get(code="SE11")
+    project.cofinancing_rate = Decimal("40.00")
+    project.save()
+    Project.objects.filter(pk=shaped_portfolio[0].pk).update(start_date=datetime.date(2017, 6, 1))
+    assert rollups.differences() == []
+    assert RateRollup.objects.filter(rate=Decimal("40.00"), projects__gt=0).exists()

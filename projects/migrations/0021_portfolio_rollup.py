@@ -3,7 +3,7 @@ status is as of, the triggers that keep it in step with projects_project on both
 its first filling from the projects already there.
 
 On SQLite a later migration that rebuilds projects_project drops these triggers with the table:
-it must create them again (`rollups.trigger_sql("sqlite")`), as 0016 says of its own.
+it must create them again (`rollups.trigger_sql("sqlite", rollup)` for each roll-up), as 0016 says of its own.
 """
 
 from django.db import migrations, models
@@ -12,16 +12,16 @@ from django.db import migrations, models
 def create_triggers(apps, schema_editor):
     from projects import rollups
 
-    forward, _backward = rollups.trigger_sql(schema_editor.connection.vendor)
+    forward, _backward = rollups.trigger_sql(schema_editor.connection.vendor, rollups.PORTFOLIO)
     for statement in forward:
         schema_editor.execute(statement)
-    rollups.rebuild()
+    rollups.rebuild(only=(rollups.PORTFOLIO,))
 
 
 def drop_triggers(apps, schema_editor):
     from projects import rollups
 
-    _forward, backward = rollups.trigger_sql(schema_editor.connection.vendor)
+    _forward, backward = rollups.trigger_sql(schema_editor.connection.vendor, rollups.PORTFOLIO)
     for statement in backward:
         schema_editor.execute(statement)
 

@@ -1,7 +1,9 @@
-"""Make the portfolio roll-up (`projects/rollups.py`) anew from the projects.
+"""Make the roll-ups (`projects/rollups.py`: the portfolio's and the dashboard's years, sizes
+and rates) anew from the projects.
 
-The triggers keep it in step with every write, so this is for repair: after `check_invariants`
-reports `rollup_matches_projects`, a restore that skipped triggers, or a change of its rules.
+The triggers keep them in step with every write, so this is for repair: after
+`check_invariants` reports `rollup_matches_projects`, a restore that skipped triggers, or a
+change of their rules.
 """
 
 from django.core.management.base import BaseCommand
@@ -10,9 +12,10 @@ from projects import caching, rollups
 
 
 class Command(BaseCommand):
-    help = "Rebuild the portfolio roll-up from the projects (status as of today)."
+    help = "Rebuild the roll-ups from the projects (status as of today)."
 
     def handle(self, *args, **options):
         rows = rollups.rebuild()
         caching.invalidate()
-        self.stdout.write(self.style.SUCCESS(f"Portfolio roll-up rebuilt: {rows} rows."))
+        made = ", ".join(f"{name} {count} rows" for name, count in rows.items())
+        self.stdout.write(self.style.SUCCESS(f"Roll-ups rebuilt: {made}."))

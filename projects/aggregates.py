@@ -17,7 +17,7 @@ pretix's `order_overview` adds variation rows up to item totals:
   needed and SQLite and PostgreSQL give the same answer). On PostgreSQL `shape_rows` gives
   these and `year_rows` in one pass; when the years', sizes' and rates' roll-ups answer the
   filter it reads them instead (then a distribution row has a bucket or a rate, not both).
-- `decision_year_rows`: net ESF grant decided per year, from the decisions.
+- `decision_year_rows`: net ESF grant decided per year, from the decisions (or their roll-up).
 - `top_organisations`: the largest owners by ESF grant, then their names by primary key
   (grouping by owner id alone avoids joining 100 000 rows to the organisation table).
 
@@ -176,14 +176,14 @@ def distribution_rows(projects: QuerySet[Project]) -> list[dict]:
 
 
 def shape_rows(
-    projects: QuerySet[Project], shaped: tuple[QuerySet, QuerySet, QuerySet] | None = None
+    projects: QuerySet[Project], shaped: Mapping[str, QuerySet] | None = None
 ) -> tuple[list[dict], list[dict]]:
     """`year_rows` and `distribution_rows` of the set: from the years', sizes' and rates'
     roll-ups when they answer the filter (`shaped`, `rollups.shapes`); else on PostgreSQL in one
     pass (GROUPING SETS over (programme, start year, end year) and (size bucket, rate)), else
     in two GROUP BYs."""
     if shaped is not None:
-        return _rolled_shape(*shaped)
+        return _rolled_shape(shaped["years"], shaped["sizes"], shaped["rates"])
     if connection.vendor != "postgresql":
         return year_rows(projects), distribution_rows(projects)
     grouped = grouping_sets(
@@ -271,11 +271,25 @@ def decision_years(projects: QuerySet[Project]) -> QuerySet:
     )
 
 
-def decision_year_rows(projects: QuerySet[Project]) -> list[dict]:
-    """Net change in ESF grant decided per calendar year (grants, extensions, reductions).
+def decision_year_rows(
+    projects: QuerySet[Project], shaped: Mapping[str, QuerySet] | None = None
+) -> list[dict]:
+    """Net change in ESF grant decided per calendar year (grants, extensions, reductions):
+    from the decisions' roll-up when it answers the filter (`shaped`), else from the decisions.
 
     Imported snapshots have no date and are left out: their money has no decision year.
     """
+    if shaped is not None:
+        rows = (
+            shaped["decisions"]
+            .values(year=F("decided_year"))
+            .annotate(esf_grant_sum=Sum("esf_grant_sum"), decisions=Sum("decisions"))
+        )
+        return [
+            {"year": row["year"], "esf_grant_sum": int(row["esf_grant_sum"]),
+             "decisions": int(row["decisions"])}
+            for row in _sorted(rows, ["year"])
+        ]  # fmt: skip
     return _sorted(decision_years(projects), ["year"])
 
 
@@ -567,7 +581,7 @@ def dashboard_rows(projects, counted=None, shaped=None) -> dict[str, list]:
         "portfolio": portfolio,
         "distribution": distribution,
         "years": years,
-        "decisions": decision_year_rows(projects),
+        "decisions": decision_year_rows(projects, shaped),
         "owners": top_organisations(projects),
     }
 

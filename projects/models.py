@@ -934,11 +934,11 @@ class PortfolioRollup(models.Model):
         return f"{self.programme_key}/{self.region_key}/… {self.start_year} {self.status}"
 
 
-class ShapeRollup(models.Model):
-    """What the dashboard's years and sizes roll-ups share (`projects/rollups.py`): projects
-    and ESF grant per programme, region, county, programme area, demo or not, start year and
-    status, and one more key of each. Kept by triggers like `PortfolioRollup`; a code-list key
-    is the row's id, 0 for none."""
+class ShapeKeys(models.Model):
+    """The keys the dashboard's years, sizes, rates and decisions roll-ups share
+    (`projects/rollups.py`): programme, region, county, programme area, demo or not, start
+    year and status, each roll-up adding one more. Kept by triggers like `PortfolioRollup`; a
+    code-list key is the row's id, 0 for none."""
 
     programme_key = models.IntegerField()
     region_key = models.IntegerField()
@@ -947,8 +947,6 @@ class ShapeRollup(models.Model):
     is_demo = models.BooleanField()
     start_year = models.IntegerField()
     status = models.CharField(max_length=10)
-    projects = models.BigIntegerField()
-    esf_grant_sum = models.BigIntegerField()
 
     SHARED_KEYS = (
         "programme_key",
@@ -967,6 +965,33 @@ class ShapeRollup(models.Model):
         return f"{self.programme_key}/{self.region_key}/… {self.start_year} {self.status}"
 
 
+class ShapeRollup(ShapeKeys):
+    """Projects and ESF grant per shared key and one more."""
+
+    projects = models.BigIntegerField()
+    esf_grant_sum = models.BigIntegerField()
+
+    class Meta:
+        abstract = True
+
+
+class DecisionRollup(ShapeKeys):
+    """The dated decisions and their net ESF grant per decision year, under their project's
+    keys: the dashboard's decisions per year. Triggers on both projects_project (a project's
+    change moves its decisions) and projects_decision keep it."""
+
+    decided_year = models.IntegerField()
+    decisions = models.BigIntegerField()
+    esf_grant_sum = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[*ShapeKeys.SHARED_KEYS, "decided_year"], name="decision_rollup_key"
+            ),
+        ]
+
+
 class YearRollup(ShapeRollup):
     """Per end year too: the projects running in each year."""
 
@@ -975,7 +1000,7 @@ class YearRollup(ShapeRollup):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=[*ShapeRollup.SHARED_KEYS, "end_year"], name="year_rollup_key"
+                fields=[*ShapeKeys.SHARED_KEYS, "end_year"], name="year_rollup_key"
             ),
         ]
 
@@ -988,7 +1013,7 @@ class SizeRollup(ShapeRollup):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=[*ShapeRollup.SHARED_KEYS, "size_bucket"], name="size_rollup_key"
+                fields=[*ShapeKeys.SHARED_KEYS, "size_bucket"], name="size_rollup_key"
             ),
         ]
 
@@ -1001,7 +1026,7 @@ class RateRollup(ShapeRollup):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=[*ShapeRollup.SHARED_KEYS, "rate"], name="rate_rollup_key"
+                fields=[*ShapeKeys.SHARED_KEYS, "rate"], name="rate_rollup_key"
             ),
         ]
 

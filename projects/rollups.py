@@ -7,15 +7,17 @@ number of projects and the sums `aggregates.MEASURES` names. A filter that touch
 rows (tens of thousands at a million projects) instead of the projects. Beside it, the
 dashboard's years, sizes and rates roll-ups (`YEARS`, `SIZES`, `RATES`: projects and ESF grant
 over fewer dimensions and one key of each) give its years chart, size distribution and median
-rate (`shapes`). Every roll-up is a `Rollup`, its keys and measures declared once; what follows
-holds for each.
+rate, and the decisions' roll-up (`DECIDED`: the dated decisions per decision year under their
+project's keys, with triggers on the decisions too) its decisions per year (`shapes`). Every
+roll-up is a `Rollup`, its keys and measures declared once; what follows holds for each.
 
 **Never stale.** Triggers on projects_project (statement-level with transition tables on
-PostgreSQL, row-level on SQLite; migrations 0021 and 0023 create them from `trigger_sql`) add each
+PostgreSQL, row-level on SQLite; migrations 0021, 0023 and 0024 create them from
+`trigger_sql`; the decisions' roll-up has triggers on projects_decision too) add each
 inserted row's contribution and take each deleted row's away, an update being both, in the
 writing statement's transaction, whoever writes: the services, an import's bulk write,
-generate_demo's COPY, a raw UPDATE. `check_invariants` compares the table with a recount from the
-projects (with the ORM's `MEASURES`, not this module's SQL), and `rebuild_rollup` makes it anew.
+generate_demo's COPY, a raw UPDATE. `check_invariants` compares each table with a recount from
+the projects (with the ORM, not this module's SQL), and `rebuild_rollup` makes them anew.
 
 **Status moves with the day.** A project's status depends on today, so a row's status is as of
 `RollupState.as_of`. When that day is past, the first read of a later day moves it forward
@@ -32,6 +34,7 @@ table too; the triggers then add nothing and every read uses the projects, until
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -49,6 +52,7 @@ from .models import (
     PROJECT_FINISHED,
     PROJECT_ONGOING,
     PROJECT_UPCOMING,
+    DecisionRollup,
     PortfolioRollup,
     Project,
     RateRollup,
@@ -61,6 +65,7 @@ from .models import (
 
 STATE_TABLE = RollupState._meta.db_table
 PROJECTS = "projects_project"
+DECISIONS = "projects_decision"
 
 
 @dataclass(frozen=True)
@@ -77,13 +82,15 @@ class Key:
 
 @dataclass(frozen=True)
 class Rollup:
-    """One roll-up table: the projects' contributions summed per combination of its keys."""
+    """One roll-up table: the projects' contributions summed per combination of its keys, or,
+    with `decisions`, the dated decisions' (each under its project's keys)."""
 
     name: str  # its triggers' and trigger functions' names begin with it
     model: type[models.Model]
     keys: tuple[Key, ...]
-    measures: dict[str, str]  # one project's contribution to each sum, SQL over the row `r`
+    measures: dict[str, str]  # one row's contribution to each sum, SQL over `r` (and `d`)
     recount: Callable[[], dict]  # the same sums as ORM aggregates, for `differences`
+    decisions: bool = False  # rows are the dated decisions `d` of the projects `r`
 
     @property
     def table(self) -> str:
@@ -94,16 +101,40 @@ class Rollup:
         return [key.column for key in self.keys]
 
     @property
+    def count(self) -> str:
+        """The measure that counts rows: a table row at 0 holds nothing."""
+        return "decisions" if self.decisions else "projects"
+
+    @property
     def answered(self) -> frozenset[str]:
         """The filters it answers: its keys' and the sort, which changes no count."""
         return frozenset({key.answers for key in self.keys if key.answers} | {"sort"})
 
+    def of_projects(self, rows: str) -> str:
+        """The FROM clause of its rows for the project rows `rows` (named `r`), with the state
+        row `s` (and the projects' decisions `d`)."""
+        decisions = f", {DECISIONS} d" if self.decisions else ""
+        return f"{rows} r, {STATE_TABLE} s{decisions}"
+
+    @property
+    def condition(self) -> str:
+        """What joins a decision to its project and keeps the dated ones."""
+        return " AND d.project_id = r.id AND d.decided_on IS NOT NULL" if self.decisions else ""
+
+    def base(self) -> QuerySet:
+        """What the recount groups: the projects, or each project once per dated decision."""
+        if self.decisions:
+            return Project.objects.filter(decisions__decided_on__isnull=False)
+        return Project.objects.all()
+
 
 def _year(column: str) -> Callable[[str, str], str]:
+    """The year of `column` (an alias and a column: `r.start_date`)."""
+
     def sql(vendor: str, day: str) -> str:
         if vendor == "postgresql":
-            return f"CAST(EXTRACT(YEAR FROM r.{column}) AS integer)"
-        return f"CAST(substr(r.{column}, 1, 4) AS integer)"
+            return f"CAST(EXTRACT(YEAR FROM {column}) AS integer)"
+        return f"CAST(substr({column}, 1, 4) AS integer)"
 
     return sql
 
@@ -157,9 +188,10 @@ LEGAL_FORM = Key(
     "legal_form",
 )
 DEMO = Key("is_demo", lambda vendor, day: "r.is_demo", lambda day: F("is_demo"), "demo")
-START_YEAR = Key("start_year", _year("start_date"), lambda day: Year("start_date"), "start_year")
+START_YEAR = Key("start_year", _year("r.start_date"), lambda day: Year("start_date"), "start_year")
 STATUS = Key("status", _status_sql, status_case, "status")
-END_YEAR = Key("end_year", _year("end_date"), lambda day: Year("end_date"))
+END_YEAR = Key("end_year", _year("r.end_date"), lambda day: Year("end_date"))
+DECIDED_YEAR = Key("decided_year", _year("d.decided_on"), lambda day: Year("decisions__decided_on"))
 SIZE_BUCKET = Key("size_bucket", _size_bucket_sql, _size_bucket_orm)
 RATE = Key(
     "rate",
@@ -190,6 +222,7 @@ MEASURE_SQL = {
     "budget_with_grant": f"CASE WHEN {WITH_BUDGET} THEN r.total_budget ELSE 0 END",
 }
 SHAPE_SQL = {"projects": "1", "esf_grant_sum": "COALESCE(r.esf_grant, 0)"}
+DECISION_SQL = {"decisions": "1", "esf_grant_sum": "COALESCE(d.esf_grant_change, 0)"}
 
 
 def _portfolio_recount() -> dict:
@@ -200,6 +233,13 @@ def _portfolio_recount() -> dict:
 
 def _shape_recount() -> dict:
     return {"projects": Count("*"), "esf_grant_sum": Sum("esf_grant", default=0)}
+
+
+def _decision_recount() -> dict:
+    return {
+        "decisions": Count("*"),
+        "esf_grant_sum": Sum("decisions__esf_grant_change", default=0),
+    }
 
 
 PORTFOLIO = Rollup(
@@ -234,11 +274,26 @@ RATES = Rollup(
     SHAPE_SQL,
     _shape_recount,
 )
-ROLLUPS: tuple[Rollup, ...] = (PORTFOLIO, YEARS, SIZES, RATES)
-SHAPES: tuple[Rollup, ...] = (YEARS, SIZES, RATES)
+# The net ESF grant decided per year, over the same dimensions as the shape: the dated
+# decisions (`aggregates.decision_year_rows`) under their project's keys.
+DECIDED = Rollup(
+    "decision_rollup",
+    DecisionRollup,
+    (*(_dimension(name) for name in SHAPE_DIMENSIONS), DEMO, START_YEAR, STATUS, DECIDED_YEAR),
+    DECISION_SQL,
+    _decision_recount,
+    decisions=True,
+)
+ROLLUPS: tuple[Rollup, ...] = (PORTFOLIO, YEARS, SIZES, RATES, DECIDED)
+SHAPES: dict[str, Rollup] = {"years": YEARS, "sizes": SIZES, "rates": RATES, "decisions": DECIDED}
 
 # The filters the portfolio roll-up answers: its keys and the sort, which changes no count.
 ANSWERED = PORTFOLIO.answered
+
+
+def _as_row(sql: str, alias: str, row: str) -> str:
+    """`sql` with the alias `alias` (`r`, `d`) read as the trigger row `row` (`NEW`, `OLD`)."""
+    return re.sub(rf"\b{alias}\.", f"{row}.", sql)
 
 
 def add_sql(
@@ -249,46 +304,70 @@ def add_sql(
     sign: int,
     day: str,
     where: str = "",
-    row: str = "",
+    row: tuple[str, str] | None = None,
 ) -> str:
-    """INSERT … ON CONFLICT adding `sign` × the contributions of the project rows `r` that
-    `source` (a FROM clause naming them `r`, and the state row `s`) gives, grouped by key; with
-    `row` (SQLite's `NEW` or `OLD`), that one trigger row's contribution instead."""
+    """INSERT … ON CONFLICT adding `sign` × the contributions of the rows that `source` (a
+    FROM clause naming the projects `r`, the state row `s`, and for decisions `d`) gives,
+    grouped by key; with `row` ((alias, SQLite's `NEW` or `OLD`)), that trigger row read for
+    the alias."""
     keys = [key.sql(vendor, day) for key in rollup.keys]
     measures = [f"{sign} * SUM({sql})" for sql in rollup.measures.values()]
+    where = f"{where}{rollup.condition}"
     grouped = f" GROUP BY {', '.join(keys)}"
+    select = f"SELECT {', '.join(keys + measures)} FROM {source} WHERE s.id = 1{where}{grouped}"
     if row:
-        keys = [key.replace("r.", f"{row}.") for key in keys]
-        measures = [f"{sign} * {sql.replace('r.', f'{row}.')}" for sql in rollup.measures.values()]
-        grouped = ""
+        select = _as_row(select, *row)
     table = rollup.table
     columns = [*rollup.key_columns, *rollup.measures]
     updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in rollup.measures)
     return (
-        f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 (no input: names only)
-        f"SELECT {', '.join(keys + measures)} FROM {source} WHERE s.id = 1{where}{grouped} "
+        f"INSERT INTO {table} ({', '.join(columns)}) {select} "  # noqa: S608 (names only)
         f"ON CONFLICT ({', '.join(rollup.key_columns)}) DO UPDATE SET {updates}"
     )
 
 
-def prune_sql(rollup: Rollup, vendor: str, source: str) -> str:
-    """DELETE the rows left at zero projects among the keys of the project rows `r` in
-    `source` (those a statement took projects away from)."""
+def prune_sql(rollup: Rollup, vendor: str, source: str, row: tuple[str, str] | None = None) -> str:
+    """DELETE the rows left at zero among the keys of the rows in `source` (those a statement
+    took contributions away from)."""
     keys = [key.sql(vendor, "s.as_of") for key in rollup.keys]
     table = rollup.table
     matches = " AND ".join(
         f"{table}.{column} = k.c{i}" for i, column in enumerate(rollup.key_columns)
     )
     named = ", ".join(f"{sql} AS c{i}" for i, sql in enumerate(keys))
+    select = f"SELECT {named} FROM {source} WHERE s.id = 1{rollup.condition}"
+    if row:
+        select = _as_row(select, *row)
     return (
-        f"DELETE FROM {table} WHERE projects = 0 AND EXISTS ("  # noqa: S608 (names only)
-        f"SELECT 1 FROM (SELECT {named} FROM {source} WHERE s.id = 1) k WHERE {matches})"
+        f"DELETE FROM {table} WHERE {rollup.count} = 0 AND EXISTS ("  # noqa: S608 (names only)
+        f"SELECT 1 FROM ({select}) k WHERE {matches})"
     )
 
 
+def _sources(rollup: Rollup, rows: str, table: str) -> str:
+    """The FROM clause of `rollup`'s rows when `rows` are the changed rows of `table`."""
+    if table == PROJECTS:
+        return rollup.of_projects(rows)
+    return f"{rows} d, {PROJECTS} r, {STATE_TABLE} s"
+
+
 def trigger_sql(vendor: str, rollup: Rollup = PORTFOLIO) -> tuple[list[str], list[str]]:
-    """(statements creating the triggers of `rollup`, statements dropping them) for `vendor`."""
-    name = rollup.name
+    """(statements creating the triggers of `rollup`, statements dropping them) for `vendor`:
+    on projects_project, and for a roll-up of decisions on projects_decision too (a project's
+    change moves its decisions between keys; a decision's adds or takes away its own)."""
+    names = {PROJECTS: rollup.name}
+    if rollup.decisions:
+        names[DECISIONS] = f"{rollup.name}_decisions"
+    forward, backward = [], []
+    for table, name in names.items():
+        made, dropped = _triggers(vendor, rollup, table, name)
+        forward += made
+        backward += dropped
+    return forward, backward
+
+
+def _triggers(vendor: str, rollup: Rollup, table: str, name: str) -> tuple[list[str], list[str]]:
+    alias = "r" if table == PROJECTS else "d"
     if vendor == "postgresql":
         sources = {
             "insert": [("new_rows", 1)],
@@ -304,23 +383,23 @@ def trigger_sql(vendor: str, rollup: Rollup = PORTFOLIO) -> tuple[list[str], lis
         forward, backward = [], []
         for event, steps in sources.items():
             body = "; ".join(
-                add_sql(rollup, vendor, f"{rows} r, {STATE_TABLE} s", sign=sign, day="s.as_of")
+                add_sql(rollup, vendor, _sources(rollup, rows, table), sign=sign, day="s.as_of")
                 for rows, sign in steps
             )
             if event in prune:
-                body += "; " + prune_sql(rollup, vendor, f"{prune[event]} r, {STATE_TABLE} s")
+                body += "; " + prune_sql(rollup, vendor, _sources(rollup, prune[event], table))
             forward.append(
                 f"CREATE FUNCTION {name}_{event}() RETURNS trigger LANGUAGE plpgsql "
                 f"AS $$ BEGIN PERFORM 1 FROM {STATE_TABLE} WHERE id = 1 FOR SHARE; {body}; "
                 "RETURN NULL; END $$"
             )
             forward.append(
-                f"CREATE TRIGGER {name}_{event} AFTER {event.upper()} ON {PROJECTS} "
+                f"CREATE TRIGGER {name}_{event} AFTER {event.upper()} ON {table} "
                 f"REFERENCING {referencing[event]} FOR EACH STATEMENT "
                 f"EXECUTE FUNCTION {name}_{event}()"
             )
             backward += [
-                f"DROP TRIGGER IF EXISTS {name}_{event} ON {PROJECTS}",
+                f"DROP TRIGGER IF EXISTS {name}_{event} ON {table}",
                 f"DROP FUNCTION IF EXISTS {name}_{event}()",
             ]
         return forward, backward
@@ -329,14 +408,18 @@ def trigger_sql(vendor: str, rollup: Rollup = PORTFOLIO) -> tuple[list[str], lis
         "delete": [("OLD", -1)],
         "update": [("OLD", -1), ("NEW", 1)],
     }
+    # The trigger row stands for its alias; the FROM clause keeps the other tables.
+    if table == PROJECTS:
+        others = f"{STATE_TABLE} s" + (f", {DECISIONS} d" if rollup.decisions else "")
+    else:
+        others = f"{PROJECTS} r, {STATE_TABLE} s"
 
     def row_add(row: str, sign: int) -> str:
-        state = f"{STATE_TABLE} s"
-        return add_sql(rollup, "sqlite", state, sign=sign, day="s.as_of", row=row) + ";"
+        return add_sql(rollup, "sqlite", others, sign=sign, day="s.as_of", row=(alias, row)) + ";"
 
-    old_prune = prune_sql(rollup, "sqlite", f"{STATE_TABLE} s").replace("r.", "OLD.") + ";"
+    old_prune = prune_sql(rollup, "sqlite", others, row=(alias, "OLD")) + ";"
     forward = [
-        f"CREATE TRIGGER {name}_{event} AFTER {event.upper()} ON {PROJECTS} "
+        f"CREATE TRIGGER {name}_{event} AFTER {event.upper()} ON {table} "
         f"FOR EACH ROW BEGIN {' '.join(row_add(row, sign) for row, sign in steps)}"
         f"{' ' + old_prune if event != 'insert' else ''} END"
         for event, steps in bodies.items()
@@ -361,7 +444,7 @@ def rebuild(
 
 def _fill(cursor, rollup: Rollup) -> None:
     cursor.execute(f"DELETE FROM {rollup.table}")  # noqa: S608
-    source = f"{PROJECTS} r, {STATE_TABLE} s"
+    source = rollup.of_projects(PROJECTS)
     cursor.execute(add_sql(rollup, connection.vendor, source, sign=1, day="s.as_of"))
 
 
@@ -408,18 +491,19 @@ def current(today: datetime.date) -> bool:
             " OR (r.end_date >= %s AND r.end_date < %s))"
         )
         params = [as_of, today, as_of, today]
-        source = f"{PROJECTS} r, {STATE_TABLE} s"
         vendor = connection.vendor
         for rollup in ROLLUPS:
+            source = rollup.of_projects(PROJECTS)
             cursor.execute(
                 add_sql(rollup, vendor, source, sign=-1, day="s.as_of", where=changed), params
             )
         cursor.execute(f"UPDATE {STATE_TABLE} SET as_of = %s WHERE id = 1", [today])  # noqa: S608
         for rollup in ROLLUPS:
+            source = rollup.of_projects(PROJECTS)
             cursor.execute(
                 add_sql(rollup, vendor, source, sign=1, day="s.as_of", where=changed), params
             )
-            cursor.execute(f"DELETE FROM {rollup.table} WHERE projects = 0")  # noqa: S608
+            cursor.execute(f"DELETE FROM {rollup.table} WHERE {rollup.count} = 0")  # noqa: S608
     return True
 
 
@@ -448,7 +532,7 @@ def matching(filterset, *, rollup: Rollup = PORTFOLIO, superset: bool = False) -
     answered = rollup.answered
     if not (superset or used(filterset) <= answered) or not answers(filterset.today):
         return None
-    rows = rollup.model.objects.filter(projects__gt=0)
+    rows = rollup.model.objects.filter(**{f"{rollup.count}__gt": 0})
     by_code = filterset.reference.ids_by_code
     for dimension in DIMENSIONS:
         codes = selected.get(dimension.name) or []
@@ -471,11 +555,12 @@ def matching(filterset, *, rollup: Rollup = PORTFOLIO, superset: bool = False) -
     return rows
 
 
-def shapes(filterset) -> tuple[QuerySet, QuerySet, QuerySet] | None:
-    """The years', sizes' and rates' roll-up rows for the filter, or None when it touches
-    what they do not keep (then the dashboard reads the projects)."""
-    found = tuple(matching(filterset, rollup=rollup) for rollup in SHAPES)
-    return None if any(rows is None for rows in found) else found
+def shapes(filterset) -> dict[str, QuerySet] | None:
+    """The years', sizes', rates' and decisions' roll-up rows for the filter (by the names of
+    `SHAPES`), or None when it touches what they do not keep (then the dashboard reads the
+    projects)."""
+    found = {name: matching(filterset, rollup=rollup) for name, rollup in SHAPES.items()}
+    return None if any(rows is None for rows in found.values()) else found
 
 
 def start_dates(
@@ -583,13 +668,14 @@ def differences() -> list[tuple[tuple, str, int, int]]:
     for rollup in ROLLUPS:
         columns, measures = rollup.key_columns, rollup.recount()
         recount = (
-            Project.objects.order_by()
+            rollup.base()
+            .order_by()
             .values(**{f"k_{key.column}": key.recount(as_of) for key in rollup.keys})
-            .annotate(**measures)
+            .annotate(**{f"m_{name}": aggregate for name, aggregate in measures.items()})
         )
         expected = {
             _normal(rollup, [row[f"k_{column}"] for column in columns]): {
-                name: row[name] for name in measures
+                name: row[f"m_{name}"] for name in measures
             }
             for row in recount
         }
@@ -597,7 +683,7 @@ def differences() -> list[tuple[tuple, str, int, int]]:
             _normal(rollup, [row[column] for column in columns]): {
                 name: row[name] for name in measures
             }
-            for row in rollup.model.objects.exclude(projects=0).values(*columns, *measures)
+            for row in rollup.model.objects.exclude(**{rollup.count: 0}).values(*columns, *measures)
         }
         zeros = dict.fromkeys(measures, 0)
         for key in sorted(expected.keys() | stored.keys(), key=repr):

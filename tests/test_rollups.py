@@ -10,6 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.models import Sum
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -18,8 +19,10 @@ from projects import aggregates, queries, rollups
 from projects.filters import ProjectFilter
 from projects.models import (
     Decision,
+    DecisionRollup,
     Organisation,
     PortfolioRollup,
+    ProgrammeArea,
     Project,
     RateRollup,
     Region,
@@ -326,6 +329,8 @@ def test_the_shape_rollups_answer_as_the_projects_do(shaped_portfolio, query):
         want_distribution
     )
     assert aggregates.median_rate(distribution) == aggregates.median_rate(want_distribution)
+    decided = aggregates.decision_year_rows(chosen.qs, shaped)
+    assert decided == aggregates.decision_year_rows(chosen.qs)
     if not query:  # the fixture's rates and sizes all show up
         assert aggregates.median_rate(distribution) == Decimal("50.00")
         buckets = {row["bucket"] for row in aggregates.size_distribution(distribution)}
@@ -366,11 +371,36 @@ def test_the_dashboard_reads_its_years_and_sizes_from_the_rollups(client, shaped
 def test_differences_finds_a_tampered_shape_row(shaped_portfolio):
     YearRollup.objects.filter(projects__gt=0).update(projects=7)
     SizeRollup.objects.filter(projects__gt=0).update(esf_grant_sum=1)
+    DecisionRollup.objects.filter(decisions__gt=0).update(decisions=9)
     found = rollups.differences()
     assert {(key[0], measure) for key, measure, _want, _have in found} == {
         ("year_rollup", "projects"),
         ("size_rollup", "esf_grant_sum"),
+        ("decision_rollup", "decisions"),
     }
+
+
+@pytest.mark.breaks_invariants  # raw updates of decisions, past the services' sums
+def test_decisions_entered_moved_and_deleted_keep_the_decisions_rollup(shaped_portfolio):
+    """A decision's own change, its project's change of keys and the project's deletion (its
+    decisions first, as Django deletes them) each keep the roll-up equal to a recount."""
+    project = shaped_portfolio[3]
+    DecisionFactory.create_batch(2, project=project)
+    assert rollups.differences() == []
+    project.programme_area = ProgrammeArea.objects.get(programme=project.programme, code="1")
+    project.save()
+    assert rollups.differences() == []
+    decision = project.decisions.exclude(kind=Decision.Kind.GRANT).first()
+    Decision.objects.filter(pk=decision.pk).update(decided_on=datetime.date(2018, 1, 5))
+    assert rollups.differences() == []
+    assert DecisionRollup.objects.filter(decided_year=2018, decisions__gt=0).exists()
+    # an undated one (an imported snapshot) leaves it
+    Decision.objects.filter(pk=decision.pk).update(kind=Decision.Kind.SNAPSHOT, decided_on=None)
+    assert rollups.differences() == []
+    shaped_portfolio[0].delete()
+    assert rollups.differences() == []
+    total = DecisionRollup.objects.aggregate(n=Sum("decisions"))["n"]
+    assert total == Decision.objects.exclude(decided_on=None).count()
 
 
 def test_a_project_moved_between_keys_moves_in_every_rollup(shaped_portfolio):

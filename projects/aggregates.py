@@ -38,7 +38,7 @@ from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Val
 from django.db.models.functions import Cast
 
 from . import dimensions, rollups
-from .models import Decision, Organisation, PortfolioRollup, Project, Year
+from .models import Decision, Organisation, Project, Year
 from .queries import ReferenceLists, grouping_sets
 
 # Cost per participant needs both numbers: projects without participants (or grant) are left
@@ -119,7 +119,7 @@ def portfolio_rows(projects: QuerySet[Project]) -> list[dict]:
     SETS over the grouped rows), so Python receives a few hundred rows, each naming its
     grouping, instead of one per combination (tens of thousands at a million projects).
     """
-    if projects.model is PortfolioRollup:  # the roll-up's rows (`queries.counted`)
+    if rollups.is_portfolio(projects):  # a roll-up's rows (`queries.counted`)
         fine = projects.order_by().values(**rollups.keys()).annotate(**rollups.measures())
     else:
         fine = _plain(projects).values(*PORTFOLIO_KEYS).annotate(**MEASURES)
@@ -597,6 +597,8 @@ def filtered_dashboard_rows(filterset) -> dict[str, list]:
     return caching.aggregate(
         "dashboard",
         projects,
-        lambda: dashboard_rows(projects, counted(filterset), rollups.shapes(filterset)),
+        lambda: dashboard_rows(
+            projects, counted(filterset, per_year=False), rollups.shapes(filterset)
+        ),
         filterset.today,  # a roll-up's status is as of its day
     )

@@ -877,13 +877,13 @@ class Project(models.Model):
         return esf_share(self.esf_grant, self.total_budget)
 
 
-class PortfolioRollup(models.Model):
+class PortfolioMeasures(models.Model):
     """The projects' counts and sums per combination of the code-list dimensions, the owner's
-    legal form, demo or not, start year and status: what the list's summary and facets and the
-    dashboard's portfolio read when a filter touches nothing else (`projects/rollups.py`).
+    legal form, demo or not and status (`projects/rollups.py`): what both portfolio roll-ups
+    hold.
 
-    Database triggers keep it in step with every write to projects_project, in the writing
-    transaction; nothing else writes it except `rebuild_rollup` and the daily roll of the
+    Database triggers keep them in step with every write to projects_project, in the writing
+    transaction; nothing else writes them except `rebuild_rollup` and the daily roll of the
     status (`rollups.current`). A code-list key is the row's id, 0 for none; `status` is as
     of `RollupState.as_of`.
     """
@@ -896,7 +896,6 @@ class PortfolioRollup(models.Model):
     intervention_field_key = models.IntegerField()
     owner_legal_form = models.CharField(max_length=20)
     is_demo = models.BooleanField()
-    start_year = models.IntegerField()
     status = models.CharField(max_length=10)
     projects = models.BigIntegerField()
     esf_grant_sum = models.BigIntegerField()
@@ -911,27 +910,50 @@ class PortfolioRollup(models.Model):
     grant_with_budget = models.BigIntegerField()
     budget_with_grant = models.BigIntegerField()
 
+    KEYS = (
+        "programme_key",
+        "region_key",
+        "county_key",
+        "programme_area_key",
+        "specific_objective_key",
+        "intervention_field_key",
+        "owner_legal_form",
+        "is_demo",
+        "status",
+    )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.programme_key}/{self.region_key}/… {self.status}"
+
+
+class PortfolioRollup(PortfolioMeasures):
+    """Per start year too: what the list's summary and facets and the dashboard's portfolio
+    read when a filter touches nothing else, and the page's start-date window."""
+
+    start_year = models.IntegerField()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=[
-                    "programme_key",
-                    "region_key",
-                    "county_key",
-                    "programme_area_key",
-                    "specific_objective_key",
-                    "intervention_field_key",
-                    "owner_legal_form",
-                    "is_demo",
-                    "start_year",
-                    "status",
-                ],
+                fields=[*PortfolioMeasures.KEYS[:-1], "start_year", "status"],
                 name="portfolio_rollup_key",
             ),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.programme_key}/{self.region_key}/… {self.start_year} {self.status}"
+
+class PortfolioAllYearsRollup(PortfolioMeasures):
+    """Without the start year: a third of `PortfolioRollup`'s rows at a million projects, what
+    the dashboard reads for a filter without a start-year range."""
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=list(PortfolioMeasures.KEYS), name="portfolio_all_years_rollup_key"
+            ),
+        ]
 
 
 class ShapeKeys(models.Model):

@@ -26,7 +26,6 @@ from .models import (
     InterventionField,
     LegalForm,
     Organisation,
-    PortfolioRollup,
     Programme,
     ProgrammeArea,
     Project,
@@ -230,10 +229,11 @@ LEGAL_FORM_KEY = "owner_legal_form"
 PROJECT_FACET_KEYS = {**FACET_KEYS, "legal_form": LEGAL_FORM_KEY}
 
 
-def counted(filterset) -> QuerySet:
-    """The rows a filter's summary and counts read: the portfolio roll-up's when it answers the
-    filter (`rollups.matching`), else the filtered projects."""
-    rows = rollups.matching(filterset)
+def counted(filterset, *, per_year: bool = True) -> QuerySet:
+    """The rows a filter's summary and counts read: a portfolio roll-up's when it answers the
+    filter (`rollups.portfolio`; without `per_year`, the smaller one without start years when
+    the filter allows), else the filtered projects."""
+    rows = rollups.portfolio(filterset, per_year=per_year)
     return filterset.qs if rows is None else rows
 
 
@@ -266,7 +266,7 @@ def page_window(
 
 def set_summary(rows: QuerySet, *, today: datetime.date) -> dict[str, int]:
     """`summary` of the rows `counted` gave."""
-    if rows.model is PortfolioRollup:
+    if rollups.is_portfolio(rows):
         return rollups.summary(rows)
     return summary(rows, today=today)
 
@@ -278,7 +278,7 @@ def grouped_counts(projects: QuerySet, names: Collection[str] | None = None):
     PostgreSQL: one scan with GROUPING SETS, instead of one scan per dimension. SQLite (the small
     embedded default, without GROUPING SETS) and a single dimension: one GROUP BY each.
     """
-    rollup = projects.model is PortfolioRollup
+    rollup = rollups.is_portfolio(projects)
     every = (
         {**rollups.keys(), "legal_form": F("owner_legal_form")} if rollup else PROJECT_FACET_KEYS
     )

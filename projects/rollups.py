@@ -4,7 +4,9 @@
 objective, intervention field, owner's legal form, demo or not, start year and status, the
 number of projects and the sums `aggregates.MEASURES` names. A filter that touches only those
 (`matching`) reads its summary, facet counts and the dashboard's portfolio from the roll-up's
-rows (tens of thousands at a million projects) instead of the projects. Beside it, the
+rows (tens of thousands at a million projects) instead of the projects; the same without the
+start year (`PORTFOLIO_ALL_YEARS`, a third of the rows) gives the dashboard's when the filter
+has no start-year range (`portfolio`). Beside them, the
 dashboard's years, sizes and rates roll-ups (`YEARS`, `SIZES`, `RATES`: projects and ESF grant
 over fewer dimensions and one key of each) give its years chart, size distribution and median
 rate, and the decisions' roll-up (`DECIDED`: the dated decisions per decision year under their
@@ -53,6 +55,8 @@ from .models import (
     PROJECT_ONGOING,
     PROJECT_UPCOMING,
     DecisionRollup,
+    PortfolioAllYearsRollup,
+    PortfolioMeasures,
     PortfolioRollup,
     Project,
     RateRollup,
@@ -249,6 +253,15 @@ PORTFOLIO = Rollup(
     MEASURE_SQL,
     _portfolio_recount,
 )
+# The same without the start year (a third of the rows at a million): the dashboard's
+# portfolio and summary for a filter without a start-year range.
+PORTFOLIO_ALL_YEARS = Rollup(
+    "portfolio_all_years_rollup",
+    PortfolioAllYearsRollup,
+    (*(_dimension(d.name) for d in DIMENSIONS), LEGAL_FORM, DEMO, STATUS),
+    MEASURE_SQL,
+    _portfolio_recount,
+)
 # The dashboard's years and sizes over the dimensions most of its filters touch: the
 # objective, the intervention field and the legal form would multiply the rows (every
 # combination occurs) for few filters.
@@ -284,7 +297,7 @@ DECIDED = Rollup(
     _decision_recount,
     decisions=True,
 )
-ROLLUPS: tuple[Rollup, ...] = (PORTFOLIO, YEARS, SIZES, RATES, DECIDED)
+ROLLUPS: tuple[Rollup, ...] = (PORTFOLIO, PORTFOLIO_ALL_YEARS, YEARS, SIZES, RATES, DECIDED)
 SHAPES: dict[str, Rollup] = {"years": YEARS, "sizes": SIZES, "rates": RATES, "decisions": DECIDED}
 
 # The filters the portfolio roll-up answers: its keys and the sort, which changes no count.
@@ -555,6 +568,19 @@ def matching(filterset, *, rollup: Rollup = PORTFOLIO, superset: bool = False) -
     return rows
 
 
+def is_portfolio(rows: QuerySet) -> bool:
+    """Whether `rows` are a portfolio roll-up's (`matching`), not projects."""
+    return issubclass(rows.model, PortfolioMeasures)
+
+
+def portfolio(filterset, *, per_year: bool = True) -> QuerySet | None:
+    """`matching` of the portfolio roll-up; without `per_year` (no start-year counts wanted),
+    of the one without the start year when the filter has no start-year range."""
+    if per_year or "start_year" in used(filterset):
+        return matching(filterset)
+    return matching(filterset, rollup=PORTFOLIO_ALL_YEARS)
+
+
 def shapes(filterset) -> dict[str, QuerySet] | None:
     """The years', sizes', rates' and decisions' roll-up rows for the filter (by the names of
     `SHAPES`), or None when it touches what they do not keep (then the dashboard reads the
@@ -628,10 +654,10 @@ def unaliased(row: dict) -> dict:
     return {key.removeprefix(ALIAS): value for key, value in row.items()}
 
 
-def summary(rows: QuerySet[PortfolioRollup]) -> dict:
-    """What `queries.summary` gives for the projects, from the roll-up's rows, and under
-    `start_years` the number of projects per start year (for `start_dates`): one GROUP BY of
-    the rows by start year, added up here."""
+def summary(rows: QuerySet[PortfolioMeasures]) -> dict:
+    """What `queries.summary` gives for the projects, from a portfolio roll-up's rows, and
+    under `start_years` the number of projects per start year (for `start_dates`; None from
+    the roll-up without them): one GROUP BY of the rows by start year, added up here."""
     sums = {
         "rollup_projects": Sum("projects", default=0),
         "total_budget": Sum("total_budget_sum", default=0),
@@ -644,6 +670,8 @@ def summary(rows: QuerySet[PortfolioRollup]) -> dict:
         },
         "demo": Sum("projects", filter=Q(is_demo=True), default=0),
     }
+    if rows.model is not PortfolioRollup:  # no start years: one aggregate
+        return {**unaliased(rows.aggregate(**sums)), "start_years": None}
     per_year = list(rows.order_by().values("start_year").annotate(**sums))
     totals = unaliased({name: sum(row[name] for row in per_year) for name in sums})
     totals["start_years"] = {row["start_year"]: row["rollup_projects"] for row in per_year}

@@ -232,7 +232,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     params = filterset.valid_params()
     links = presenters.ListLinks(params, filterset.selected())
     today = timezone.localdate()
-    counted = queries.counted(filterset)
+    counted = queries.counted(filterset, per_year=False)
     rows = aggregates.filtered_dashboard_rows(filterset)
     summary = caching.aggregate(
         "summary", counted, lambda: queries.set_summary(counted, today=today), today

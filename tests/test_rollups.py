@@ -21,6 +21,7 @@ from projects.models import (
     Decision,
     DecisionRollup,
     Organisation,
+    PortfolioAllYearsRollup,
     PortfolioRollup,
     ProgrammeArea,
     Project,
@@ -138,6 +139,21 @@ def test_the_rollup_answers_as_the_projects_do(portfolio, query):
     assert in_order(aggregates.portfolio_rows(rows)) == in_order(
         aggregates.portfolio_rows(chosen.qs)
     )
+    # without start years wanted, the roll-up without them where the filter has none
+    every_year = rollups.portfolio(chosen, per_year=False)
+    expected = PortfolioRollup if "start_year" in query else PortfolioAllYearsRollup
+    assert every_year.model is expected
+    every_year_totals = rollups.summary(every_year)
+    assert every_year_totals.pop("start_years") == (
+        None if expected is PortfolioAllYearsRollup else start_years
+    )
+    assert every_year_totals == totals
+    assert in_order(aggregates.portfolio_rows(every_year)) == in_order(
+        aggregates.portfolio_rows(chosen.qs)
+    )
+    assert queries.code_counts(every_year, reference=reference, names=names) == queries.code_counts(
+        chosen.qs, reference=reference, names=names
+    )
 
 
 def in_order(portfolio: list[dict]) -> list[dict]:
@@ -204,7 +220,14 @@ def test_list_and_dashboard_read_the_rollup(client, portfolio):
     ).count()
     response = client.get("/projects/", {"region": "SE21"})
     assert response.context["summary"]["projects"] == 7 * in_sweden_east
+    # the dashboard reads the roll-up without start years for a filter without them
+    PortfolioAllYearsRollup.objects.filter(projects__gt=0).update(projects=5)
+    every_year = PortfolioAllYearsRollup.objects.filter(
+        projects__gt=0, region_key=Region.objects.get(code="SE21").pk
+    ).count()
     dashboard = client.get("/dashboard/", {"region": "SE21"})
+    assert dashboard.context["figures"]["projects"] == 5 * every_year
+    dashboard = client.get("/dashboard/", {"region": "SE21", "start_year_min": "2000"})
     assert dashboard.context["figures"]["projects"] == 7 * in_sweden_east
     searched = client.get("/projects/", {"q": "Projekt", "region": "SE21"})  # the projects
     assert searched.context["summary"]["projects"] == 2
@@ -360,6 +383,7 @@ def test_the_dashboard_reads_its_years_and_sizes_from_the_rollups(client, shaped
     assert response.status_code == 200
     sql = [query["sql"] for query in captured.captured_queries]
     assert any("projects_yearrollup" in q and "projects_raterollup" in q for q in sql)
+    assert any("projects_portfolioallyearsrollup" in q for q in sql)  # no start-year range
     assert not any("cofinancing_rate" in q and "GROUP BY" in q for q in sql)
     _years, distribution = aggregates.shape_rows(filterset("region=SE33").qs)
     # SE33's two projects: 50 % and an unknown rate

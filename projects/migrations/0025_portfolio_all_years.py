@@ -1,0 +1,69 @@
+"""The portfolio roll-up without the start year (`projects/rollups.py`: `PORTFOLIO_ALL_YEARS`):
+its table, the triggers that keep it in step with projects_project, and its first filling, as
+of the other roll-ups' day.
+
+On SQLite a later migration that rebuilds projects_project drops these triggers with the table:
+it must create them again (`rollups.trigger_sql("sqlite", rollup)`).
+"""
+
+from django.db import migrations, models
+
+
+def create_triggers(apps, schema_editor):
+    from projects import rollups
+
+    rollup = rollups.PORTFOLIO_ALL_YEARS
+    forward, _backward = rollups.trigger_sql(schema_editor.connection.vendor, rollup)
+    for statement in forward:
+        schema_editor.execute(statement)
+    rollups.fill(rollup)
+
+
+def drop_triggers(apps, schema_editor):
+    from projects import rollups
+
+    rollup = rollups.PORTFOLIO_ALL_YEARS
+    _forward, backward = rollups.trigger_sql(schema_editor.connection.vendor, rollup)
+    for statement in backward:
+        schema_editor.execute(statement)
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('projects', '0024_decision_rollup'),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name='PortfolioAllYearsRollup',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('programme_key', models.IntegerField()),
+                ('region_key', models.IntegerField()),
+                ('county_key', models.IntegerField()),
+                ('programme_area_key', models.IntegerField()),
+                ('specific_objective_key', models.IntegerField()),
+                ('intervention_field_key', models.IntegerField()),
+                ('owner_legal_form', models.CharField(max_length=20)),
+                ('is_demo', models.BooleanField()),
+                ('status', models.CharField(max_length=10)),
+                ('projects', models.BigIntegerField()),
+                ('esf_grant_sum', models.BigIntegerField()),
+                ('total_budget_sum', models.BigIntegerField()),
+                ('budget_known', models.BigIntegerField()),
+                ('participants_sum', models.BigIntegerField()),
+                ('participant_goal_sum', models.BigIntegerField()),
+                ('with_participants', models.BigIntegerField()),
+                ('grant_with_participants', models.BigIntegerField()),
+                ('participants_with_grant', models.BigIntegerField()),
+                ('with_budget', models.BigIntegerField()),
+                ('grant_with_budget', models.BigIntegerField()),
+                ('budget_with_grant', models.BigIntegerField()),
+            ],
+            options={
+                'constraints': [models.UniqueConstraint(fields=('programme_key', 'region_key', 'county_key', 'programme_area_key', 'specific_objective_key', 'intervention_field_key', 'owner_legal_form', 'is_demo', 'status'), name='portfolio_all_years_rollup_key')],
+            },
+        ),
+        migrations.RunPython(create_triggers, drop_triggers),
+    ]

@@ -266,33 +266,16 @@ PORTFOLIO_ALL_YEARS = Rollup(
 # objective, the intervention field and the legal form would multiply the rows (every
 # combination occurs) for few filters.
 SHAPE_DIMENSIONS = ("programme", "region", "county", "programme_area")
-YEARS = Rollup(
-    "year_rollup",
-    YearRollup,
-    (*(_dimension(name) for name in SHAPE_DIMENSIONS), DEMO, START_YEAR, STATUS, END_YEAR),
-    SHAPE_SQL,
-    _shape_recount,
-)
-SIZES = Rollup(
-    "size_rollup",
-    SizeRollup,
-    (*(_dimension(name) for name in SHAPE_DIMENSIONS), DEMO, START_YEAR, STATUS, SIZE_BUCKET),
-    SHAPE_SQL,
-    _shape_recount,
-)
-RATES = Rollup(
-    "rate_rollup",
-    RateRollup,
-    (*(_dimension(name) for name in SHAPE_DIMENSIONS), DEMO, START_YEAR, STATUS, RATE),
-    SHAPE_SQL,
-    _shape_recount,
-)
+SHAPE_KEYS = (*(_dimension(name) for name in SHAPE_DIMENSIONS), DEMO, START_YEAR, STATUS)
+YEARS = Rollup("year_rollup", YearRollup, (*SHAPE_KEYS, END_YEAR), SHAPE_SQL, _shape_recount)
+SIZES = Rollup("size_rollup", SizeRollup, (*SHAPE_KEYS, SIZE_BUCKET), SHAPE_SQL, _shape_recount)
+RATES = Rollup("rate_rollup", RateRollup, (*SHAPE_KEYS, RATE), SHAPE_SQL, _shape_recount)
 # The net ESF grant decided per year, over the same dimensions as the shape: the dated
 # decisions (`aggregates.decision_year_rows`) under their project's keys.
 DECIDED = Rollup(
     "decision_rollup",
     DecisionRollup,
-    (*(_dimension(name) for name in SHAPE_DIMENSIONS), DEMO, START_YEAR, STATUS, DECIDED_YEAR),
+    (*SHAPE_KEYS, DECIDED_YEAR),
     DECISION_SQL,
     _decision_recount,
     decisions=True,
@@ -439,6 +422,27 @@ def _triggers(vendor: str, rollup: Rollup, table: str, name: str) -> tuple[list[
     ]
     backward = [f"DROP TRIGGER IF EXISTS {name}_{event}" for event in bodies]
     return forward, backward
+
+
+def installed(*names: str):
+    """A migration operation that creates the triggers of the roll-ups `names` (this module's
+    names for them: "YEARS") and fills their tables from the projects; reversed, it drops the
+    triggers."""
+    from django.db import migrations
+
+    def create(apps, schema_editor):
+        for name in names:
+            rollup = globals()[name]
+            for statement in trigger_sql(schema_editor.connection.vendor, rollup)[0]:
+                schema_editor.execute(statement)
+            fill(rollup)
+
+    def drop(apps, schema_editor):
+        for name in names:
+            for statement in trigger_sql(schema_editor.connection.vendor, globals()[name])[1]:
+                schema_editor.execute(statement)
+
+    return migrations.RunPython(create, drop)
 
 
 def rebuild(

@@ -8,28 +8,7 @@ it must create them again (`rollups.trigger_sql("sqlite", rollup)` for each roll
 
 from django.db import migrations, models
 
-NEW = ("YEARS", "SIZES", "RATES")
-
-
-def create_triggers(apps, schema_editor):
-    from projects import rollups
-
-    for name in NEW:
-        rollup = getattr(rollups, name)
-        forward, _backward = rollups.trigger_sql(schema_editor.connection.vendor, rollup)
-        for statement in forward:
-            schema_editor.execute(statement)
-        rollups.fill(rollup)
-
-
-def drop_triggers(apps, schema_editor):
-    from projects import rollups
-
-    for name in NEW:
-        rollup = getattr(rollups, name)
-        _forward, backward = rollups.trigger_sql(schema_editor.connection.vendor, rollup)
-        for statement in backward:
-            schema_editor.execute(statement)
+from projects import rollups
 
 
 class Migration(migrations.Migration):
@@ -96,5 +75,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('programme_key', 'region_key', 'county_key', 'programme_area_key', 'is_demo', 'start_year', 'status', 'end_year'), name='year_rollup_key')],
             },
         ),
-        migrations.RunPython(create_triggers, drop_triggers),
+        rollups.installed("YEARS", "SIZES", "RATES"),
     ]

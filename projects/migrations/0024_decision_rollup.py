@@ -8,22 +8,7 @@ triggers with the table: it must create them again (`rollups.trigger_sql("sqlite
 
 from django.db import migrations, models
 
-
-def create_triggers(apps, schema_editor):
-    from projects import rollups
-
-    forward, _backward = rollups.trigger_sql(schema_editor.connection.vendor, rollups.DECIDED)
-    for statement in forward:
-        schema_editor.execute(statement)
-    rollups.fill(rollups.DECIDED)
-
-
-def drop_triggers(apps, schema_editor):
-    from projects import rollups
-
-    _forward, backward = rollups.trigger_sql(schema_editor.connection.vendor, rollups.DECIDED)
-    for statement in backward:
-        schema_editor.execute(statement)
+from projects import rollups
 
 
 class Migration(migrations.Migration):
@@ -52,5 +37,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('programme_key', 'region_key', 'county_key', 'programme_area_key', 'is_demo', 'start_year', 'status', 'decided_year'), name='decision_rollup_key')],
             },
         ),
-        migrations.RunPython(create_triggers, drop_triggers),
+        rollups.installed("DECIDED"),
     ]

@@ -8,24 +8,7 @@ it must create them again (`rollups.trigger_sql("sqlite", rollup)`).
 
 from django.db import migrations, models
 
-
-def create_triggers(apps, schema_editor):
-    from projects import rollups
-
-    rollup = rollups.PORTFOLIO_ALL_YEARS
-    forward, _backward = rollups.trigger_sql(schema_editor.connection.vendor, rollup)
-    for statement in forward:
-        schema_editor.execute(statement)
-    rollups.fill(rollup)
-
-
-def drop_triggers(apps, schema_editor):
-    from projects import rollups
-
-    rollup = rollups.PORTFOLIO_ALL_YEARS
-    _forward, backward = rollups.trigger_sql(schema_editor.connection.vendor, rollup)
-    for statement in backward:
-        schema_editor.execute(statement)
+from projects import rollups
 
 
 class Migration(migrations.Migration):
@@ -65,5 +48,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('programme_key', 'region_key', 'county_key', 'programme_area_key', 'specific_objective_key', 'intervention_field_key', 'owner_legal_form', 'is_demo', 'status'), name='portfolio_all_years_rollup_key')],
             },
         ),
-        migrations.RunPython(create_triggers, drop_triggers),
+        rollups.installed("PORTFOLIO_ALL_YEARS"),
     ]

@@ -293,18 +293,25 @@ def decision_year_rows(
     return _sorted(decision_years(projects), ["year"])
 
 
-def top_organisations(projects: QuerySet[Project], *, limit: int = TOP_ORGANISATIONS) -> list:
-    """The owners with the largest summed ESF grant, with their names (two queries)."""
-    rows = list(
-        _plain(projects)
-        .values("owner")
-        .annotate(esf_grant_sum=Sum("esf_grant", default=0), projects=Count("*"))
-        .order_by("-esf_grant_sum", "owner")[:limit]
-    )
+def top_organisations(
+    projects: QuerySet[Project], *, limit: int = TOP_ORGANISATIONS, owners: QuerySet | None = None
+) -> list:
+    """The owners with the largest summed ESF grant, with their names (two queries); from the
+    owners' roll-up rows `owners` when it answers the filter (`rollups.OWNERS`)."""
+    if owners is not None:
+        grouped = owners.order_by().values(owner=F("owner_key"))
+        sums = {"esf_grant_sum": Sum("esf_grant_sum"), "projects": Sum("projects")}
+    else:
+        grouped = _plain(projects).values("owner")
+        sums = {"esf_grant_sum": Sum("esf_grant", default=0), "projects": Count("*")}
+    rows = [
+        {**row, "esf_grant_sum": int(row["esf_grant_sum"]), "projects": int(row["projects"])}
+        for row in grouped.annotate(**sums).order_by("-esf_grant_sum", "owner")[:limit]
+    ]
     names: dict[int, tuple[str, bool]] = {}
     if rows:
-        owners = Organisation.objects.filter(pk__in=[row["owner"] for row in rows])
-        names = {pk: (name, demo) for pk, name, demo in owners.values_list("pk", "name", "is_demo")}
+        found = Organisation.objects.filter(pk__in=[row["owner"] for row in rows])
+        names = {pk: (name, demo) for pk, name, demo in found.values_list("pk", "name", "is_demo")}
     return [
         {
             "organisation_id": row["owner"],
@@ -568,11 +575,12 @@ def rollup_simple(rows: Iterable[Mapping], key: str) -> dict:
     return totals
 
 
-def dashboard_rows(projects, counted=None, shaped=None) -> dict[str, list]:
+def dashboard_rows(projects, counted=None, shaped=None, owners=None) -> dict[str, list]:
     """The rows of every aggregate: the portfolio GROUP BY first (of `counted`, the roll-up's
     rows when they answer the filter), and the other four and the owners' names only when the
     set is not empty (an empty set shows a message, not charts); the years and sizes from the
-    roll-ups' `shaped` rows when they answer the filter."""
+    roll-ups' `shaped` rows and the largest owners from the owners' roll-up rows `owners` when
+    they answer the filter."""
     portfolio = portfolio_rows(projects if counted is None else counted)
     if not portfolio:
         return {"portfolio": [], "distribution": [], "years": [], "decisions": [], "owners": []}
@@ -582,7 +590,7 @@ def dashboard_rows(projects, counted=None, shaped=None) -> dict[str, list]:
         "distribution": distribution,
         "years": years,
         "decisions": decision_year_rows(projects, shaped),
-        "owners": top_organisations(projects),
+        "owners": top_organisations(projects, owners=owners),
     }
 
 
@@ -598,7 +606,10 @@ def filtered_dashboard_rows(filterset) -> dict[str, list]:
         "dashboard",
         projects,
         lambda: dashboard_rows(
-            projects, counted(filterset, per_year=False), rollups.shapes(filterset)
+            projects,
+            counted(filterset, per_year=False),
+            rollups.shapes(filterset),
+            rollups.matching(filterset, rollup=rollups.OWNERS),
         ),
         filterset.today,  # a roll-up's status is as of its day
     )

@@ -1053,6 +1053,28 @@ class RateRollup(ShapeRollup):
         ]
 
 
+class OwnerRollup(models.Model):
+    """Projects and ESF grant per owner, demo or not and status (`projects/rollups.py`): the
+    largest owners of the unfiltered dashboard, the first page after every decision, without
+    grouping every project by owner. Kept by triggers like `PortfolioRollup`."""
+
+    owner_key = models.IntegerField()
+    is_demo = models.BooleanField()
+    status = models.CharField(max_length=10)
+    projects = models.BigIntegerField()
+    esf_grant_sum = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner_key", "is_demo", "status"], name="owner_rollup_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner_key} {self.status}"
+
+
 class RollupState(models.Model):
     """One row: the day every roll-up's `status` is as of."""
 

@@ -6,15 +6,16 @@ number of projects and the sums `aggregates.MEASURES` names. A filter that touch
 (`matching`) reads its summary, facet counts and the dashboard's portfolio from the roll-up's
 rows (tens of thousands at a million projects) instead of the projects; the same without the
 start year (`PORTFOLIO_ALL_YEARS`, a third of the rows) gives the dashboard's when the filter
-has no start-year range (`portfolio`). Beside them, the
-dashboard's years, sizes and rates roll-ups (`YEARS`, `SIZES`, `RATES`: projects and ESF grant
-over fewer dimensions and one key of each) give its years chart, size distribution and median
-rate, and the decisions' roll-up (`DECIDED`: the dated decisions per decision year under their
-project's keys, with triggers on the decisions too) its decisions per year (`shapes`). Every
-roll-up is a `Rollup`, its keys and measures declared once; what follows holds for each.
+has no start-year range (`portfolio`). Beside them, the dashboard's years, sizes and rates
+roll-ups (`YEARS`, `SIZES`, `RATES`: projects and ESF grant over fewer dimensions and one key
+of each) give its years chart, size distribution and median rate, the decisions' roll-up
+(`DECIDED`: the dated decisions per decision year under their project's keys, with triggers on
+the decisions too) its decisions per year (`shapes`), and the owners' roll-up (`OWNERS`: per
+owner, demo and status) the unfiltered page's largest owners. Every roll-up is a `Rollup`, its
+keys and measures declared once; what follows holds for each.
 
 **Never stale.** Triggers on projects_project (statement-level with transition tables on
-PostgreSQL, row-level on SQLite; migrations 0021, 0023 and 0024 create them from
+PostgreSQL, row-level on SQLite; migrations 0021 and 0023–0026 create them from
 `trigger_sql`; the decisions' roll-up has triggers on projects_decision too) add each
 inserted row's contribution and take each deleted row's away, an update being both, in the
 writing statement's transaction, whoever writes: the services, an import's bulk write,
@@ -55,6 +56,7 @@ from .models import (
     PROJECT_ONGOING,
     PROJECT_UPCOMING,
     DecisionRollup,
+    OwnerRollup,
     PortfolioAllYearsRollup,
     PortfolioMeasures,
     PortfolioRollup,
@@ -280,7 +282,19 @@ DECIDED = Rollup(
     _decision_recount,
     decisions=True,
 )
-ROLLUPS: tuple[Rollup, ...] = (PORTFOLIO, PORTFOLIO_ALL_YEARS, YEARS, SIZES, RATES, DECIDED)
+# Per owner, over demo and status only: the largest owners when the filter is at most those
+# (a key per owner and filter dimension would be nearly one row per project).
+OWNER = Key("owner_key", lambda vendor, day: "r.owner_id", lambda day: F("owner_id"))
+OWNERS = Rollup("owner_rollup", OwnerRollup, (OWNER, DEMO, STATUS), SHAPE_SQL, _shape_recount)
+ROLLUPS: tuple[Rollup, ...] = (
+    PORTFOLIO,
+    PORTFOLIO_ALL_YEARS,
+    YEARS,
+    SIZES,
+    RATES,
+    DECIDED,
+    OWNERS,
+)
 SHAPES: dict[str, Rollup] = {"years": YEARS, "sizes": SIZES, "rates": RATES, "decisions": DECIDED}
 
 # The filters the portfolio roll-up answers: its keys and the sort, which changes no count.

@@ -435,3 +435,32 @@ def test_a_project_moved_between_keys_moves_in_every_rollup(shaped_portfolio):
     Project.objects.filter(pk=shaped_portfolio[0].pk).update(start_date=datetime.date(2017, 6, 1))
     assert rollups.differences() == []
     assert RateRollup.objects.filter(rate=Decimal("40.00"), projects__gt=0).exists()
+
+
+# --- the largest owners ----------------------------------------------------------------------
+@pytest.mark.parametrize("query", ["", "status=ongoing", "demo=exclude&status=finished"])
+def test_the_owners_rollup_names_the_same_largest_owners(shaped_portfolio, query):
+    chosen = filterset(query)
+    owners = rollups.matching(chosen, rollup=rollups.OWNERS)
+    assert owners is not None
+    rolled = aggregates.top_organisations(chosen.qs, owners=owners, limit=3)
+    assert rolled == aggregates.top_organisations(chosen.qs, limit=3)
+    if not query:
+        assert [row["esf_grant_sum"] for row in rolled][0] == 60_000_000
+
+
+@pytest.mark.parametrize("query", ["region=SE21", "programme=2014-2020", "q=arbete"])
+def test_a_narrower_filter_groups_the_projects_by_owner(shaped_portfolio, query):
+    assert rollups.matching(filterset(query), rollup=rollups.OWNERS) is None
+
+
+def test_the_unfiltered_dashboard_reads_its_owners_from_the_rollup(client, shaped_portfolio):
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/dashboard/")
+    assert response.status_code == 200
+    assert any("projects_ownerrollup" in query["sql"] for query in captured.captured_queries)
+    assert not any(
+        "GROUP BY" in query["sql"] and '"projects_project"."owner_id"' in query["sql"]
+        for query in captured.captured_queries
+    )

@@ -37,7 +37,7 @@ from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast
 
-from . import dimensions, rollups
+from . import caching, dimensions, queries, rollups
 from .models import Decision, Organisation, Project, Year
 from .queries import ReferenceLists, grouping_sets
 
@@ -598,16 +598,13 @@ def filtered_dashboard_rows(filterset) -> dict[str, list]:
     """`dashboard_rows` of a bound `ProjectFilter`'s set, cached until the registry changes,
     read from the roll-ups wherever they answer the filter: what the dashboard page, its
     tables' downloads and the API's aggregates share."""
-    from . import caching
-    from .queries import counted
-
     projects = filterset.qs
     return caching.aggregate(
         "dashboard",
         projects,
         lambda: dashboard_rows(
             projects,
-            counted(filterset, per_year=False),
+            queries.counted(filterset, per_year=False),
             rollups.shapes(filterset),
             rollups.matching(filterset, rollup=rollups.OWNERS),
         ),

@@ -116,11 +116,14 @@ class Rollup:
         """The filters it answers: its keys' and the sort, which changes no count."""
         return frozenset({key.answers for key in self.keys if key.answers} | {"sort"})
 
-    def of_projects(self, rows: str) -> str:
-        """The FROM clause of its rows for the project rows `rows` (named `r`), with the state
-        row `s` (and the projects' decisions `d`)."""
-        decisions = f", {DECISIONS} d" if self.decisions else ""
-        return f"{rows} r, {STATE_TABLE} s{decisions}"
+    def source(self, table: str = PROJECTS, rows: str = "") -> str:
+        """The FROM clause of its rows when `rows` (a table or transition table) are the rows
+        of `table` to read: the projects `r`, the state row `s`, and for decisions `d`. Without
+        `rows` (a SQLite row trigger, whose row is `NEW` or `OLD`), the other tables only."""
+        if table == PROJECTS:
+            decisions = f", {DECISIONS} d" if self.decisions else ""
+            return f"{rows + ' r, ' if rows else ''}{STATE_TABLE} s{decisions}"
+        return f"{rows + ' d, ' if rows else ''}{PROJECTS} r, {STATE_TABLE} s"
 
     @property
     def condition(self) -> str:
@@ -354,13 +357,6 @@ def prune_sql(rollup: Rollup, vendor: str, source: str, row: tuple[str, str] | N
     )
 
 
-def _sources(rollup: Rollup, rows: str, table: str) -> str:
-    """The FROM clause of `rollup`'s rows when `rows` are the changed rows of `table`."""
-    if table == PROJECTS:
-        return rollup.of_projects(rows)
-    return f"{rows} d, {PROJECTS} r, {STATE_TABLE} s"
-
-
 def trigger_sql(vendor: str, rollup: Rollup = PORTFOLIO) -> tuple[list[str], list[str]]:
     """(statements creating the triggers of `rollup`, statements dropping them) for `vendor`:
     on projects_project, and for a roll-up of decisions on projects_decision too (a project's
@@ -393,11 +389,11 @@ def _triggers(vendor: str, rollup: Rollup, table: str, name: str) -> tuple[list[
         forward, backward = [], []
         for event, steps in sources.items():
             body = "; ".join(
-                add_sql(rollup, vendor, _sources(rollup, rows, table), sign=sign, day="s.as_of")
+                add_sql(rollup, vendor, rollup.source(table, rows), sign=sign, day="s.as_of")
                 for rows, sign in steps
             )
             if event in prune:
-                body += "; " + prune_sql(rollup, vendor, _sources(rollup, prune[event], table))
+                body += "; " + prune_sql(rollup, vendor, rollup.source(table, prune[event]))
             forward.append(
                 f"CREATE FUNCTION {name}_{event}() RETURNS trigger LANGUAGE plpgsql "
                 f"AS $$ BEGIN PERFORM 1 FROM {STATE_TABLE} WHERE id = 1 FOR SHARE; {body}; "
@@ -419,10 +415,7 @@ def _triggers(vendor: str, rollup: Rollup, table: str, name: str) -> tuple[list[
         "update": [("OLD", -1), ("NEW", 1)],
     }
     # The trigger row stands for its alias; the FROM clause keeps the other tables.
-    if table == PROJECTS:
-        others = f"{STATE_TABLE} s" + (f", {DECISIONS} d" if rollup.decisions else "")
-    else:
-        others = f"{PROJECTS} r, {STATE_TABLE} s"
+    others = rollup.source(table)
 
     def row_add(row: str, sign: int) -> str:
         return add_sql(rollup, "sqlite", others, sign=sign, day="s.as_of", row=(alias, row)) + ";"
@@ -438,22 +431,20 @@ def _triggers(vendor: str, rollup: Rollup, table: str, name: str) -> tuple[list[
     return forward, backward
 
 
-def installed(*names: str):
-    """A migration operation that creates the triggers of the roll-ups `names` (this module's
-    names for them: "YEARS") and fills their tables from the projects; reversed, it drops the
-    triggers."""
+def installed(*rollups: Rollup):
+    """A migration operation that creates the triggers of `rollups` and fills their tables
+    from the projects; reversed, it drops the triggers."""
     from django.db import migrations
 
     def create(apps, schema_editor):
-        for name in names:
-            rollup = globals()[name]
+        for rollup in rollups:
             for statement in trigger_sql(schema_editor.connection.vendor, rollup)[0]:
                 schema_editor.execute(statement)
             fill(rollup)
 
     def drop(apps, schema_editor):
-        for name in names:
-            for statement in trigger_sql(schema_editor.connection.vendor, globals()[name])[1]:
+        for rollup in rollups:
+            for statement in trigger_sql(schema_editor.connection.vendor, rollup)[1]:
                 schema_editor.execute(statement)
 
     return migrations.RunPython(create, drop)
@@ -475,7 +466,7 @@ def rebuild(
 
 def _fill(cursor, rollup: Rollup) -> None:
     cursor.execute(f"DELETE FROM {rollup.table}")  # noqa: S608
-    source = rollup.of_projects(PROJECTS)
+    source = rollup.source(rows=PROJECTS)
     cursor.execute(add_sql(rollup, connection.vendor, source, sign=1, day="s.as_of"))
 
 
@@ -483,17 +474,20 @@ def fill(rollup: Rollup) -> None:
     """Fill `rollup`'s table from the projects as of the day the others' status is as of (a
     migration adding a roll-up); nothing while the roll-ups are off."""
     with transaction.atomic(), connection.cursor() as cursor:
-        lock = " FOR UPDATE" if connection.vendor == "postgresql" else ""
-        cursor.execute(f"SELECT as_of FROM {STATE_TABLE} WHERE id = 1{lock}")  # noqa: S608
-        if cursor.fetchone() is not None:
+        if _locked_state(cursor) is not None:
             _fill(cursor, rollup)
 
 
-def _lock_state(cursor, today: datetime.date) -> datetime.date:
-    """The state row, locked against the triggers' share lock (made when missing)."""
+def _locked_state(cursor) -> tuple | None:
+    """The state row (as_of,), locked against the triggers' share lock; None while off."""
     lock = " FOR UPDATE" if connection.vendor == "postgresql" else ""
     cursor.execute(f"SELECT as_of FROM {STATE_TABLE} WHERE id = 1{lock}")  # noqa: S608
-    found = cursor.fetchone()
+    return cursor.fetchone()
+
+
+def _lock_state(cursor, today: datetime.date) -> datetime.date:
+    """The state row's day, locked against the triggers' share lock (made when missing)."""
+    found = _locked_state(cursor)
     if found is None:
         cursor.execute(
             f"INSERT INTO {STATE_TABLE} (id, as_of) VALUES (1, %s)",  # noqa: S608
@@ -524,13 +518,13 @@ def current(today: datetime.date) -> bool:
         params = [as_of, today, as_of, today]
         vendor = connection.vendor
         for rollup in ROLLUPS:
-            source = rollup.of_projects(PROJECTS)
+            source = rollup.source(rows=PROJECTS)
             cursor.execute(
                 add_sql(rollup, vendor, source, sign=-1, day="s.as_of", where=changed), params
             )
         cursor.execute(f"UPDATE {STATE_TABLE} SET as_of = %s WHERE id = 1", [today])  # noqa: S608
         for rollup in ROLLUPS:
-            source = rollup.of_projects(PROJECTS)
+            source = rollup.source(rows=PROJECTS)
             cursor.execute(
                 add_sql(rollup, vendor, source, sign=1, day="s.as_of", where=changed), params
             )

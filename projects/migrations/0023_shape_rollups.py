@@ -75,5 +75,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('programme_key', 'region_key', 'county_key', 'programme_area_key', 'is_demo', 'start_year', 'status', 'end_year'), name='year_rollup_key')],
             },
         ),
-        rollups.installed("YEARS", "SIZES", "RATES"),
+        rollups.installed(rollups.YEARS, rollups.SIZES, rollups.RATES),
     ]

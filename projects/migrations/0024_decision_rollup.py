@@ -37,5 +37,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('programme_key', 'region_key', 'county_key', 'programme_area_key', 'is_demo', 'start_year', 'status', 'decided_year'), name='decision_rollup_key')],
             },
         ),
-        rollups.installed("DECIDED"),
+        rollups.installed(rollups.DECIDED),
     ]

@@ -48,5 +48,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('programme_key', 'region_key', 'county_key', 'programme_area_key', 'specific_objective_key', 'intervention_field_key', 'owner_legal_form', 'is_demo', 'status'), name='portfolio_all_years_rollup_key')],
             },
         ),
-        rollups.installed("PORTFOLIO_ALL_YEARS"),
+        rollups.installed(rollups.PORTFOLIO_ALL_YEARS),
     ]

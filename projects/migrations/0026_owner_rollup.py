@@ -28,5 +28,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('owner_key', 'is_demo', 'status'), name='owner_rollup_key')],
             },
         ),
-        rollups.installed("OWNERS"),
+        rollups.installed(rollups.OWNERS),
     ]

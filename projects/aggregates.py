@@ -29,6 +29,7 @@ trailing `.order_by(...)` replaces the sort, so none of these ends up in the GRO
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
@@ -36,9 +37,17 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast
+from django.utils import timezone
 
 from . import caching, dimensions, queries, rollups
-from .models import Decision, Organisation, Project, Year
+from .models import (
+    Decision,
+    Organisation,
+    OwnerTotalRollup,
+    Project,
+    Year,
+    status_conditions,
+)
 from .queries import ReferenceLists, grouping_sets
 
 # Cost per participant needs both numbers: projects without participants (or grant) are left
@@ -66,6 +75,24 @@ MEASURES = {
     "budget_with_grant": Sum("total_budget", filter=WITH_BUDGET, default=0),
 }
 PORTFOLIO_KEYS = list(dimensions.NAMES)
+# Beside the measures, each portfolio row counts its projects per status (as of the page's day)
+# and its demo projects: the summary of the set (`portfolio_summary`) is then the totals row,
+# without a pass of its own.
+STATUS_COUNTS = (*Project.Status.values, "demo")
+PORTFOLIO_SUMS = (*MEASURES, *STATUS_COUNTS)
+
+
+def status_counts(today: datetime.date) -> dict[str, Count]:
+    """`STATUS_COUNTS` over projects; they count start_date, which is never NULL and is in
+    project_portfolio_idx (like the measures)."""
+    return {
+        **{
+            status: Count("start_date", filter=condition)
+            for status, condition in status_conditions(today).items()
+        },
+        "demo": Count("start_date", filter=Q(is_demo=True)),
+    }
+
 
 # Project sizes by ESF grant in kronor, [low, high); the last bucket is open-ended.
 SIZE_BUCKETS: list[tuple[int, int | None]] = [
@@ -111,18 +138,23 @@ GROUPINGS: tuple[tuple[str, ...], ...] = (
 )
 
 
-def portfolio_rows(projects: QuerySet[Project]) -> list[dict]:
-    """The measures per combination of the code-list dimensions.
+def portfolio_rows(
+    projects: QuerySet[Project], *, today: datetime.date | None = None
+) -> list[dict]:
+    """The measures and `STATUS_COUNTS` (status as of `today`) per combination of the
+    code-list dimensions.
 
     SQLite: one GROUP BY over every dimension; `rollup` adds its rows up in Python.
     PostgreSQL: the same GROUP BY, added up by the database into each of `GROUPINGS` (GROUPING
     SETS over the grouped rows), so Python receives a few hundred rows, each naming its
     grouping, instead of one per combination (tens of thousands at a million projects).
     """
-    if rollups.is_portfolio(projects):  # a roll-up's rows (`queries.counted`)
-        fine = projects.order_by().values(**rollups.keys()).annotate(**rollups.measures())
+    if rollups.is_portfolio(projects):  # a roll-up's rows (`queries.counted`), as of today
+        sums = {**rollups.measures(), **rollups.aliased(rollups.status_counts())}
+        fine = projects.order_by().values(**rollups.keys()).annotate(**sums)
     else:
-        fine = _plain(projects).values(*PORTFOLIO_KEYS).annotate(**MEASURES)
+        counts = status_counts(today or timezone.localdate())
+        fine = _plain(projects).values(*PORTFOLIO_KEYS).annotate(**MEASURES, **counts)
     if connection.vendor != "postgresql":
         return [rollups.unaliased(row) for row in _sorted(fine, PORTFOLIO_KEYS)]
     positions = {name: index for index, name in enumerate(PORTFOLIO_KEYS)}
@@ -130,13 +162,13 @@ def portfolio_rows(projects: QuerySet[Project]) -> list[dict]:
         fine,
         keys=len(PORTFOLIO_KEYS),
         sets=[tuple(positions[name] for name in grouping) for grouping in GROUPINGS],
-        values=len(MEASURES),
-        aggregates=[f"SUM(v{index})::bigint" for index in range(len(MEASURES))],
+        values=len(PORTFOLIO_SUMS),
+        aggregates=[f"SUM(v{index})::bigint" for index in range(len(PORTFOLIO_SUMS))],
     )
     result = []
     for kept, keys, sums in grouped:
         row = dict(zip(PORTFOLIO_KEYS, keys, strict=True))
-        row.update(zip(MEASURES, sums, strict=True))
+        row.update(zip(PORTFOLIO_SUMS, sums, strict=True))
         row["grouping"] = tuple(PORTFOLIO_KEYS[index] for index in kept)
         result.append(row)
     if not any(row["grouping"] == () and row["projects"] for row in result):
@@ -296,17 +328,21 @@ def decision_year_rows(
 def top_organisations(
     projects: QuerySet[Project], *, limit: int = TOP_ORGANISATIONS, owners: QuerySet | None = None
 ) -> list:
-    """The owners with the largest summed ESF grant, with their names (two queries); from the
-    owners' roll-up rows `owners` when it answers the filter (`rollups.OWNERS`)."""
-    if owners is not None:
-        grouped = owners.order_by().values(owner=F("owner_key"))
-        sums = {"esf_grant_sum": Sum("esf_grant_sum"), "projects": Sum("projects")}
+    """The owners with the largest summed ESF grant, with their names (two queries); from an
+    owners' roll-up's rows `owners` when it answers the filter (`rollups.owners`)."""
+    if owners is not None and owners.model is OwnerTotalRollup:  # one row per owner, indexed
+        largest = owners.values("projects", "esf_grant_sum", owner=F("owner_key"))
     else:
-        grouped = _plain(projects).values("owner")
-        sums = {"esf_grant_sum": Sum("esf_grant", default=0), "projects": Count("*")}
+        if owners is not None:
+            grouped = owners.order_by().values(owner=F("owner_key"))
+            sums = {"esf_grant_sum": Sum("esf_grant_sum"), "projects": Sum("projects")}
+        else:
+            grouped = _plain(projects).values("owner")
+            sums = {"esf_grant_sum": Sum("esf_grant", default=0), "projects": Count("*")}
+        largest = grouped.annotate(**sums)
     rows = [
         {**row, "esf_grant_sum": int(row["esf_grant_sum"]), "projects": int(row["projects"])}
-        for row in grouped.annotate(**sums).order_by("-esf_grant_sum", "owner")[:limit]
+        for row in largest.order_by("-esf_grant_sum", "owner")[:limit]
     ]
     names: dict[int, tuple[str, bool]] = {}
     if rows:
@@ -354,12 +390,25 @@ def rollup(rows: Iterable[Mapping], dims: tuple[str, ...]) -> dict[tuple, dict]:
         grouping = row.get("grouping")
         if grouping is not None:
             if grouping == dims:
-                groups[tuple(row[name] for name in dims)] = {name: row[name] for name in MEASURES}
+                groups[tuple(row[name] for name in dims)] = {
+                    name: row[name] for name in PORTFOLIO_SUMS
+                }
             continue
-        totals = groups.setdefault(tuple(row[name] for name in dims), dict.fromkeys(MEASURES, 0))
-        for name in MEASURES:
+        key = tuple(row[name] for name in dims)
+        totals = groups.setdefault(key, dict.fromkeys(PORTFOLIO_SUMS, 0))
+        for name in PORTFOLIO_SUMS:
             totals[name] += row[name]
     return groups
+
+
+def portfolio_summary(portfolio: Sequence[Mapping]) -> dict[str, int]:
+    """What `queries.summary` gives for the set, from its portfolio rows' totals: no query."""
+    totals = rollup(portfolio, ()).get((), dict.fromkeys(PORTFOLIO_SUMS, 0))
+    return {
+        "projects": totals["projects"],
+        **{key: totals[f"{key}_sum"] for key, _column in queries.SUMMARY_SUMS},
+        **{name: totals[name] for name in STATUS_COUNTS},
+    }
 
 
 def counts_from_rows(
@@ -403,7 +452,7 @@ def median_rate(distribution: Iterable[Mapping]) -> Decimal | None:
 
 def key_figures(portfolio: Sequence[Mapping], distribution: Sequence[Mapping]) -> dict:
     """Totals of the filtered set, its ESF share, ESF per participant and median rate."""
-    totals = rollup(portfolio, ()).get((), dict.fromkeys(MEASURES, 0))
+    totals = rollup(portfolio, ()).get((), dict.fromkeys(PORTFOLIO_SUMS, 0))
     totals["median_rate"] = median_rate(distribution)
     return _derived(totals)
 
@@ -575,13 +624,16 @@ def rollup_simple(rows: Iterable[Mapping], key: str) -> dict:
     return totals
 
 
-def dashboard_rows(projects, counted=None, shaped=None, owners=None) -> dict[str, list]:
+def dashboard_rows(
+    projects, counted=None, shaped=None, owners=None, *, today: datetime.date | None = None
+) -> dict[str, list]:
     """The rows of every aggregate: the portfolio GROUP BY first (of `counted`, the roll-up's
-    rows when they answer the filter), and the other four and the owners' names only when the
-    set is not empty (an empty set shows a message, not charts); the years and sizes from the
-    roll-ups' `shaped` rows and the largest owners from the owners' roll-up rows `owners` when
-    they answer the filter."""
-    portfolio = portfolio_rows(projects if counted is None else counted)
+    rows when they answer the filter; its totals are the set's summary, statuses as of
+    `today`), and the other four and the owners' names only when the set is not empty (an
+    empty set shows a message, not charts); the years and sizes from the roll-ups' `shaped`
+    rows and the largest owners from the owners' roll-up rows `owners` when they answer the
+    filter."""
+    portfolio = portfolio_rows(projects if counted is None else counted, today=today)
     if not portfolio:
         return {"portfolio": [], "distribution": [], "years": [], "decisions": [], "owners": []}
     years, distribution = shape_rows(projects, shaped)
@@ -606,7 +658,8 @@ def filtered_dashboard_rows(filterset) -> dict[str, list]:
             projects,
             queries.counted(filterset, per_year=False),
             rollups.shapes(filterset),
-            rollups.matching(filterset, rollup=rollups.OWNERS),
+            rollups.owners(filterset),
+            today=filterset.today,
         ),
         filterset.today,  # a roll-up's status is as of its day
     )

@@ -1075,6 +1075,26 @@ class OwnerRollup(models.Model):
         return f"{self.owner_key} {self.status}"
 
 
+class OwnerTotalRollup(models.Model):
+    """Projects and ESF grant per owner over the whole registry (`projects/rollups.py`): the
+    unfiltered dashboard's largest owners, the page most asked after a decision, are the first
+    rows of its index by grant, with nothing to group. Kept by triggers like `PortfolioRollup`."""
+
+    owner_key = models.IntegerField(unique=True)
+    projects = models.BigIntegerField()
+    esf_grant_sum = models.BigIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                models.F("esf_grant_sum").desc(), "owner_key", name="owner_total_grant_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.owner_key)
+
+
 class RollupState(models.Model):
     """One row: the day every roll-up's `status` is as of."""
 

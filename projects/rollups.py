@@ -10,8 +10,9 @@ has no start-year range (`portfolio`). Beside them, the dashboard's years, sizes
 roll-ups (`YEARS`, `SIZES`, `RATES`: projects and ESF grant over fewer dimensions and one key
 of each) give its years chart, size distribution and median rate, the decisions' roll-up
 (`DECIDED`: the dated decisions per decision year under their project's keys, with triggers on
-the decisions too) its decisions per year (`shapes`), and the owners' roll-up (`OWNERS`: per
-owner, demo and status) the unfiltered page's largest owners. Every roll-up is a `Rollup`, its
+the decisions too) its decisions per year (`shapes`), and the owners' roll-ups (`OWNERS`: per
+owner, demo and status; `OWNER_TOTALS`: per owner, indexed by grant) the largest owners of
+the unfiltered and status-only pages. Every roll-up is a `Rollup`, its
 keys and measures declared once; what follows holds for each.
 
 **Never stale.** Triggers on projects_project (statement-level with transition tables on
@@ -57,6 +58,7 @@ from .models import (
     PROJECT_UPCOMING,
     DecisionRollup,
     OwnerRollup,
+    OwnerTotalRollup,
     PortfolioAllYearsRollup,
     PortfolioMeasures,
     PortfolioRollup,
@@ -289,6 +291,8 @@ DECIDED = Rollup(
 # (a key per owner and filter dimension would be nearly one row per project).
 OWNER = Key("owner_key", lambda vendor, day: "r.owner_id", lambda day: F("owner_id"))
 OWNERS = Rollup("owner_rollup", OwnerRollup, (OWNER, DEMO, STATUS), SHAPE_SQL, _shape_recount)
+# Per owner alone, for the unfiltered page: its largest owners are the first rows of an index.
+OWNER_TOTALS = Rollup("owner_total_rollup", OwnerTotalRollup, (OWNER,), SHAPE_SQL, _shape_recount)
 ROLLUPS: tuple[Rollup, ...] = (
     PORTFOLIO,
     PORTFOLIO_ALL_YEARS,
@@ -297,6 +301,7 @@ ROLLUPS: tuple[Rollup, ...] = (
     RATES,
     DECIDED,
     OWNERS,
+    OWNER_TOTALS,
 )
 SHAPES: dict[str, Rollup] = {"years": YEARS, "sizes": SIZES, "rates": RATES, "decisions": DECIDED}
 
@@ -593,6 +598,14 @@ def portfolio(filterset, *, per_year: bool = True) -> QuerySet | None:
     return matching(filterset, rollup=PORTFOLIO_ALL_YEARS)
 
 
+def owners(filterset) -> QuerySet | None:
+    """The owners' roll-up rows for the filter: per owner alone when it filters nothing (the
+    largest are the first rows of its index), else per owner, demo and status when it filters
+    at most those, else None (the dashboard groups the projects by owner)."""
+    rows = matching(filterset, rollup=OWNER_TOTALS)
+    return rows if rows is not None else matching(filterset, rollup=OWNERS)
+
+
 def shapes(filterset) -> dict[str, QuerySet] | None:
     """The years', sizes', rates' and decisions' roll-up rows for the filter (by the names of
     `SHAPES`), or None when it touches what they do not keep (then the dashboard reads the
@@ -662,8 +675,24 @@ def measures() -> dict[str, Sum]:
     return {ALIAS + name: Sum(name) for name in MEASURE_SQL}
 
 
+def aliased(sums: dict) -> dict:
+    return {ALIAS + name: value for name, value in sums.items()}
+
+
 def unaliased(row: dict) -> dict:
     return {key.removeprefix(ALIAS): value for key, value in row.items()}
+
+
+def status_counts() -> dict[str, Sum]:
+    """A portfolio roll-up's projects per status and its demo projects, summed over its rows
+    (`aggregates.STATUS_COUNTS`)."""
+    return {
+        **{
+            status: Sum("projects", filter=Q(status=status), default=0)
+            for status in Project.Status.values
+        },
+        "demo": Sum("projects", filter=Q(is_demo=True), default=0),
+    }
 
 
 def summary(rows: QuerySet[PortfolioMeasures]) -> dict:
@@ -676,11 +705,7 @@ def summary(rows: QuerySet[PortfolioMeasures]) -> dict:
         "esf_grant": Sum("esf_grant_sum", default=0),
         "participants": Sum("participants_sum", default=0),
         "participant_goal": Sum("participant_goal_sum", default=0),
-        **{
-            status: Sum("projects", filter=Q(status=status), default=0)
-            for status in Project.Status.values
-        },
-        "demo": Sum("projects", filter=Q(is_demo=True), default=0),
+        **status_counts(),
     }
     if rows.model is not PortfolioRollup:  # no start years: one aggregate
         return {**unaliased(rows.aggregate(**sums)), "start_years": None}

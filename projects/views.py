@@ -231,18 +231,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # Links and hidden fields repeat only the filter values that were taken.
     params = filterset.valid_params()
     links = presenters.ListLinks(params, filterset.selected())
-    today = timezone.localdate()
-    counted = queries.counted(filterset, per_year=False)
     rows = aggregates.filtered_dashboard_rows(filterset)
-    summary = caching.aggregate(
-        "summary", counted, lambda: queries.set_summary(counted, today=today), today
-    )
-    summary.pop("start_years", None)
     counts = queries.facet_counts(
         filterset,
         reference=reference,
-        totals=summary,
-        today=today,
+        totals=aggregates.portfolio_summary(rows["portfolio"]),
+        today=filterset.today,
         names=filter_summary.FORM_FIELDS,
         shared=aggregates.counts_from_rows(
             rows["portfolio"], reference=reference, names=filter_summary.FORM_FIELDS

@@ -489,9 +489,10 @@ def test_query_count_does_not_grow_with_projects(client, django_assert_num_queri
     # (region × county × programme × area × objective × intervention type),
     # 1 query of the years', sizes' and rates' roll-ups (a UNION ALL of three GROUP BYs),
     # 1 decisions per year, 1 top owners by grant + 1 their names, 1 footer date, 1 "any demo
-    # data?" probe for the notice; the filter panel's counts: 1 summary (status), and for each
-    # facet in use, its counts without it (region: 1 GROUP BY; status: 1 summary).
-    with django_assert_num_queries(17):
+    # data?" probe for the notice; the filter panel's counts: the set's summary is the
+    # portfolio's totals, and for each facet in use, its counts without it (region: 1 GROUP
+    # BY; status: 1 summary).
+    with django_assert_num_queries(16):
         response = client.get(URL, {"region": "SE21", "status": "finished"})
     assert response.status_code == 200
 
@@ -499,8 +500,8 @@ def test_query_count_does_not_grow_with_projects(client, django_assert_num_queri
 def test_empty_set_stops_after_the_first_aggregate(client, django_assert_num_queries):
     cache.clear()
     # 6 reference lists, 1 roll-up day check, 1 portfolio GROUP BY (empty: no more
-    # aggregates), 1 summary for the filter panel's status counts, 1 footer date, 1 demo probe
-    with django_assert_num_queries(11):
+    # aggregates; its totals give the filter panel's status counts), 1 footer date, 1 demo probe
+    with django_assert_num_queries(10):
         client.get(URL)
 
 
@@ -535,12 +536,42 @@ def test_the_filter_panel_counts_each_choice_without_its_own_facet(client, mixed
     assert 'class="count"' in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "region=SE21",  # from the roll-up
+        "esf_grant_min=500000",  # from the projects
+        "esf_grant_min=500000&status=ongoing",
+        "programme=2021-2027&status=upcoming",
+        "q=Arbetsmarknad",
+    ],
+)
+def test_the_portfolio_totals_are_the_sets_summary(client, mixed, query):
+    """The dashboard's filter panel counts statuses and demo projects from the portfolio's
+    totals (no summary query of its own), from the roll-up or from the projects alike."""
+    filterset = ProjectFilter(QueryDict(query), queryset=Project.objects.all())
+    expected = queries.summary(filterset.qs)
+    rows = aggregates.filtered_dashboard_rows(filterset)
+    assert aggregates.portfolio_summary(rows["portfolio"]) == expected
+    assert aggregates.portfolio_summary(aggregates.portfolio_rows(filterset.qs)) == expected
+    form = client.get(URL + "?" + query).context["form"]
+    statuses = {o["value"]: o["count"] for o in form["status"]}
+    if "status" not in query:
+        for status in Project.Status.values:
+            assert statuses[status] == expected[status], status
+    assert sum(expected[status] for status in Project.Status.values) == expected["projects"]
+
+
 @pytest.mark.parametrize("query", ["", "region=SE21", "programme=2021-2027&status=ongoing"])
 def test_every_rollup_equals_the_sum_of_the_projects_rows(mixed, query):
     projects = ProjectFilter(QueryDict(query), queryset=Project.objects.all()).qs
     portfolio = aggregates.portfolio_rows(projects)
+    counts = aggregates.status_counts(timezone.localdate())
     fine = list(
-        projects.order_by().values(*aggregates.PORTFOLIO_KEYS).annotate(**aggregates.MEASURES)
+        projects.order_by()
+        .values(*aggregates.PORTFOLIO_KEYS)
+        .annotate(**aggregates.MEASURES, **counts)
     )
     if connection.vendor == "postgresql":  # the database added them up: a row per group
         assert {row["grouping"] for row in portfolio} == set(aggregates.GROUPINGS)

@@ -21,6 +21,8 @@ from projects.models import (
     Decision,
     DecisionRollup,
     Organisation,
+    OwnerRollup,
+    OwnerTotalRollup,
     PortfolioAllYearsRollup,
     PortfolioRollup,
     ProgrammeArea,
@@ -449,9 +451,36 @@ def test_the_owners_rollup_names_the_same_largest_owners(shaped_portfolio, query
         assert [row["esf_grant_sum"] for row in rolled][0] == 60_000_000
 
 
+@pytest.mark.parametrize(
+    ("query", "model"),
+    [("", OwnerTotalRollup), ("status=ongoing", OwnerRollup), ("demo=only", OwnerRollup)],
+)
+def test_the_unfiltered_page_reads_the_owners_totals_and_a_status_the_owners_rollup(
+    shaped_portfolio, query, model
+):
+    chosen = filterset(query)
+    owners = rollups.owners(chosen)
+    assert owners is not None and owners.model is model
+    assert aggregates.top_organisations(chosen.qs, owners=owners, limit=4) == (
+        aggregates.top_organisations(chosen.qs, limit=4)
+    )
+
+
+def test_owners_with_equal_grants_come_in_the_same_order_from_the_totals(shaped_portfolio):
+    """Ties break by owner id on both paths, so the page is the same whichever one it read."""
+    ProjectFactory.create_batch(3, esf_grant=3_300_000, total_budget=6_600_000)  # three owners
+    chosen = filterset("")
+    every = aggregates.top_organisations(chosen.qs, limit=100)
+    assert [row["esf_grant_sum"] for row in every].count(3_300_000) >= 3
+    assert aggregates.top_organisations(chosen.qs, owners=rollups.owners(chosen), limit=100) == (
+        every
+    )
+
+
 @pytest.mark.parametrize("query", ["region=SE21", "programme=2014-2020", "q=arbete"])
 def test_a_narrower_filter_groups_the_projects_by_owner(shaped_portfolio, query):
     assert rollups.matching(filterset(query), rollup=rollups.OWNERS) is None
+    assert rollups.owners(filterset(query)) is None
 
 
 def test_the_unfiltered_dashboard_reads_its_owners_from_the_rollup(client, shaped_portfolio):
@@ -459,7 +488,7 @@ def test_the_unfiltered_dashboard_reads_its_owners_from_the_rollup(client, shape
     with CaptureQueriesContext(connection) as captured:
         response = client.get("/dashboard/")
     assert response.status_code == 200
-    assert any("projects_ownerrollup" in query["sql"] for query in captured.captured_queries)
+    assert any("projects_ownertotalrollup" in query["sql"] for query in captured.captured_queries)
     assert not any(
         "GROUP BY" in query["sql"] and '"projects_project"."owner_id"' in query["sql"]
         for query in captured.captured_queries

@@ -418,6 +418,39 @@ def summary_and_counts(
     return totals, _by_code(grouped, reference=reference, names=names)
 
 
+def summary_and_facets(
+    filterset, *, reference: ReferenceLists, today: datetime.date
+) -> tuple[dict, dict[str, dict]]:
+    """The set's summary (with, under `start_years`, the roll-up's projects per start year when
+    it came from the portfolio roll-up, else None) and every facet's counts, each facet counted
+    without its own choice (`facet_counts`), each part cached: from the roll-up when it answers
+    the filter; else the summary and the facets without a choice in one pass over the matching
+    projects (`summary_and_counts`), and each facet with a choice one more.
+
+    Tried and not kept: every part in one GROUPING SETS pass over the set filtered without any
+    chosen facet, each count restricted by FILTER to the rows that take the other facets'
+    choices (docs/performance.md): that set is wider than each facet's own, and a search with
+    two facets chosen read many more rows than its three narrow passes.
+    """
+    rows = counted(filterset)
+    shared = None
+    if rows.model is Project:  # the roll-up cannot answer: one pass for summary and facets
+        names = unchosen(filterset)
+        summary, shared = caching.aggregate(
+            "summary-facets",
+            rows,
+            lambda: summary_and_counts(rows, reference=reference, names=names, today=today),
+            tuple(names),
+            today,
+        )
+    else:
+        summary = caching.aggregate("summary", rows, lambda: set_summary(rows, today=today), today)
+    counts = facet_counts(
+        filterset, reference=reference, totals=summary, today=today, shared=shared
+    )
+    return {**summary, "start_years": summary.get("start_years")}, counts
+
+
 def unchosen(filterset, names: Collection[str] = ()) -> list[str]:
     """The facets among `names` (default: every one) without a choice in the filter: those
     `facet_counts` counts in one shared query of the filtered set."""

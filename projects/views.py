@@ -110,24 +110,8 @@ def project_list(request: HttpRequest) -> HttpResponse:
     filterset = ProjectFilter(request.GET, queryset=Project.objects.all(), reference=reference)
     projects = filterset.qs
     problems += filterset.problems(page_params=LIST_PARAMS)
-    today = timezone.localdate()
-    counted = queries.counted(filterset)
-    shared = None
-    if counted.model is Project:  # the roll-up cannot answer: one pass for summary and facets
-        unchosen = queries.unchosen(filterset)
-        summary, shared = caching.aggregate(
-            "summary-facets",
-            counted,
-            lambda: queries.summary_and_counts(
-                counted, reference=reference, names=unchosen, today=today
-            ),
-            tuple(unchosen),
-            today,
-        )
-    else:
-        summary = caching.aggregate(
-            "summary", counted, lambda: queries.set_summary(counted, today=today), today
-        )
+    today = filterset.today
+    summary, counts = queries.summary_and_facets(filterset, reference=reference, today=today)
     start_years = summary.pop("start_years", None)  # the roll-up's, for the page's window
 
     size = _int_param(request, "size", DEFAULT_PAGE_SIZE, problems)
@@ -151,9 +135,6 @@ def project_list(request: HttpRequest) -> HttpResponse:
         paginator.object_list = projects.filter(window)
     page = paginator.page(shown)
 
-    counts = queries.facet_counts(
-        filterset, reference=reference, totals=summary, today=today, shared=shared
-    )
     facets = queries.facets(
         counts,
         reference=reference,

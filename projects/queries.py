@@ -237,6 +237,14 @@ def counted(filterset, *, per_year: bool = True) -> QuerySet:
     return filterset.qs if rows is None else rows
 
 
+def windowed(filterset) -> bool:
+    """Whether a list page's query gets a start-date window (`page_window`): sorted by start
+    date, with a filter on something the roll-up keeps besides the sort."""
+    if filterset.effective_sort.lstrip("-") != "start":
+        return False
+    return bool((rollups.used(filterset) & rollups.ANSWERED) - {"sort"})
+
+
 def page_window(
     filterset, *, offset: int, limit: int, start_years: dict[int, int] | None = None
 ) -> Q | None:
@@ -246,9 +254,7 @@ def page_window(
     not keep (a search, an amount), the walk of the start-date index has nothing to skip.
     `start_years` are the set's counts per start year when its summary came from the roll-up
     (no query); else the roll-up counts the part of the filter it keeps (one query)."""
-    if filterset.effective_sort.lstrip("-") != "start":
-        return None
-    if not (rollups.used(filterset) & rollups.ANSWERED) - {"sort"}:
+    if not windowed(filterset):
         return None
     descending = filterset.effective_sort.startswith("-")
     exact = start_years is not None
@@ -432,7 +438,7 @@ def summary_and_facets(
     choices (docs/performance.md): that set is wider than each facet's own, and a search with
     two facets chosen read many more rows than its three narrow passes.
     """
-    rows = counted(filterset)
+    rows = counted(filterset)  # per start year: the page's window may need them
     shared = None
     if rows.model is Project:  # the roll-up cannot answer: one pass for summary and facets
         names = unchosen(filterset)
@@ -487,7 +493,7 @@ def facet_counts(
     others_shared = unchosen(filterset, names)
     chosen = [name for name in names if name not in others_shared]
     if shared is None:
-        projects = counted(filterset)
+        projects = counted(filterset, per_year=False)
         shared = caching.aggregate(
             "facets",
             projects,
@@ -498,7 +504,7 @@ def facet_counts(
     counts = dict(shared)
     counts.update({k: v for k, v in summary_counts(totals).items() if k in names})
     for name in chosen:
-        others = counted(filterset.without(name))
+        others = counted(filterset.without(name), per_year=False)
         if name in SUMMARY_FACETS:
             without = caching.aggregate(
                 "summary",

@@ -31,19 +31,23 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connection
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, transaction
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from . import caching, dimensions, queries, rollups
 from .models import (
+    PAGE_COLUMNS,
     Decision,
     Organisation,
     OwnerTotalRollup,
+    PageProject,
     Project,
     Year,
     status_conditions,
@@ -295,7 +299,7 @@ def decision_years(projects: QuerySet[Project]) -> QuerySet:
     decision_project_money_idx), so a filtered set costs no heap reads; `Count("*")`, since a
     count of ids would need the decisions' rows."""
     decisions = Decision.objects.filter(decided_on__isnull=False)
-    if projects.query.has_filters():
+    if projects.model is not Project or projects.query.has_filters():
         # Unfiltered, every decision counts and the semi-join would only cost time.
         decisions = decisions.filter(project__in=_plain(projects).values("pk"))
     return decisions.values(year=Year("decided_on")).annotate(
@@ -646,20 +650,53 @@ def dashboard_rows(
     }
 
 
+@contextmanager
+def page_projects(projects: QuerySet[Project]) -> Iterator[QuerySet[PageProject]]:
+    """The set copied once into a temporary table (`PageProject`, dropped at the end), for the
+    aggregates to read instead of the projects: a search finds its projects through the search
+    index and reads each one's row from the table, once here instead of once per aggregate."""
+    names = ["pk", *PAGE_COLUMNS]
+    try:
+        sql, params = _plain(projects).values_list(*names).query.sql_with_params()
+    except EmptyResultSet:  # a search without words: nothing to copy
+        yield PageProject.objects.none()
+        return
+    quote = connection.ops.quote_name
+    table = quote(PageProject._meta.db_table)
+    fields = [PageProject._meta.pk, *(PageProject._meta.get_field(name) for name in PAGE_COLUMNS)]
+    # values_list names its columns by the fields (`owner`); the table's are the columns
+    columns = ", ".join(
+        f"{quote(name)} AS {quote(field.column)}" for name, field in zip(names, fields, strict=True)
+    )
+    copy = f"SELECT {columns} FROM ({sql}) AS matching"  # noqa: S608 (names only)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {table} AS {copy}", params)
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {table}")  # its size, for the plan of the decisions' join
+        try:
+            yield PageProject.objects.all()
+        finally:
+            cursor.execute(f"DROP TABLE {table}")
+
+
 def filtered_dashboard_rows(filterset) -> dict[str, list]:
     """`dashboard_rows` of a bound `ProjectFilter`'s set, cached until the registry changes,
-    read from the roll-ups wherever they answer the filter: what the dashboard page, its
-    tables' downloads and the API's aggregates share."""
+    read from the roll-ups wherever they answer the filter, and for a search from its matching
+    projects copied once (`page_projects`): what the dashboard page, its tables' downloads and
+    the API's aggregates share."""
     projects = filterset.qs
-    return caching.aggregate(
-        "dashboard",
-        projects,
-        lambda: dashboard_rows(
-            projects,
-            queries.counted(filterset, per_year=False),
-            rollups.shapes(filterset),
-            rollups.owners(filterset),
-            today=filterset.today,
-        ),
-        filterset.today,  # a roll-up's status is as of its day
-    )
+
+    def compute() -> dict[str, list]:
+        if not (filterset.selected().get("q") or "").strip():
+            return dashboard_rows(
+                projects,
+                queries.counted(filterset, per_year=False),
+                rollups.shapes(filterset),
+                rollups.owners(filterset),
+                today=filterset.today,
+            )
+        with page_projects(projects) as copied:
+            return dashboard_rows(copied, today=filterset.today)
+
+    return caching.aggregate("dashboard", projects, compute, filterset.today)

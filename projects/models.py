@@ -1075,6 +1075,55 @@ class OwnerRollup(models.Model):
         return f"{self.owner_key} {self.status}"
 
 
+# The columns of a project every dashboard aggregate reads (those of project_portfolio_idx).
+PAGE_COLUMNS = (
+    "owner",
+    *dimensions.NAMES,
+    "owner_legal_form",
+    "is_demo",
+    "start_date",
+    "end_date",
+    "esf_grant",
+    "total_budget",
+    "cofinancing_rate",
+    "planned_participants",
+    "participant_goal",
+)
+
+
+def _page_field(name: str) -> models.Field:
+    """Project's field `name` for `PageProject`: the same column and type; a foreign key
+    without a constraint or a reverse accessor."""
+    field = Project._meta.get_field(name)
+    if field.is_relation:
+        return models.ForeignKey(
+            field.remote_field.model,
+            on_delete=models.DO_NOTHING,
+            null=field.null,
+            related_name="+",
+            db_constraint=False,
+        )
+    _name, _path, args, kwargs = field.deconstruct()
+    return type(field)(*args, **kwargs)
+
+
+class PageProject(models.Model):
+    """A temporary table of one request's matching projects, `PAGE_COLUMNS` of each
+    (`aggregates.page_projects`): a dashboard whose filter no roll-up keeps (a search) reads
+    the projects once into it, then each aggregate reads it instead of the projects. Its fields
+    are the project's, under the same names, so the aggregates' queries run on it unchanged."""
+
+    id = models.BigIntegerField(primary_key=True)
+    locals().update({name: _page_field(name) for name in PAGE_COLUMNS})
+
+    class Meta:
+        managed = False
+        db_table = "page_projects"
+
+    def __str__(self) -> str:
+        return str(self.pk)
+
+
 class OwnerTotalRollup(models.Model):
     """Projects and ESF grant per owner over the whole registry (`projects/rollups.py`): the
     unfiltered dashboard's largest owners, the page most asked after a decision, are the first

@@ -12,8 +12,9 @@ from pathlib import Path
 import plotly.graph_objects
 import pytest
 from django.core.cache import cache
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -23,6 +24,7 @@ from projects.models import (
     Decision,
     InterventionField,
     Organisation,
+    PageProject,
     Programme,
     ProgrammeArea,
     Project,
@@ -579,3 +581,44 @@ def test_every_rollup_equals_the_sum_of_the_projects_rows(mixed, query):
     for dims in aggregates.GROUPINGS:
         assert aggregates.rollup(portfolio, dims) == aggregates.rollup(fine, dims), dims
     assert aggregates.rollup(portfolio, ())[()]["projects"] == projects.count() > 0
+
+
+# --- a search: its projects read once --------------------------------------------------------
+SEARCHES = [
+    "q=projekt",
+    "q=projekt&status=finished&programme=2014-2020",
+    "q=projekt&esf_grant_min=10",
+]
+
+
+@pytest.mark.parametrize("query", SEARCHES)
+def test_a_search_dashboard_from_its_copied_projects_equals_one_from_the_projects(mixed, query):
+    filterset = ProjectFilter(QueryDict(query), queryset=Project.objects.all())
+    assert filterset.qs.exists()
+    rows = aggregates.filtered_dashboard_rows(filterset)
+    expected = aggregates.dashboard_rows(filterset.qs, today=filterset.today)
+    # rows of different groupings with the same keys may come in either order
+    assert sorted(map(repr, rows.pop("portfolio"))) == sorted(map(repr, expected.pop("portfolio")))
+    assert rows == expected
+    assert rows["decisions"] and rows["owners"]
+
+
+def test_a_search_reads_the_projects_once_and_leaves_no_table_behind(client, mixed):
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(URL, {"q": "projekt"})
+    assert response.status_code == 200 and "data-chart" in response.content.decode()
+    reads = [q["sql"] for q in captured.captured_queries if "page_projects" in q["sql"]]
+    copies = [sql for sql in reads if "CREATE TEMPORARY TABLE" in sql]
+    assert len(copies) == 1 and '"projects_project"' in copies[0]
+    aggregates_read = [sql for sql in reads if sql.startswith(("SELECT", "(SELECT", "WITH"))]
+    assert len(aggregates_read) >= 4  # portfolio, years and sizes, decisions, owners
+    assert not any('FROM "projects_project"' in sql for sql in aggregates_read)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        PageProject.objects.count()  # dropped at the end
+
+
+def test_a_search_without_words_gives_an_empty_dashboard(client, mixed):
+    response = client.get(URL, {"q": "!!"})
+    assert response.status_code == 200
+    assert "Inga projekt matchar filtret." in response.content.decode()

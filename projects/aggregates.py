@@ -50,7 +50,6 @@ from .models import (
     PageProject,
     Project,
     Year,
-    status_conditions,
 )
 from .queries import ReferenceLists, grouping_sets
 
@@ -84,18 +83,6 @@ PORTFOLIO_KEYS = list(dimensions.NAMES)
 # without a pass of its own.
 STATUS_COUNTS = (*Project.Status.values, "demo")
 PORTFOLIO_SUMS = (*MEASURES, *STATUS_COUNTS)
-
-
-def status_counts(today: datetime.date) -> dict[str, Count]:
-    """`STATUS_COUNTS` over projects; they count start_date, which is never NULL and is in
-    project_portfolio_idx (like the measures)."""
-    return {
-        **{
-            status: Count("start_date", filter=condition)
-            for status, condition in status_conditions(today).items()
-        },
-        "demo": Count("start_date", filter=Q(is_demo=True)),
-    }
 
 
 # Project sizes by ESF grant in kronor, [low, high); the last bucket is open-ended.
@@ -157,7 +144,7 @@ def portfolio_rows(
         sums = {**rollups.measures(), **rollups.aliased(rollups.status_counts())}
         fine = projects.order_by().values(**rollups.keys()).annotate(**sums)
     else:
-        counts = status_counts(today or timezone.localdate())
+        counts = queries.status_counts(today or timezone.localdate())
         fine = _plain(projects).values(*PORTFOLIO_KEYS).annotate(**MEASURES, **counts)
     if connection.vendor != "postgresql":
         return [rollups.unaliased(row) for row in _sorted(fine, PORTFOLIO_KEYS)]

@@ -185,13 +185,21 @@ def summary(projects: QuerySet[Project], *, today: datetime.date | None = None) 
     return projects.order_by().aggregate(
         projects=Count("*"),
         **{key: Sum(column, default=0) for key, column in SUMMARY_SUMS},
-        # start_date is never NULL: the columns read are all in project_portfolio_idx
+        **status_counts(today),
+    )
+
+
+def status_counts(today: datetime.date) -> dict[str, Count]:
+    """Projects per status as of `today`, and demo projects, as aggregates over projects
+    (`aggregates.STATUS_COUNTS`). They count start_date, which is never NULL and is in
+    project_portfolio_idx (like the summary's sums)."""
+    return {
         **{
             status: Count("start_date", filter=condition)
             for status, condition in status_conditions(today).items()
         },
-        demo=Count("start_date", filter=Q(is_demo=True)),
-    )
+        "demo": Count("start_date", filter=Q(is_demo=True)),
+    }
 
 
 @dataclass

@@ -50,11 +50,6 @@ class Table:
     columns: list[Column]
     rows: list[Row]
 
-    def body(self) -> list[tuple[Row, list[tuple[object, Column]]]]:
-        """Each row with its cells paired with their column (its format, and its label, which
-        names the cell on a phone, where the table's rows stack), for the template."""
-        return [(row, list(zip(row.cells, self.columns, strict=True))) for row in self.rows]
-
 
 @dataclass
 class Chart:

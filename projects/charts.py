@@ -17,6 +17,7 @@ else it does in Python. `tests/test_charts.py` validates every figure with plotl
 
 from __future__ import annotations
 
+import functools
 import textwrap
 from collections.abc import Mapping, Sequence
 
@@ -163,9 +164,11 @@ def distinct(labels: Sequence[str], full: Sequence[str]) -> list[str]:
     ]
 
 
+@functools.lru_cache(maxsize=1024)
 def wrapped(text: str, width: int = 12) -> str:
     """Text broken into lines of about `width` characters with <br>, for tiles; words (and
-    hyphenated names like ESF-Nationellt) are never split."""
+    hyphenated names like ESF-Nationellt) are never split. Kept per name: a tile map asks
+    for each of its names once per measure."""
     lines = textwrap.wrap(text or "", width=width, break_long_words=False, break_on_hyphens=False)
     return "<br>".join(lines)
 

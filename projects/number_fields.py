@@ -9,10 +9,13 @@ and they show the value grouped as the pages do.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from django import forms
-from django.utils.formats import number_format
+from django.utils import translation
+from django.utils.formats import get_format, number_format
+from django.utils.translation import get_language
 
 from .language import lang
 
@@ -27,7 +30,18 @@ def with_minus(text: str) -> str:
 def grouped(value, **kwargs) -> str:
     """A number with the language's grouping (17 207 538 in Swedish, with no-break spaces;
     17,207,538 in English) and a real minus sign."""
+    if type(value) is int and not kwargs:  # a dashboard writes hundreds: one format lookup
+        separator, grouping = _int_format(get_language())
+        if grouping == 3:
+            return with_minus(f"{value:,}".replace(",", separator))
     return with_minus(number_format(value, force_grouping=True, **kwargs))
+
+
+@functools.cache
+def _int_format(language: str | None) -> tuple[str, object]:
+    """The language's thousand separator and grouping, as `number_format` reads them."""
+    with translation.override(language):
+        return get_format("THOUSAND_SEPARATOR"), get_format("NUMBER_GROUPING")
 
 
 SPACES = re.compile(r"[\s\u00a0\u2007\u2009\u202f]+")

@@ -20,9 +20,18 @@ def encode(params: QueryDict, base: str = "") -> str:
     return base or "?"
 
 
+def _copy(params: QueryDict) -> QueryDict:
+    """A mutable copy sharing the value lists, which this module only ever replaces (a
+    dashboard builds a hundred links: `QueryDict.copy` deep-copies)."""
+    copy = QueryDict(mutable=True, encoding=params.encoding)
+    for key, values in params.lists():
+        copy.setlist(key, values)
+    return copy
+
+
 def replaced(params: QueryDict, *, keep_page: bool = False, **changes) -> QueryDict:
     """The parameters with some set (a list sets repeated values) or removed (None or "")."""
-    params = params.copy()
+    params = _copy(params)
     for key, value in changes.items():  # a changed parameter keeps its place in the query
         if isinstance(value, list | tuple):
             params.setlist(key, [str(item) for item in value])
@@ -38,7 +47,7 @@ def replaced(params: QueryDict, *, keep_page: bool = False, **changes) -> QueryD
 def without(params: QueryDict, key: str, value: str | None = None) -> QueryDict:
     """The parameters without one value of a repeated parameter, or without the parameter
     (`value` None); a range (`esf_grant`, or either bound) goes with both its bounds."""
-    params = params.copy()
+    params = _copy(params)
     name = next((key.removesuffix(s) for s in RANGE_SUFFIXES if key.endswith(s)), key)
     if value is None or name != key:
         for each in (name, *(f"{name}{suffix}" for suffix in RANGE_SUFFIXES)):

@@ -28,3 +28,13 @@ def test_encode_gives_a_link_even_for_no_parameters():
     assert querystring.encode(QueryDict("")) == "?"
     assert querystring.encode(QueryDict(""), "/projects/") == "/projects/"
     assert querystring.encode(QueryDict("a=1"), "/projects/") == "/projects/?a=1"
+
+
+def test_changed_parameters_leave_the_request_parameters_as_they_were():
+    params = QueryDict("region=SE21&region=SE33&county=SE211&page=2")
+    querystring.replaced(params, region=["SE11"], county=None)
+    querystring.without(params, "region", "SE21")
+    changed = querystring.replaced(params, sort="name")
+    changed.setlist("region", ["SE12"])
+    assert params.urlencode() == "region=SE21&region=SE33&county=SE211&page=2"
+    assert not params._mutable

@@ -72,6 +72,23 @@ def test_postgresql_connections_get_the_work_mem_setting_and_a_bad_one_refuses_t
     assert "DJANGO_DB_WORK_MEM must be like 32MB, got 'lots'" in result.stderr
 
 
+def test_a_wsgi_worker_freezes_what_it_loaded_after_its_warm_up_requests():
+    # In a process of its own: the freeze must not touch the test process's collector.
+    script = (
+        "import gc; from django.core.signals import request_finished; "
+        "import esfportal.wsgi as w; "
+        "[request_finished.send(sender=None) for _ in range(w.WARM_UP_REQUESTS - 1)]; "
+        "print(gc.get_freeze_count()); request_finished.send(sender=None); "
+        "frozen = gc.get_freeze_count(); print(frozen); "
+        "request_finished.send(sender=None); print(gc.get_freeze_count() == frozen)"
+    )
+    result = manage("shell", "--no-imports", "-c", script)
+    before, after, once = result.stdout.split()
+    assert int(before) == 0, result.stderr
+    assert int(after) > 50_000  # Django and the code, loaded before the first request
+    assert once == "True"  # frozen once, then the receiver is gone
+
+
 def test_https_without_a_secret_key_refuses_to_start():
     env = {**PRODUCTION}
     del env["DJANGO_SECRET_KEY"]

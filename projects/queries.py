@@ -101,10 +101,20 @@ class ReferenceLists:
 
 
 def reference_lists() -> ReferenceLists:
-    """The code lists, cached until the registry or a code list changes."""
-    return cache.get_or_set(
-        f"reference:{caching.registry_version()}", _load_reference_lists, timeout=caching.TIMEOUT
-    )
+    """The code lists, cached until the registry or a code list changes: in the shared cache,
+    and in the process for the registry version it last read (unpickling them, some 200 rows,
+    took a few milliseconds of every list and dashboard page). They are only read."""
+    global _kept_reference_lists
+    version = caching.registry_version()
+    kept_version, kept = _kept_reference_lists
+    if kept_version == version:
+        return kept
+    lists = cache.get_or_set(f"reference:{version}", _load_reference_lists, timeout=caching.TIMEOUT)
+    _kept_reference_lists = (version, lists)  # one assignment: threads see both or neither
+    return lists
+
+
+_kept_reference_lists: tuple[str | None, ReferenceLists | None] = (None, None)
 
 
 def _load_reference_lists() -> ReferenceLists:

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from esfportal.settings import cache_config
 from projects import caching, services
+from projects import queries as registry_queries
 from projects.models import Decision, Project, Region
 from tests.factories import ProjectFactory
 
@@ -163,3 +164,16 @@ def test_a_bad_cache_url_is_refused(url):
 def test_an_empty_cache_is_the_start_of_a_version(projects):
     cache.clear()
     assert caching.registry_version() == caching.registry_version() != ""
+
+
+def test_the_code_lists_are_kept_in_the_process_until_the_registry_changes(projects):
+    first = registry_queries.reference_lists()
+    with CaptureQueriesContext(connection) as captured:
+        again = registry_queries.reference_lists()
+    assert again is first  # neither a query nor an unpickled copy from the shared cache
+    assert not captured.captured_queries
+    Region.objects.filter(code="SE21").update(name_sv="Småland med öarna (nytt)")
+    caching.invalidate()  # as a bulk write does
+    renamed = registry_queries.reference_lists()
+    assert renamed is not first
+    assert renamed.by_code["region"]["SE21"].name_sv == "Småland med öarna (nytt)"

@@ -680,7 +680,7 @@ def filtered_dashboard_rows(filterset) -> dict[str, list]:
         if not (filterset.selected().get("q") or "").strip():
             return dashboard_rows(
                 projects,
-                queries.counted(filterset, per_year=False),
+                queries.counted(filterset, per_year=False, legal_form=False),
                 rollups.shapes(filterset),
                 rollups.owners(filterset),
                 today=filterset.today,

@@ -878,9 +878,8 @@ class Project(models.Model):
 
 
 class PortfolioMeasures(models.Model):
-    """The projects' counts and sums per combination of the code-list dimensions, the owner's
-    legal form, demo or not and status (`projects/rollups.py`): what both portfolio roll-ups
-    hold.
+    """The projects' counts and sums per combination of the code-list dimensions, demo or not
+    and status (`projects/rollups.py`): what every portfolio roll-up holds.
 
     Database triggers keep them in step with every write to projects_project, in the writing
     transaction; nothing else writes them except `rebuild_rollup` and the daily roll of the
@@ -894,7 +893,6 @@ class PortfolioMeasures(models.Model):
     programme_area_key = models.IntegerField()
     specific_objective_key = models.IntegerField()
     intervention_field_key = models.IntegerField()
-    owner_legal_form = models.CharField(max_length=20)
     is_demo = models.BooleanField()
     status = models.CharField(max_length=10)
     projects = models.BigIntegerField()
@@ -910,17 +908,15 @@ class PortfolioMeasures(models.Model):
     grant_with_budget = models.BigIntegerField()
     budget_with_grant = models.BigIntegerField()
 
-    KEYS = (
+    CODE_KEYS = (
         "programme_key",
         "region_key",
         "county_key",
         "programme_area_key",
         "specific_objective_key",
         "intervention_field_key",
-        "owner_legal_form",
-        "is_demo",
-        "status",
     )
+    KEYS = (*CODE_KEYS, "is_demo", "status")
 
     class Meta:
         abstract = True
@@ -929,29 +925,54 @@ class PortfolioMeasures(models.Model):
         return f"{self.programme_key}/{self.region_key}/… {self.status}"
 
 
-class PortfolioRollup(PortfolioMeasures):
-    """Per start year too: what the list's summary and facets and the dashboard's portfolio
-    read when a filter touches nothing else, and the page's start-date window."""
+class LegalFormMeasures(PortfolioMeasures):
+    """`PortfolioMeasures` per owner's legal form too."""
+
+    owner_legal_form = models.CharField(max_length=20)
+
+    KEYS = (*PortfolioMeasures.CODE_KEYS, "owner_legal_form", "is_demo", "status")
+
+    class Meta:
+        abstract = True
+
+
+class PortfolioRollup(LegalFormMeasures):
+    """Per start year too: what the list's summary and facets read when a filter touches
+    nothing else, the dashboard's portfolio for a start-year range, and the list page's
+    start-date window."""
 
     start_year = models.IntegerField()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=[*PortfolioMeasures.KEYS[:-1], "start_year", "status"],
+                fields=[*LegalFormMeasures.KEYS[:-1], "start_year", "status"],
                 name="portfolio_rollup_key",
             ),
         ]
 
 
-class PortfolioAllYearsRollup(PortfolioMeasures):
+class PortfolioAllYearsRollup(LegalFormMeasures):
     """Without the start year: a third of `PortfolioRollup`'s rows at a million projects, what
-    the dashboard reads for a filter without a start-year range."""
+    the list's facets (and the dashboard, for a legal form) read for a filter without a
+    start-year range."""
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=list(PortfolioMeasures.KEYS), name="portfolio_all_years_rollup_key"
+                fields=list(LegalFormMeasures.KEYS), name="portfolio_all_years_rollup_key"
+            ),
+        ]
+
+
+class PortfolioCodesRollup(PortfolioMeasures):
+    """Without the start year and the legal form: 16 781 rows at a million projects (against
+    60 684), what the dashboard's portfolio and form read for a filter on neither."""
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=list(PortfolioMeasures.KEYS), name="portfolio_codes_rollup_key"
             ),
         ]
 

@@ -247,11 +247,12 @@ LEGAL_FORM_KEY = "owner_legal_form"
 PROJECT_FACET_KEYS = {**FACET_KEYS, "legal_form": LEGAL_FORM_KEY}
 
 
-def counted(filterset, *, per_year: bool = True) -> QuerySet:
+def counted(filterset, *, per_year: bool = True, legal_form: bool = True) -> QuerySet:
     """The rows a filter's summary and counts read: a portfolio roll-up's when it answers the
     filter (`rollups.portfolio`; without `per_year`, the smaller one without start years when
-    the filter allows), else the filtered projects."""
-    rows = rollups.portfolio(filterset, per_year=per_year)
+    the filter allows, and without `legal_form` also without the legal form), else the
+    filtered projects."""
+    rows = rollups.portfolio(filterset, per_year=per_year, legal_form=legal_form)
     return filterset.qs if rows is None else rows
 
 
@@ -511,7 +512,7 @@ def facet_counts(
     others_shared = unchosen(filterset, names)
     chosen = [name for name in names if name not in others_shared]
     if shared is None:
-        projects = counted(filterset, per_year=False)
+        projects = counted(filterset, per_year=False, legal_form="legal_form" in others_shared)
         shared = caching.aggregate(
             "facets",
             projects,
@@ -522,7 +523,7 @@ def facet_counts(
     counts = dict(shared)
     counts.update({k: v for k, v in summary_counts(totals).items() if k in names})
     for name in chosen:
-        others = counted(filterset.without(name), per_year=False)
+        others = counted(filterset.without(name), per_year=False, legal_form=name == "legal_form")
         if name in SUMMARY_FACETS:
             without = caching.aggregate(
                 "summary",

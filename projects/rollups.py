@@ -5,18 +5,19 @@ objective, intervention field, owner's legal form, demo or not, start year and s
 number of projects and the sums `aggregates.MEASURES` names. A filter that touches only those
 (`matching`) reads its summary, facet counts and the dashboard's portfolio from the roll-up's
 rows (tens of thousands at a million projects) instead of the projects; the same without the
-start year (`PORTFOLIO_ALL_YEARS`, a third of the rows) gives the dashboard's when the filter
-has no start-year range (`portfolio`). Beside them, the dashboard's years, sizes and rates
-roll-ups (`YEARS`, `SIZES`, `RATES`: projects and ESF grant over fewer dimensions and one key
-of each) give its years chart, size distribution and median rate, the decisions' roll-up
-(`DECIDED`: the dated decisions per decision year under their project's keys, with triggers on
-the decisions too) its decisions per year (`shapes`), and the owners' roll-ups (`OWNERS`: per
-owner, demo and status; `OWNER_TOTALS`: per owner, indexed by grant) the largest owners of
-the unfiltered and status-only pages. Every roll-up is a `Rollup`, its
-keys and measures declared once; what follows holds for each.
+start year (`PORTFOLIO_ALL_YEARS`, a third of the rows) gives the list's facets when the filter
+has no start-year range, and without the legal form too (`PORTFOLIO_CODES`, a quarter of those)
+the dashboard's when the filter chose no legal form either (`portfolio`). Beside them, the
+dashboard's years, sizes and rates roll-ups (`YEARS`, `SIZES`, `RATES`: projects and ESF grant
+over fewer dimensions and one key of each) give its years chart, size distribution and median
+rate, the decisions' roll-up (`DECIDED`: the dated decisions per decision year under their
+project's keys, with triggers on the decisions too) its decisions per year (`shapes`), and the
+owners' roll-ups (`OWNERS`: per owner, demo and status; `OWNER_TOTALS`: per owner, indexed by
+grant) the largest owners of the unfiltered and status-only pages. Every roll-up is a
+`Rollup`, its keys and measures declared once; what follows holds for each.
 
 **Never stale.** Triggers on projects_project (statement-level with transition tables on
-PostgreSQL, row-level on SQLite; migrations 0021 and 0023–0026 create them from
+PostgreSQL, row-level on SQLite; migrations 0021, 0023–0027 and 0029 create them from
 `trigger_sql`; the decisions' roll-up has triggers on projects_decision too) add each
 inserted row's contribution and take each deleted row's away, an update being both, in the
 writing statement's transaction, whoever writes: the services, an import's bulk write,
@@ -60,6 +61,7 @@ from .models import (
     OwnerRollup,
     OwnerTotalRollup,
     PortfolioAllYearsRollup,
+    PortfolioCodesRollup,
     PortfolioMeasures,
     PortfolioRollup,
     Project,
@@ -269,6 +271,15 @@ PORTFOLIO_ALL_YEARS = Rollup(
     MEASURE_SQL,
     _portfolio_recount,
 )
+# The same without the legal form too (a quarter of those rows at a million): the dashboard's
+# portfolio, summary and form for a filter on neither start years nor legal form.
+PORTFOLIO_CODES = Rollup(
+    "portfolio_codes_rollup",
+    PortfolioCodesRollup,
+    (*(_dimension(d.name) for d in DIMENSIONS), DEMO, STATUS),
+    MEASURE_SQL,
+    _portfolio_recount,
+)
 # The dashboard's years and sizes over the dimensions most of its filters touch: the
 # objective, the intervention field and the legal form would multiply the rows (every
 # combination occurs) for few filters.
@@ -296,6 +307,7 @@ OWNER_TOTALS = Rollup("owner_total_rollup", OwnerTotalRollup, (OWNER,), SHAPE_SQ
 ROLLUPS: tuple[Rollup, ...] = (
     PORTFOLIO,
     PORTFOLIO_ALL_YEARS,
+    PORTFOLIO_CODES,
     YEARS,
     SIZES,
     RATES,
@@ -590,11 +602,15 @@ def is_portfolio(rows: QuerySet) -> bool:
     return issubclass(rows.model, PortfolioMeasures)
 
 
-def portfolio(filterset, *, per_year: bool = True) -> QuerySet | None:
-    """`matching` of the portfolio roll-up; without `per_year` (no start-year counts wanted),
-    of the one without the start year when the filter has no start-year range."""
+def portfolio(filterset, *, per_year: bool = True, legal_form: bool = True) -> QuerySet | None:
+    """`matching` of the portfolio roll-up; without `per_year` (no start-year counts wanted)
+    of the smallest one that answers the filter: without the start year when it has no
+    start-year range, and without `legal_form` (no legal-form counts wanted) without the
+    legal form too when it chose none."""
     if per_year or "start_year" in used(filterset):
         return matching(filterset)
+    if not legal_form and (rows := matching(filterset, rollup=PORTFOLIO_CODES)) is not None:
+        return rows
     return matching(filterset, rollup=PORTFOLIO_ALL_YEARS)
 
 

@@ -24,6 +24,7 @@ from projects.models import (
     OwnerRollup,
     OwnerTotalRollup,
     PortfolioAllYearsRollup,
+    PortfolioCodesRollup,
     PortfolioRollup,
     ProgrammeArea,
     Project,
@@ -141,7 +142,8 @@ def test_the_rollup_answers_as_the_projects_do(portfolio, query):
     assert in_order(aggregates.portfolio_rows(rows)) == in_order(
         aggregates.portfolio_rows(chosen.qs)
     )
-    # without start years wanted, the roll-up without them where the filter has none
+    # without start years wanted, the roll-up without them where the filter has none, and
+    # without legal forms wanted either, the one without both where it chose no legal form
     every_year = rollups.portfolio(chosen, per_year=False)
     expected = PortfolioRollup if "start_year" in query else PortfolioAllYearsRollup
     assert every_year.model is expected
@@ -155,6 +157,23 @@ def test_the_rollup_answers_as_the_projects_do(portfolio, query):
     )
     assert queries.code_counts(every_year, reference=reference, names=names) == queries.code_counts(
         chosen.qs, reference=reference, names=names
+    )
+    codes = rollups.portfolio(chosen, per_year=False, legal_form=False)
+    if "start_year" in query:
+        assert codes.model is PortfolioRollup
+    elif "legal_form" in query:
+        assert codes.model is PortfolioAllYearsRollup
+    else:
+        assert codes.model is PortfolioCodesRollup
+    codes_totals = rollups.summary(codes)
+    codes_totals.pop("start_years")
+    assert codes_totals == totals
+    assert in_order(aggregates.portfolio_rows(codes)) == in_order(
+        aggregates.portfolio_rows(chosen.qs)
+    )
+    code_names = list(queries.FACET_KEYS)
+    assert queries.code_counts(codes, reference=reference, names=code_names) == (
+        queries.code_counts(chosen.qs, reference=reference, names=code_names)
     )
 
 
@@ -222,12 +241,21 @@ def test_list_and_dashboard_read_the_rollup(client, portfolio):
     ).count()
     response = client.get("/projects/", {"region": "SE21"})
     assert response.context["summary"]["projects"] == 7 * in_sweden_east
-    # the dashboard reads the roll-up without start years for a filter without them
-    PortfolioAllYearsRollup.objects.filter(projects__gt=0).update(projects=5)
-    every_year = PortfolioAllYearsRollup.objects.filter(
-        projects__gt=0, region_key=Region.objects.get(code="SE21").pk
-    ).count()
+    # the dashboard reads the roll-up without start years and legal forms for a filter on
+    # neither, and the one with legal forms for a legal form
+    in_region = {"projects__gt": 0, "region_key": Region.objects.get(code="SE21").pk}
+    PortfolioCodesRollup.objects.filter(projects__gt=0).update(projects=3)
+    codes = PortfolioCodesRollup.objects.filter(**in_region).count()
     dashboard = client.get("/dashboard/", {"region": "SE21"})
+    assert dashboard.context["figures"]["projects"] == 3 * codes
+    PortfolioAllYearsRollup.objects.filter(projects__gt=0).update(projects=5)
+    legal_form = Project.objects.filter(region__code="SE21").values_list(
+        "owner_legal_form", flat=True
+    )[0]
+    every_year = PortfolioAllYearsRollup.objects.filter(
+        **in_region, owner_legal_form=legal_form
+    ).count()
+    dashboard = client.get("/dashboard/", {"region": "SE21", "legal_form": legal_form})
     assert dashboard.context["figures"]["projects"] == 5 * every_year
     dashboard = client.get("/dashboard/", {"region": "SE21", "start_year_min": "2000"})
     assert dashboard.context["figures"]["projects"] == 7 * in_sweden_east
@@ -385,7 +413,7 @@ def test_the_dashboard_reads_its_years_and_sizes_from_the_rollups(client, shaped
     assert response.status_code == 200
     sql = [query["sql"] for query in captured.captured_queries]
     assert any("projects_yearrollup" in q and "projects_raterollup" in q for q in sql)
-    assert any("projects_portfolioallyearsrollup" in q for q in sql)  # no start-year range
+    assert any("projects_portfoliocodesrollup" in q for q in sql)  # no start years, legal form
     assert not any("cofinancing_rate" in q and "GROUP BY" in q for q in sql)
     _years, distribution = aggregates.shape_rows(filterset("region=SE33").qs)
     # SE33's two projects: 50 % and an unknown rate

@@ -91,8 +91,8 @@ def json_data(value, element_id: str) -> str:
     data = json.dumps(value, cls=DjangoJSONEncoder)
     for character, escape in JSON_ESCAPES:
         data = data.replace(character, escape)
-    return format_html('<script id="{}" type="application/json">{}</script>', element_id,
-                       mark_safe(data))  # fmt: skip
+    template = '<script id="{}" type="application/json">{}</script>'
+    return format_html(template, element_id, mark_safe(data))
 
 
 JSON_ESCAPES = (("&", "\\u0026"), ("<", "\\u003C"), (">", "\\u003E"))

@@ -660,9 +660,10 @@ def page_projects(projects: QuerySet[Project]) -> Iterator[QuerySet[PageProject]
     copy = f"SELECT {columns} FROM ({sql}) AS matching"  # noqa: S608 (names only)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        # Not analysed: without statistics the planner estimates the rows from the table's
+        # pages, which is close enough for the decisions' join (ANALYZE cost 130-240 ms for a
+        # search's 100 000 matches at a million projects and changed no result).
         cursor.execute(f"CREATE TEMPORARY TABLE {table} AS {copy}", params)
-        if connection.vendor == "postgresql":
-            cursor.execute(f"ANALYZE {table}")  # its size, for the plan of the decisions' join
         try:
             yield PageProject.objects.all()
         finally:
